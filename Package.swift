@@ -1,0 +1,59 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// MARK: - Products
+
+let products: [Product] = [
+    .executable(name: "rtm", targets: ["rtm"]),
+    .library(name: "RiskTerrain", targets: ["RiskTerrain"]),
+]
+
+// MARK: - Dependencies
+
+let dependencies: [Package.Dependency] = [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+]
+
+// MARK: - C libraries (system libraries: module map + shim only)
+
+let cLibraries: [Target] = [
+    .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
+    .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
+]
+
+// MARK: - Stages (one module per stage)
+
+let stages: [Target] = [
+    // Grid geometry, rasters, masks, rasterisation, distance transform, kernel density. Pure Swift.
+    .target(name: "RasterCore"),
+    // The only importer of GDAL and PROJ: vector/raster read, CRS, transforms, writers.
+    .target(name: "GeoIO", dependencies: ["CGDAL", "CPROJ", "RasterCore"]),
+    // The spec, the pipeline, reports and manifest: what the CLI and the tests drive.
+    .target(name: "RiskTerrain", dependencies: [
+        "GeoIO", "RasterCore",
+        .product(name: "Yams", package: "Yams"),
+    ]),
+    // Thin command-line interface.
+    .executableTarget(name: "rtm", dependencies: [
+        "RiskTerrain",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+]
+
+// MARK: - Tests
+
+let tests: [Target] = [
+    .testTarget(name: "RasterCoreTests", dependencies: ["RasterCore"]),
+    .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "RasterCore"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "RiskTerrainTests", dependencies: ["RiskTerrain", "GeoIO"]),
+    .testTarget(name: "rtmTests", dependencies: ["rtm"]),
+]
+
+let package = Package(
+    name: "RiskTerrain",
+    platforms: [.macOS(.v14)],
+    products: products,
+    dependencies: dependencies,
+    targets: cLibraries + stages + tests
+)

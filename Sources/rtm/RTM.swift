@@ -1,0 +1,12 @@
+import ArgumentParser
+import RiskTerrain
+
+@main
+struct RTM: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rtm",
+        abstract: "Risk terrain modelling: crime, StreetSafe reports and place features to risk maps and patrol plans.",
+        version: RiskTerrainVersion.summary,
+        subcommands: []
+    )
+}
