@@ -6,6 +6,8 @@ import PackageDescription
 let products: [Product] = [
     .executable(name: "rtm", targets: ["rtm"]),
     .library(name: "RiskTerrain", targets: ["RiskTerrain"]),
+    .library(name: "RasterCore", targets: ["RasterCore"]),
+    .library(name: "RiskModel", targets: ["RiskModel"]),
 ]
 
 // MARK: - Dependencies
@@ -27,11 +29,13 @@ let cLibraries: [Target] = [
 let stages: [Target] = [
     // Grid geometry, rasters, masks, rasterisation, distance transform, kernel density. Pure Swift.
     .target(name: "RasterCore"),
+    // GLMs (Poisson, NB2), cross-validated elastic net, stepwise BIC. Pure Swift.
+    .target(name: "RiskModel"),
     // The only importer of GDAL and PROJ: vector/raster read, CRS, transforms, writers.
     .target(name: "GeoIO", dependencies: ["CGDAL", "CPROJ", "RasterCore"]),
     // The spec, the pipeline, reports and manifest: what the CLI and the tests drive.
     .target(name: "RiskTerrain", dependencies: [
-        "GeoIO", "RasterCore",
+        "GeoIO", "RasterCore", "RiskModel",
         .product(name: "Yams", package: "Yams"),
     ]),
     // Thin command-line interface.
@@ -45,6 +49,7 @@ let stages: [Target] = [
 
 let tests: [Target] = [
     .testTarget(name: "RasterCoreTests", dependencies: ["RasterCore"]),
+    .testTarget(name: "RiskModelTests", dependencies: ["RiskModel"], resources: [.copy("Golden")]),
     .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "RasterCore"], resources: [.copy("Fixtures")]),
     .testTarget(name: "RiskTerrainTests", dependencies: ["RiskTerrain", "GeoIO"]),
     .testTarget(name: "rtmTests", dependencies: ["rtm"]),

@@ -1,0 +1,2 @@
+import RiskModel
+print("ModelBench: not written yet")

@@ -1,0 +1,2 @@
+import RasterCore
+print("RasterBench: not written yet")
