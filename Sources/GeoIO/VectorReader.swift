@@ -1,0 +1,264 @@
+import CGDAL
+import Foundation
+import RasterCore
+
+/// Reads features from any OGR vector source (GeoPackage, Shapefile, GeoJSON, FlatGeobuf, KML,
+/// CSV, …) with attribute and time filters, and reprojects them into a target CRS.
+///
+/// CSV files are read as points from coordinate columns. Rows whose coordinates are blank or not
+/// numbers are skipped and counted; coordinates outside the range of a geographic CRS are an error
+/// that names the line (they mean swapped columns or a wrong `crs:`, not one bad row).
+public enum VectorReader {
+    public static func read(_ path: String, query: VectorQuery = VectorQuery(), into target: CRS? = nil) throws -> FeatureSet {
+        let dataset = try GDALDatasetHandle.open(path, kind: .vector)
+        let layer = try VectorLayerHandle(dataset: dataset, name: query.layer)
+        var set = try layer.driverIsCSV
+            ? readCSVPoints(layer, query: query)
+            : readGeometries(layer, query: query)
+        if set.geometries.isEmpty {
+            throw GeoDataError.emptyLayer(path: path, layer: layer.name,
+                                          filtered: set.report.featuresInLayer > 0)
+        }
+        if let target, target != set.crs { try reproject(&set, to: target, path: path) }
+        return set
+    }
+
+    // MARK: OGR layers with geometries
+
+    private static func readGeometries(_ layer: VectorLayerHandle, query: VectorQuery) throws -> FeatureSet {
+        guard let crs = try query.declaredCRS ?? layer.crs() else { throw GeoDataError.missingCRS(path: layer.path) }
+        var report = layer.emptyReport()
+        var reader = try FilteredFeatures(layer: layer, query: query, report: &report)
+        var geometries: [Geometry] = [], ids: [Int] = []
+        var attributes = [String: [String?]]()
+        while let feature = reader.next(report: &report) {
+            defer { OGR_F_Destroy(feature) }
+            let fid = Int(OGR_F_GetFID(feature))
+            guard let g = OGR_F_GetGeometryRef(feature) else {
+                report.skip("no geometry", "feature \(fid)")
+                continue
+            }
+            switch OGRGeometryConversion.convert(g) {
+            case .skipped(let reason): report.skip(reason, "feature \(fid)")
+            case .geometry(let geometry):
+                geometries.append(geometry)
+                ids.append(fid)
+                reader.collect(feature, into: &attributes)
+            }
+        }
+        report.kept = geometries.count
+        return FeatureSet(crs: crs, geometries: geometries, attributes: attributes, featureIDs: ids, report: report)
+    }
+
+    // MARK: CSV points
+
+    private static func readCSVPoints(_ layer: VectorLayerHandle, query: VectorQuery) throws -> FeatureSet {
+        var report = layer.emptyReport()
+        let columns = try CSVColumns.detect(fields: layer.fieldNames, query: query, path: layer.path)
+        report.notes += columns.notes
+        let crs = try query.declaredCRS ?? columns.defaultCRS ?? layer.crs()
+        guard let crs else { throw GeoDataError.missingCRS(path: layer.path) }
+        let xIndex = layer.fieldIndex(columns.x), yIndex = layer.fieldIndex(columns.y)
+        var reader = try FilteredFeatures(layer: layer, query: query, report: &report)
+        var geometries: [Geometry] = [], ids: [Int] = []
+        var attributes = [String: [String?]]()
+        while let feature = reader.next(report: &report) {
+            defer { OGR_F_Destroy(feature) }
+            let fid = Int(OGR_F_GetFID(feature))
+            let line = fid + 1
+            let xs = String(cString: OGR_F_GetFieldAsString(feature, xIndex)).trimmingCharacters(in: .whitespaces)
+            let ys = String(cString: OGR_F_GetFieldAsString(feature, yIndex)).trimmingCharacters(in: .whitespaces)
+            if xs.isEmpty || ys.isEmpty {
+                report.skip("blank coordinates", "line \(line)")
+                continue
+            }
+            guard let x = Double(xs), let y = Double(ys), x.isFinite, y.isFinite else {
+                report.skip("coordinates that are not finite numbers", "line \(line)")
+                continue
+            }
+            if crs.isGeographic {
+                if abs(y) > 90 {
+                    throw GeoDataError.coordinateOutOfRange(path: layer.path, line: line, axis: "latitude",
+                                                            value: y, swapLikely: abs(x) <= 90)
+                }
+                if abs(x) > 180 {
+                    throw GeoDataError.coordinateOutOfRange(path: layer.path, line: line, axis: "longitude",
+                                                            value: x, swapLikely: false)
+                }
+            }
+            geometries.append(.point(Point2(x, y)))
+            ids.append(fid)
+            reader.collect(feature, into: &attributes)
+        }
+        report.kept = geometries.count
+        return FeatureSet(crs: crs, geometries: geometries, attributes: attributes, featureIDs: ids, report: report)
+    }
+
+    // MARK: Reprojection
+
+    /// Transforms every vertex in one PROJ call; features with a vertex PROJ cannot transform are
+    /// skipped and counted.
+    private static func reproject(_ set: inout FeatureSet, to target: CRS, path: String) throws {
+        let transformer = try CoordinateTransformer(from: set.crs, to: target)
+        var vertices = set.geometries.flatMap(\.vertices)
+        let failed = transformer.transform(&vertices)
+        var cursor = 0
+        var geometries: [Geometry] = []
+        geometries.reserveCapacity(set.geometries.count)
+        var keep = [Bool](repeating: true, count: set.geometries.count)
+        let firstID = set.featureIDs.first ?? 0
+        for (i, g) in set.geometries.enumerated() {
+            var ok = true
+            let moved = g.mapVertices { _ in
+                let p = vertices[cursor]
+                cursor += 1
+                if !p.x.isFinite { ok = false }
+                return p
+            }
+            if ok { geometries.append(moved) } else {
+                keep[i] = false
+                set.report.skip("coordinates PROJ could not transform into \(target)", "feature \(set.featureIDs[i])")
+            }
+        }
+        if failed > 0 {
+            set.featureIDs = zip(set.featureIDs, keep).filter(\.1).map(\.0)
+            for key in set.attributes.keys {
+                set.attributes[key] = zip(set.attributes[key]!, keep).filter(\.1).map(\.0)
+            }
+        }
+        if geometries.isEmpty {      // nothing could be transformed: the CRS is wrong, not a few rows
+            let p = set.geometries[0].vertices.first ?? Point2(.nan, .nan)
+            throw GeoDataError.transformFailed(path: path, feature: firstID, x: p.x, y: p.y)
+        }
+        set.geometries = geometries
+        set.report.kept = geometries.count
+        set.crs = target
+    }
+}
+
+// MARK: - Layer access
+
+/// An OGR layer inside an open dataset, which it keeps alive.
+final class VectorLayerHandle {
+    let dataset: GDALDatasetHandle
+    let handle: OGRLayerH
+    let name: String
+    var path: String { dataset.path }
+
+    init(dataset: GDALDatasetHandle, name: String?) throws {
+        self.dataset = dataset
+        let count = dataset.layerCount
+        let names = (0..<count).compactMap { GDALDatasetGetLayer(dataset.handle, Int32($0)) }
+            .map { String(cString: OGR_L_GetName($0)) }
+        if let name {
+            guard let match = NameMatching.match(name, in: names),
+                  let h = GDALDatasetGetLayerByName(dataset.handle, match) else {
+                throw GeoDataError.noSuchLayer(path: dataset.path, layer: name, available: names)
+            }
+            self.handle = h
+            self.name = match
+        } else {
+            guard count > 0, let h = GDALDatasetGetLayer(dataset.handle, 0) else {
+                throw GeoDataError.emptyLayer(path: dataset.path, layer: "(none)", filtered: false)
+            }
+            self.handle = h
+            self.name = names[0]
+        }
+    }
+
+    var driverIsCSV: Bool { dataset.driver.short == "CSV" }
+
+    var fieldNames: [String] {
+        let defn = OGR_L_GetLayerDefn(handle)
+        return (0..<OGR_FD_GetFieldCount(defn)).map { String(cString: OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, $0))) }
+    }
+
+    func fieldIndex(_ name: String) -> Int32 { OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(handle), name) }
+
+    /// The layer's CRS from the file, or nil when it has none.
+    func crs() throws -> CRS? {
+        guard let srs = OGR_L_GetSpatialRef(handle) else { return nil }
+        return try CRS(srs: srs, label: "\(path) layer \(name)")
+    }
+
+    /// The feature count without a filter (OGR counts by iterating when the format has no index).
+    var featureCount: Int { Int(OGR_L_GetFeatureCount(handle, 1)) }
+
+    func emptyReport() -> ReadReport {
+        ReadReport(path: path, layer: name, format: dataset.driver.long, featuresInLayer: featureCount,
+                   passedWhere: 0, kept: 0, skipped: [:], skippedExamples: [:], notes: [])
+    }
+}
+
+/// Iterates a layer's features after the `where` filter (in OGR) and the time filter (here),
+/// counting what each removes, and collects the requested attributes of the ones kept.
+struct FilteredFeatures {
+    private let layer: VectorLayerHandle
+    private let time: TimeFilter?
+    private let timeIndex: Int32
+    private let fieldIndices: [(name: String, index: Int32)]
+
+    init(layer: VectorLayerHandle, query: VectorQuery, report: inout ReadReport) throws {
+        self.layer = layer
+        let fields = layer.fieldNames
+        OGR_L_SetAttributeFilter(layer.handle, nil)
+        if let clause = query.whereClause?.trimmingCharacters(in: .whitespaces), !clause.isEmpty {
+            let rewritten = AttributeFilter.rewrite(clause, fields: fields)
+            CPLErrorReset()
+            guard OGR_L_SetAttributeFilter(layer.handle, rewritten) == OGRERR_NONE else {
+                throw GeoDataError.invalidFilter(path: layer.path, filter: clause,
+                                                 message: String(cString: CPLGetLastErrorMsg()))
+            }
+            report.passedWhere = Int(OGR_L_GetFeatureCount(layer.handle, 1))
+        } else {
+            report.passedWhere = report.featuresInLayer
+        }
+        self.time = query.time
+        if let time = query.time {
+            guard let name = NameMatching.match(time.field, in: fields) else {
+                throw GeoDataError.noSuchField(path: layer.path, field: time.field, fields: fields)
+            }
+            self.timeIndex = layer.fieldIndex(name)
+        } else {
+            self.timeIndex = -1
+        }
+        self.fieldIndices = try query.fields.map { wanted in
+            guard let name = NameMatching.match(wanted, in: fields) else {
+                throw GeoDataError.noSuchField(path: layer.path, field: wanted, fields: fields)
+            }
+            return (wanted, layer.fieldIndex(name))
+        }
+        OGR_L_ResetReading(layer.handle)
+    }
+
+    /// The next feature that passes both filters; the caller destroys it.
+    mutating func next(report: inout ReadReport) -> OGRFeatureH? {
+        while let f = OGR_L_GetNextFeature(layer.handle) {
+            if let time {
+                let value = OGR_F_IsFieldSetAndNotNull(f, timeIndex) != 0
+                    ? String(cString: OGR_F_GetFieldAsString(f, timeIndex)) : ""
+                let where_ = "line or feature \(OGR_F_GetFID(f) + (layer.driverIsCSV ? 1 : 0))"
+                if value.trimmingCharacters(in: .whitespaces).isEmpty {
+                    report.skip("no value in the time field '\(time.field)'", where_)
+                    OGR_F_Destroy(f)
+                    continue
+                }
+                if !time.admits(value) {
+                    report.skip("a time outside \(time.from ?? "…")–\(time.to ?? "…")", where_)
+                    OGR_F_Destroy(f)
+                    continue
+                }
+            }
+            return f
+        }
+        return nil
+    }
+
+    func collect(_ feature: OGRFeatureH, into attributes: inout [String: [String?]]) {
+        for (name, index) in fieldIndices {
+            let v: String? = OGR_F_IsFieldSetAndNotNull(feature, index) != 0
+                ? String(cString: OGR_F_GetFieldAsString(feature, index)) : nil
+            attributes[name, default: []].append(v)
+        }
+    }
+}
