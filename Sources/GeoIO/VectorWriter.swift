@@ -67,11 +67,14 @@ public enum VectorWriter {
                 let layerOptions = CStringList(options: format == .geoJSON
                     ? [("RFC7946", "YES"), ("COORDINATE_PRECISION", "7"), ("WRITE_NAME", "NO"), ("WRITE_BBOX", "YES")]
                     : [("SPATIAL_INDEX", "YES")])
+                // One geometry type per layer keeps GIS tools happy: the single type when every
+                // feature is single, else the multi type with singles promoted.
                 let kind = features.first?.geometry.kind ?? .polygon
+                let multi = features.contains { $0.geometry.isMulti || $0.geometry.kind != kind }
                 let type: OGRwkbGeometryType = switch kind {
-                case .point: wkbMultiPoint
-                case .line: wkbMultiLineString
-                case .polygon: wkbMultiPolygon
+                case .point: multi ? wkbMultiPoint : wkbPoint
+                case .line: multi ? wkbMultiLineString : wkbLineString
+                case .polygon: multi ? wkbMultiPolygon : wkbPolygon
                 }
                 let layer = try outputCRS.withSpatialReference { srs in
                     GDALDatasetCreateLayer(ds.handle, layerName, srs, type, layerOptions.pointer)
@@ -96,7 +99,7 @@ public enum VectorWriter {
                         case .null: OGR_F_SetFieldNull(f, Int32(i))
                         }
                     }
-                    OGR_F_SetGeometryDirectly(f, ogrGeometry(feature.geometry))
+                    OGR_F_SetGeometryDirectly(f, ogrGeometry(feature.geometry, multi: multi))
                     guard OGR_L_CreateFeature(layer, f) == OGRERR_NONE else { throw gdalError("write a feature", path) }
                 }
                 if format != .geoJSON, OGR_L_CommitTransaction(layer) != OGRERR_NONE {
@@ -107,8 +110,8 @@ public enum VectorWriter {
         }
     }
 
-    /// Builds the OGR multi-geometry for a feature (one type per layer keeps GIS tools happy).
-    static func ogrGeometry(_ g: Geometry) -> OGRGeometryH {
+    /// Builds the OGR geometry for a feature; with `multi`, singles become one-part multi-geometries.
+    static func ogrGeometry(_ g: Geometry, multi: Bool) -> OGRGeometryH {
         func point(_ p: Point2) -> OGRGeometryH {
             let h = OGR_G_CreateGeometry(wkbPoint)!
             OGR_G_SetPoint_2D(h, 0, p.x, p.y)
@@ -131,6 +134,9 @@ public enum VectorWriter {
             return h
         }
         switch g {
+        case .point(let p) where !multi: return point(p)
+        case .lineString(let l) where !multi: return curve(l, wkbLineString, close: false)
+        case .polygon(let p) where !multi: return polygon(p)
         case .point(let p): return collect(wkbMultiPoint, [point(p)])
         case .multiPoint(let ps): return collect(wkbMultiPoint, ps.map(point))
         case .lineString(let l): return collect(wkbMultiLineString, [curve(l, wkbLineString, close: false)])

@@ -35,6 +35,14 @@ public enum Geometry: Hashable, Sendable, Codable {
         }
     }
 
+    /// Whether this is a multi-part type (even with one part).
+    public var isMulti: Bool {
+        switch self {
+        case .multiPoint, .multiLineString, .multiPolygon: true
+        case .point, .lineString, .polygon: false
+        }
+    }
+
     /// Every vertex, in order: for extents and point-wise transforms.
     public var vertices: [Point2] {
         switch self {

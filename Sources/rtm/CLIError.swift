@@ -4,6 +4,7 @@ import Foundation
 enum CLIError {
     static func report(_ error: Error) {
         let text = String(describing: error)
+        fflush(nil)   // flush stdout first, so the error comes after whatever was printed before it
         FileHandle.standardError.write(Data("rtm: \(text)\n".utf8))
     }
 }

@@ -17,7 +17,7 @@ import RasterCore
         let set = try VectorReader.read(path, query: VectorQuery(fields: ["rank", "label", "mean_rrs"]))
         #expect(set.crs.authorityCode == "EPSG:27700")
         #expect(set.count == 2)
-        #expect(set.geometries[0] == .multiPolygon([square]))
+        #expect(set.geometries[0] == .polygon(square))         // all single polygons: a Polygon layer
         #expect(set.attributes["rank"]! == ["1", "2"])
         #expect(set.attributes["label"]! == ["Wood Green / High Road", nil])
         #expect(set.attributes["mean_rrs"]!.map { Double($0!)! } == [3.25, 2.5])

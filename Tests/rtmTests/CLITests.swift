@@ -1,8 +1,50 @@
 import Foundation
 import Testing
 
-@Test func versionRuns() throws {
-    let r = try RTMBinary.run(["--version"])
-    #expect(r.status == 0)
-    #expect(r.stdout.contains("rtm "))
+/// The package root, for the bundled sample in data/.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+func dataFile(_ name: String) -> String { packageRoot.appendingPathComponent("data/\(name)").path }
+
+@Suite struct CLITests {
+    @Test func versionNamesTheLibraries() throws {
+        let r = try RTMBinary.run(["--version"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("rtm ") && r.stdout.contains("GDAL 3.") && r.stdout.contains("PROJ "))
+    }
+
+    @Test func inspectDescribesTheBundledSample() throws {
+        let r = try RTMBinary.run(["inspect", dataFile("boundary.gpkg"), dataFile("lux.tif"), dataFile("crimes.csv")])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("GeoPackage") && r.stdout.contains("EPSG:27700 (OSGB36 / British National Grid)"))
+        #expect(r.stdout.contains("pixel size: 20 × 20 m"))
+        #expect(r.stdout.contains("recognised as a data.police.uk street-level crime CSV"))
+        #expect(r.stdout.contains("12 with blank coordinates"))
+        #expect(r.stderr.isEmpty)
+    }
+
+    @Test func badInputIsOneLineAndANonZeroExit() throws {
+        let missing = try RTMBinary.run(["inspect", "/no/such/layer.gpkg"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr == "rtm: /no/such/layer.gpkg: no such file — check the path (relative paths resolve against the spec's folder)\n")
+        let notGeo = try RTMBinary.run(["inspect", dataFile("truth.json")])
+        #expect(notGeo.status != 0)
+        #expect(notGeo.stderr.hasPrefix("rtm: ") && notGeo.stderr.contains("not a format GDAL/OGR can read"))
+        #expect(notGeo.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func synthIsReproducibleFromItsSeed() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rtm-synth-\(UUID().uuidString)").path
+        let r = try RTMBinary.run(["synth", "--preset", "borough", "--seed", "1", "--out", dir])
+        #expect(r.status == 0, "\(r.stderr)")
+        // The committed sample was made with seed 1: the text and raster files are byte-identical.
+        for name in ["crimes.csv", "streetsafe.csv", "truth.json", "README.md", "lux.tif"] {
+            let ours = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
+            let committed = try Data(contentsOf: URL(fileURLWithPath: dataFile(name)))
+            #expect(ours == committed, "\(name) differs from data/\(name)")
+        }
+        let other = try RTMBinary.run(["synth", "--seed", "2", "--out", dir + "-2"])
+        #expect(other.status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "-2/crimes.csv")) != Data(contentsOf: URL(fileURLWithPath: dataFile("crimes.csv"))))
+    }
 }

@@ -1,0 +1,273 @@
+import Foundation
+import RasterCore
+
+/// A small SYNTHETIC study area in north London (Wood Green N22, Bruce Grove N17, Fore Street
+/// N18), in British National Grid metres, whose violence-against-women-and-girls events are drawn
+/// from a known risk terrain model. Nothing in it is real data: the streets, premises and events
+/// are invented around the real places' approximate positions, so a demo can show the true
+/// relative risk values beside the ones a model recovers.
+///
+/// The true model, per 25 m cell and year (negative binomial: Poisson with gamma frailty of shape
+/// `frailtyShape`, mean 1):
+///
+///     log E[count] = log(baseRate) + ln 2.0·[licensed premises within 200 m]
+///                  + ln 1.8·[station within 300 m] + ln 1.5·[high street within 100 m]
+///                  + ln 1.3·[park within 100 m] − 0.03·lux
+public struct SampleBorough: Sendable {
+    public struct NamedPoint: Sendable { public let name: String; public let kind: String; public let at: Point2 }
+    public struct NamedLine: Sendable { public let name: String; public let vertices: [Point2] }
+    public struct NamedArea: Sendable { public let name: String; public let polygon: Polygon }
+
+    /// One term of the true model, as the demo reports it beside the fitted one.
+    public struct TrueTerm: Codable, Sendable, Equatable {
+        public let factor: String
+        public let influence: String
+        public let distanceM: Double?
+        public let rrv: Double
+    }
+
+    /// An outcome event: a crime in data.police.uk form (month, type) or a StreetSafe report.
+    public struct Event: Sendable {
+        public let at: Point2
+        public let month: String
+        public let crimeType: String
+        public let outcome: String
+        public let location: String
+    }
+
+    public struct Report: Sendable {
+        public let at: Point2
+        public let reportedAt: String   // ISO 8601 local time
+        public let reason: String
+    }
+
+    public static let cellSize = 25.0
+    public static let baseRate = 0.045
+    public static let frailtyShape = 2.0
+    public static let luxCoefficient = -0.03
+    public static let year = 2024
+    public static let trueTerms: [TrueTerm] = [
+        TrueTerm(factor: "licensed_premises", influence: "proximity", distanceM: 200, rrv: 2.0),
+        TrueTerm(factor: "stations", influence: "proximity", distanceM: 300, rrv: 1.8),
+        TrueTerm(factor: "high_streets", influence: "proximity", distanceM: 100, rrv: 1.5),
+        TrueTerm(factor: "parks", influence: "proximity", distanceM: 100, rrv: 1.3),
+        TrueTerm(factor: "lux", influence: "value", distanceM: nil, rrv: exp(luxCoefficient)),
+    ]
+
+    public let seed: UInt64
+    public let boundary: Polygon
+    public let stations: [NamedPoint]
+    public let highStreets: [NamedLine]
+    public let parks: [NamedArea]
+    public let licensedPremises: [NamedPoint]
+    public let busStops: [NamedPoint]
+    /// Street lighting in lux on a 20 m raster covering the boundary with a margin.
+    public let lux: Raster<Float>
+    /// Outcome crimes (violence and sexual offences) plus other crime types a `where` filter removes.
+    public let crimes: [Event]
+    /// Crimes with no location (data.police.uk publishes some): counted and reported by readers.
+    public let crimesWithoutLocation: Int
+    public let streetSafe: [Report]
+
+    public init(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        self.seed = seed
+        boundary = Polygon(exterior: [
+            Point2(529_800, 188_900), Point2(535_200, 188_900), Point2(535_500, 190_500), Point2(535_300, 193_300),
+            Point2(532_800, 193_500), Point2(530_600, 192_600), Point2(529_800, 191_200),
+        ])
+        stations = [
+            ("Wood Green", 530_990, 190_450), ("Turnpike Lane", 531_350, 189_200), ("Alexandra Palace", 530_350, 190_300),
+            ("Bruce Grove", 533_950, 190_550), ("White Hart Lane", 533_850, 191_550), ("Silver Street", 534_050, 192_400),
+            ("Seven Sisters", 533_600, 189_050), ("Edmonton Green", 534_450, 193_350),
+        ].map { NamedPoint(name: $0.0, kind: "station", at: Point2($0.1, $0.2)) }
+        highStreets = [
+            NamedLine(name: "High Road, Wood Green", vertices: [Point2(531_300, 189_000), Point2(531_150, 190_000),
+                                                               Point2(531_000, 190_800), Point2(530_900, 191_600)]),
+            NamedLine(name: "High Road, Tottenham", vertices: [Point2(533_650, 189_000), Point2(533_850, 190_000),
+                                                               Point2(534_000, 191_000), Point2(534_050, 191_800)]),
+            NamedLine(name: "Fore Street", vertices: [Point2(534_050, 191_800), Point2(534_150, 192_600), Point2(534_250, 193_300)]),
+            NamedLine(name: "Lordship Lane", vertices: [Point2(531_150, 190_900), Point2(532_500, 190_800), Point2(533_900, 190_700)]),
+        ]
+        func blob(_ cx: Double, _ cy: Double, _ rx: Double, _ ry: Double, _ rng: inout SplitMix64) -> Polygon {
+            Polygon(exterior: (0..<12).map { k in
+                let a = Double(k) / 12 * 2 * .pi, wobble = 0.85 + 0.3 * rng.uniform()
+                return Point2((cx + rx * wobble * cos(a)).rounded(), (cy + ry * wobble * sin(a)).rounded())
+            })
+        }
+        parks = [("Lordship Recreation Ground", 532_300, 190_250, 280.0, 220.0), ("Bruce Castle Park", 533_450, 190_950, 130.0, 120.0),
+                 ("Downhills Park", 532_000, 189_550, 160.0, 130.0), ("Chapmans Green", 530_700, 191_050, 70.0, 60.0),
+                 ("Tower Gardens", 532_750, 191_400, 90.0, 70.0), ("Pymmes Park", 533_700, 192_900, 200.0, 160.0)]
+            .map { NamedArea(name: $0.0, polygon: blob($0.1, $0.2, $0.3, $0.4, &rng)) }
+
+        // Licensed premises: most along the high streets, some scattered; bus stops along every road.
+        let kinds = ["pub", "bar", "nightclub", "restaurant", "off-licence"]
+        let streetsForVenues = Array(highStreets.prefix(3))
+        var premises: [NamedPoint] = []
+        for i in 0..<110 {
+            let p: Point2
+            if i < 80 {
+                let line = streetsForVenues[rng.pick(streetsForVenues.map { Self.length($0.vertices) })]
+                p = Self.jitter(Self.pointAlong(line.vertices, rng.uniform()), 60, &rng)
+            } else {
+                p = Self.randomPoint(in: boundary, &rng)
+            }
+            premises.append(NamedPoint(name: "Venue \(i + 1)", kind: kinds[rng.pick([4, 3, 1, 3, 2])], at: p))
+        }
+        licensedPremises = premises
+        let roads = highStreets, area = boundary
+        busStops = (0..<140).map { i in
+            let line = roads[rng.pick(roads.map { Self.length($0.vertices) })]
+            let p = i < 100 ? Self.jitter(Self.pointAlong(line.vertices, rng.uniform()), 15, &rng) : Self.randomPoint(in: area, &rng)
+            return NamedPoint(name: "Stop \(i + 1)", kind: "bus stop", at: p)
+        }
+
+        // Street lighting: bright on high streets and at stations, dark in parks, with noise.
+        let luxGrid = try! GridGeometry(covering: boundary.extent.expanded(by: 400), cellSize: 20)
+        var lux = Raster<Float>(geometry: luxGrid, repeating: 0)
+        for row in 0..<luxGrid.height {
+            for col in 0..<luxGrid.width {
+                let c = luxGrid.centre(row: row, col: col)
+                let p = Point2(c.x, c.y)
+                let dStreet = highStreets.map { Self.distance(p, toLine: $0.vertices) }.min()!
+                let dStation = stations.map { Self.distance(p, $0.at) }.min()!
+                var v = 3 + 22 * exp(-dStreet / 70) + 10 * exp(-dStation / 120) + 2 * rng.normal()
+                if parks.contains(where: { Self.contains($0.polygon, p) }) { v = 0.5 + abs(rng.normal()) }
+                lux[row, col] = Float(max(0.2, v).rounded(toPlaces: 1))
+            }
+        }
+        self.lux = lux
+
+        // Outcome events from the true model, cell by cell over the study area.
+        let grid = try! GridGeometry(covering: boundary.extent, cellSize: Self.cellSize)
+        var crimes: [Event] = []
+        let months = (1...12).map { String(format: "%d-%02d", Self.year, $0) }
+        let outcomes = ["Under investigation", "Investigation complete; no suspect identified", "Unable to prosecute suspect",
+                        "Awaiting court outcome", "Status update unavailable"]
+        let streetsAll = highStreets
+        for row in 0..<grid.height {
+            for col in 0..<grid.width {
+                let c = grid.centre(row: row, col: col)
+                let p = Point2(c.x, c.y)
+                guard Self.contains(boundary, p) else { continue }
+                var eta = log(Self.baseRate)
+                if licensedPremises.contains(where: { Self.distance(p, $0.at) <= 200 }) { eta += log(2.0) }
+                if stations.contains(where: { Self.distance(p, $0.at) <= 300 }) { eta += log(1.8) }
+                if streetsAll.contains(where: { Self.distance(p, toLine: $0.vertices) <= 100 }) { eta += log(1.5) }
+                if parks.contains(where: { Self.distance(p, toArea: $0.polygon) <= 100 }) { eta += log(1.3) }
+                if let cell = luxGrid.cell(containingX: p.x, y: p.y) { eta += Self.luxCoefficient * Double(lux[cell.row, cell.col]) }
+                let frailty = rng.gamma(shape: Self.frailtyShape) / Self.frailtyShape
+                let n = rng.poisson(exp(eta) * frailty)
+                for _ in 0..<n {
+                    let at = Point2(c.x + (rng.uniform() - 0.5) * Self.cellSize, c.y + (rng.uniform() - 0.5) * Self.cellSize)
+                    crimes.append(Event(at: at, month: months[Int(rng.uniform() * 12)], crimeType: "Violence and sexual offences",
+                                        outcome: outcomes[rng.pick([4, 3, 2, 1, 1])], location: Self.nearestPlaceName(at, stations, streetsAll)))
+                }
+            }
+        }
+        // Other crime types, spread evenly: the spec's `where` filter must remove them.
+        for _ in 0..<900 {
+            let at = Self.randomPoint(in: boundary, &rng)
+            crimes.append(Event(at: at, month: months[Int(rng.uniform() * 12)],
+                                crimeType: ["Anti-social behaviour", "Burglary", "Vehicle crime", "Shoplifting"][rng.pick([4, 2, 2, 1])],
+                                outcome: "Status update unavailable", location: Self.nearestPlaceName(at, stations, streetsAll)))
+        }
+        self.crimes = crimes
+        crimesWithoutLocation = 12
+
+        // StreetSafe reports: where people felt unsafe, and why. Dark places draw "lighting",
+        // stations "being followed", licensed premises "verbal abuse"; evenings and nights dominate.
+        var reports: [Report] = []
+        let reasons = ["poor lighting", "being followed", "verbal abuse", "groups of men loitering", "isolated area", "other"]
+        while reports.count < 420 {
+            let p = Self.randomPoint(in: boundary, &rng)
+            guard let cell = luxGrid.cell(containingX: p.x, y: p.y) else { continue }
+            let dark = Double(lux[cell.row, cell.col]) < 6
+            let nearStation = stations.contains { Self.distance(p, $0.at) <= 300 }
+            let nearVenue = licensedPremises.contains { Self.distance(p, $0.at) <= 150 }
+            let accept = 0.08 + (dark ? 0.35 : 0) + (nearStation ? 0.3 : 0) + (nearVenue ? 0.25 : 0)
+            guard rng.uniform() < accept else { continue }
+            let reason = reasons[rng.pick([dark ? 5 : 1, nearStation ? 4 : 1, nearVenue ? 4 : 1, 1.5, dark ? 2 : 0.5, 0.5])]
+            let day = 1 + Int(rng.uniform() * 366)
+            let hour = [17, 18, 19, 20, 21, 22, 23, 0, 1, 2, 7, 8, 12, 15][rng.pick([4, 5, 6, 7, 7, 6, 5, 4, 3, 2, 2, 2, 1, 2])]
+            let date = Calendar(identifier: .gregorian).date(from: DateComponents(year: Self.year, day: day))!
+            let ymd = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: date)
+            let stamp = String(format: "%04d-%02d-%02dT%02d:%02d:00", ymd.year!, ymd.month!, ymd.day!, hour, Int(rng.uniform() * 60))
+            reports.append(Report(at: p, reportedAt: stamp, reason: reason))
+        }
+        streetSafe = reports
+    }
+
+    // MARK: Geometry helpers (brute force: the sample is small)
+
+    static func distance(_ a: Point2, _ b: Point2) -> Double { ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot() }
+
+    static func distance(_ p: Point2, toLine v: [Point2]) -> Double {
+        zip(v, v.dropFirst()).map { a, b -> Double in
+            let dx = b.x - a.x, dy = b.y - a.y
+            let t = max(0, min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / (dx * dx + dy * dy)))
+            return distance(p, Point2(a.x + t * dx, a.y + t * dy))
+        }.min() ?? .infinity
+    }
+
+    static func distance(_ p: Point2, toArea polygon: Polygon) -> Double {
+        contains(polygon, p) ? 0 : polygon.rings.map { distance(p, toLine: $0 + [$0[0]]) }.min()!
+    }
+
+    /// Even-odd point in polygon over all rings (ray casting).
+    static func contains(_ polygon: Polygon, _ p: Point2) -> Bool {
+        var inside = false
+        for ring in polygon.rings {
+            var j = ring.count - 1
+            for i in ring.indices {
+                let a = ring[i], b = ring[j]
+                if (a.y > p.y) != (b.y > p.y), p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
+                j = i
+            }
+        }
+        return inside
+    }
+
+    static func length(_ v: [Point2]) -> Double { zip(v, v.dropFirst()).map { distance($0, $1) }.reduce(0, +) }
+
+    static func pointAlong(_ v: [Point2], _ fraction: Double) -> Point2 {
+        var remaining = fraction * length(v)
+        for (a, b) in zip(v, v.dropFirst()) {
+            let d = distance(a, b)
+            if remaining <= d { return Point2(a.x + (b.x - a.x) * remaining / d, a.y + (b.y - a.y) * remaining / d) }
+            remaining -= d
+        }
+        return v.last!
+    }
+
+    static func jitter(_ p: Point2, _ sd: Double, _ rng: inout SplitMix64) -> Point2 {
+        Point2((p.x + sd * rng.normal()).rounded(), (p.y + sd * rng.normal()).rounded())
+    }
+
+    static func randomPoint(in polygon: Polygon, _ rng: inout SplitMix64) -> Point2 {
+        let e = polygon.extent
+        while true {
+            let p = Point2((e.minX + rng.uniform() * e.width).rounded(), (e.minY + rng.uniform() * e.height).rounded())
+            if contains(polygon, p) { return p }
+        }
+    }
+
+    static func nearestPlaceName(_ p: Point2, _ stations: [NamedPoint], _ streets: [NamedLine]) -> String {
+        let s = stations.min { distance(p, $0.at) < distance(p, $1.at) }!
+        if distance(p, s.at) < 150 { return "On or near \(s.name) station" }
+        let l = streets.min { distance(p, toLine: $0.vertices) < distance(p, toLine: $1.vertices) }!
+        return distance(p, toLine: l.vertices) < 100 ? "On or near \(l.name)" : "On or near Residential Street"
+    }
+}
+
+extension Polygon {
+    /// Bounding box of the rings.
+    var extent: Extent { Geometry.polygon(self).extent! }
+}
+
+extension Double {
+    func rounded(toPlaces places: Int) -> Double {
+        let f = pow(10, Double(places))
+        return (self * f).rounded() / f
+    }
+}
