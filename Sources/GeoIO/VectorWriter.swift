@@ -55,6 +55,10 @@ public enum VectorWriter {
             }
         }
         guard let driver = GDALGetDriverByName(format.driver) else { throw gdalError("find the \(format.driver) driver", path) }
+        // GeoPackage stamps "last_change" with the clock; a fixed stamp keeps outputs reproducible
+        // (the same inputs and seed give the same bytes). Thread-local, so other writers are unaffected.
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z")
+        defer { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nil) }
         try AtomicOutput.write(to: path) { temporary in
             CPLErrorReset()
             guard let raw = GDALCreate(driver, temporary, 0, 0, 0, GDT_Unknown, nil) else {

@@ -37,8 +37,11 @@ func dataFile(_ name: String) -> String { packageRoot.appendingPathComponent("da
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rtm-synth-\(UUID().uuidString)").path
         let r = try RTMBinary.run(["synth", "--preset", "borough", "--seed", "1", "--out", dir])
         #expect(r.status == 0, "\(r.stderr)")
-        // The committed sample was made with seed 1: the text and raster files are byte-identical.
-        for name in ["crimes.csv", "streetsafe.csv", "truth.json", "README.md", "lux.tif"] {
+        // The committed sample was made with seed 1: every file is byte-identical.
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        #expect(names == ["README.md", "boundary.gpkg", "bus_stops.gpkg", "crimes.csv", "high_streets.gpkg", "licensed_premises.gpkg",
+                          "lux.tif", "parks.gpkg", "spec.yaml", "stations.gpkg", "streetsafe.csv", "truth.json"])
+        for name in names {
             let ours = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
             let committed = try Data(contentsOf: URL(fileURLWithPath: dataFile(name)))
             #expect(ours == committed, "\(name) differs from data/\(name)")
@@ -46,5 +49,24 @@ func dataFile(_ name: String) -> String { packageRoot.appendingPathComponent("da
         let other = try RTMBinary.run(["synth", "--seed", "2", "--out", dir + "-2"])
         #expect(other.status == 0)
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "-2/crimes.csv")) != Data(contentsOf: URL(fileURLWithPath: dataFile("crimes.csv"))))
+    }
+}
+
+@Suite struct ValidateCLITests {
+    @Test func validatesTheBundledSpec() throws {
+        let r = try RTMBinary.run(["validate", dataFile("spec.yaml")])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("valid") && r.stdout.contains("24 candidate layers"))
+    }
+
+    @Test func aBrokenSpecIsOneLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rtm-spec-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let spec = dir.appendingPathComponent("spec.yaml").path
+        try "cell_size: 25\nblock_length: 100\nstudy_area: nowhere.gpkg\noutcome: crimes.csv\nfactors:\n  - name: a\n    path: a.gpkg\n"
+            .write(toFile: spec, atomically: true, encoding: .utf8)
+        let r = try RTMBinary.run(["validate", spec])
+        #expect(r.status != 0)
+        #expect(r.stderr == "rtm: \(dir.path)/nowhere.gpkg: no such file — check the path (relative paths resolve against the spec's folder)\n")
     }
 }

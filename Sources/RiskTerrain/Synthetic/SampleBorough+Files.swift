@@ -15,6 +15,7 @@ extension SampleBorough {
         ("crimes.csv", "street-level crimes for 2024 in the data.police.uk CSV format (WGS 84), violence and sexual offences plus other types; 12 rows have no location"),
         ("streetsafe.csv", "StreetSafe-style reports: id, reported_at, latitude, longitude, reason"),
         ("truth.json", "the model the events were drawn from: true relative risk values per factor"),
+        ("spec.yaml", "a model spec for these files: `rtm validate spec.yaml`"),
     ]
 
     /// Writes the sample's layers, CSVs, truth and README into `folder` (created if missing).
@@ -43,6 +44,7 @@ extension SampleBorough {
         try streetSafeCSV(toWGS84).write(toFile: path("streetsafe.csv"), atomically: true, encoding: .utf8)
         try truthJSON().write(to: URL(fileURLWithPath: path("truth.json")), options: .atomic)
         try readme().write(toFile: path("README.md"), atomically: true, encoding: .utf8)
+        try Self.specYAML.write(toFile: path("spec.yaml"), atomically: true, encoding: .utf8)
     }
 
     /// data.police.uk street-level format, sorted by month as the published monthly files are.
@@ -91,6 +93,46 @@ extension SampleBorough {
                                   seed: seed, cell_size_m: Self.cellSize, base_rate_per_cell_year: Self.baseRate,
                                   family: "negbin", gamma_frailty_shape: Self.frailtyShape, terms: Self.trueTerms))
     }
+
+    /// A spec over the sample's files, testing every factor at the usual increments.
+    static let specYAML = """
+# Risk terrain model of violence against women and girls in the SYNTHETIC sample borough
+# (see README.md beside this file). Every key is documented in docs/spec.md.
+crs: EPSG:27700            # British National Grid, metres
+cell_size: 25              # metres: about half a block
+block_length: 100          # metres: influence distances are multiples of it
+study_area: boundary.gpkg
+outcome:
+  path: crimes.csv         # data.police.uk format: no columns or CRS to declare
+  where: "crime_type = 'Violence and sexual offences'"
+  time: { field: month, from: 2024-01, to: 2024-12 }
+factors:
+  - name: licensed_premises
+    path: licensed_premises.gpkg
+    influence: auto         # proximity and density, RTMDx's "Both"
+    max_blocks: 3
+  - name: stations
+    path: stations.gpkg
+    influence: proximity
+    max_blocks: 4
+  - name: bus_stops
+    path: bus_stops.gpkg
+    influence: auto
+  - name: high_streets
+    path: high_streets.gpkg
+    influence: proximity
+  - name: parks
+    path: parks.gpkg
+    influence: [proximity, inside]
+  - name: lux
+    path: lux.tif           # street lighting raster: its value at each cell centre
+    influence: value
+model:
+  selection: rtm            # cross-validated elastic net, then stepwise BIC
+  family: auto              # Poisson or negative binomial, by BIC
+  folds: 10
+  seed: 1
+"""
 
     func readme() -> String {
         let vso = crimes.filter { $0.crimeType == "Violence and sexual offences" }.count

@@ -1,0 +1,126 @@
+import Foundation
+import GeoIO
+import RasterCore
+
+/// Every input of a spec, read and reprojected into the analysis CRS, with what was skipped.
+///
+/// This is the only stage of the pipeline that touches input files: `rtm validate` stops after it,
+/// `rtm run` hands its result on.
+public struct StudyInputs: Sendable {
+    public struct FactorLayer: Sendable {
+        public let spec: FactorSpec
+        /// Vector features in the analysis CRS; nil for a raster factor.
+        public let features: FeatureSet?
+        /// A raster factor's description; nil for a vector factor.
+        public let raster: RasterInfo?
+        /// The raster's CRS (declared or from the file).
+        public let rasterCRS: CRS?
+    }
+
+    public let spec: ModelSpec
+    public let crs: CRS
+    /// Study-area polygons in the analysis CRS.
+    public let studyArea: [Polygon]
+    public let studyExtent: Extent
+    public let outcome: FeatureSet
+    public let factors: [FactorLayer]
+    /// Things a user should read before trusting the model (a factor far from the study area, …).
+    public let warnings: [String]
+
+    /// Reads everything, checking that it fits together. Throws the first problem, named.
+    public static func load(_ spec: ModelSpec, progress: (String) -> Void = { _ in }) throws -> StudyInputs {
+        var warnings: [String] = []
+        progress("reading the study area")
+        let areaCRSOverride = try spec.studyArea.crs.map(CRS.init)
+        let crs: CRS
+        if let written = spec.crs {
+            crs = try CRS(written)
+        } else {
+            let raw = try VectorReader.read(spec.studyArea.path, query: query(spec.studyArea, declared: areaCRSOverride))
+            crs = raw.crs
+        }
+        try crs.requireProjectedMetres()
+        let area = try VectorReader.read(spec.studyArea.path, query: query(spec.studyArea, declared: areaCRSOverride), into: crs)
+        let polygons = area.geometries.flatMap { g -> [Polygon] in
+            switch g {
+            case .polygon(let p): [p]
+            case .multiPolygon(let ps): ps
+            default: []
+            }
+        }
+        guard !polygons.isEmpty else {
+            throw SpecError(file: spec.path, line: nil, key: "study_area",
+                            message: "\(spec.studyArea.path) has no polygons (it holds \(area.geometries.first?.kind.rawValue ?? "nothing")s) — the study area must be a polygon layer")
+        }
+        guard let extent = area.extent else { throw GeoDataError.emptyLayer(path: spec.studyArea.path, layer: area.report.layer, filtered: false) }
+        // Refuse, before any allocation, a grid the machine cannot hold.
+        let grid = try GridGeometry(covering: extent, cellSize: spec.cellSize)
+        let maxReach = spec.factors.map { $0.increments(blockLength: spec.blockLength).last ?? 0 }.max() ?? 0
+        _ = try grid.padded(by: Int((4 * maxReach / spec.cellSize).rounded(.up)) + 1)
+
+        progress("reading the outcome events")
+        let outcome = try VectorReader.read(spec.outcome.path, query: query(spec.outcome, declared: try spec.outcome.crs.map(CRS.init)), into: crs)
+        if outcome.geometries.contains(where: { $0.kind != .point }) {
+            throw SpecError(file: spec.path, line: nil, key: "outcome",
+                            message: "\(spec.outcome.path) holds \(outcome.geometries.first { $0.kind != .point }!.kind.rawValue)s — outcome events must be points")
+        }
+        let inside = outcome.geometries.filter { g in g.vertices.allSatisfy { p in
+            p.x >= extent.minX && p.x <= extent.maxX && p.y >= extent.minY && p.y <= extent.maxY } }.count
+        if inside == 0 {
+            throw SpecError(file: spec.path, line: nil, key: "outcome",
+                            message: "none of the \(outcome.count) events in \(spec.outcome.path) fall within the study area's extent \(extent) — check the outcome's crs (or swapped x/y columns)")
+        }
+        if inside < outcome.count {
+            warnings.append("\(outcome.count - inside) of \(outcome.count) outcome events lie outside the study area's extent and will not count")
+        }
+
+        var layers: [FactorLayer] = []
+        for f in spec.factors {
+            progress("reading factor \(f.name)")
+            let declared = try f.source.crs.map(CRS.init)
+            if f.source.isRaster {
+                let info = try RasterReader.info(f.source.path)
+                guard info.geoTransform != nil else { throw GeoDataError.rasterWithoutGeoreferencing(path: f.source.path) }
+                guard let rcrs = declared ?? info.crs else { throw GeoDataError.missingCRS(path: f.source.path) }
+                if let e = info.extent, let reach = try? transformedExtent(e, from: rcrs, to: crs), !reach.intersects(extent) {
+                    throw SpecError(file: spec.path, line: nil, key: "factors.\(f.name)",
+                                    message: "\(f.source.path) covers \(reach) in the analysis CRS, which misses the study area \(extent) — check its crs")
+                }
+                layers.append(FactorLayer(spec: f, features: nil, raster: info, rasterCRS: rcrs))
+            } else {
+                let set = try VectorReader.read(f.source.path, query: query(f.source, declared: declared), into: crs)
+                let reach = f.increments(blockLength: spec.blockLength).last ?? 0
+                if let e = set.extent, !e.expanded(by: max(reach, f.bandwidth ?? 0) * 4).intersects(extent) {
+                    throw SpecError(file: spec.path, line: nil, key: "factors.\(f.name)",
+                                    message: "the \(set.count) features of \(f.source.path) lie at \(e), out of reach of the study area \(extent) — check the layer's crs")
+                }
+                if f.influences.contains(.inside), !set.geometries.contains(where: { $0.kind == .polygon }) {
+                    throw SpecError(file: spec.path, line: nil, key: "factors.\(f.name).influence",
+                                    message: "'inside' needs polygons; \(f.source.path) holds \(set.geometries[0].kind.rawValue)s — use proximity or density")
+                }
+                if set.report.skippedTotal > 0 { warnings.append(set.report.summary) }
+                layers.append(FactorLayer(spec: f, features: set, raster: nil, rasterCRS: nil))
+            }
+        }
+        if outcome.report.skippedTotal > 0 { warnings.insert(outcome.report.summary, at: 0) }
+        return StudyInputs(spec: spec, crs: crs, studyArea: polygons, studyExtent: extent, outcome: outcome,
+                           factors: layers, warnings: warnings)
+    }
+
+    static func query(_ s: LayerSource, declared: CRS?) -> VectorQuery {
+        VectorQuery(layer: s.layer, whereClause: s.whereClause, time: s.time, declaredCRS: declared, xColumn: s.x, yColumn: s.y)
+    }
+
+    /// An extent's four corners and edge midpoints, reprojected, as a bounding box.
+    static func transformedExtent(_ e: Extent, from: CRS, to: CRS) throws -> Extent {
+        if from == to { return e }
+        let t = try CoordinateTransformer(from: from, to: to)
+        var ps = [Point2(e.minX, e.minY), Point2(e.maxX, e.minY), Point2(e.minX, e.maxY), Point2(e.maxX, e.maxY),
+                  Point2((e.minX + e.maxX) / 2, e.minY), Point2((e.minX + e.maxX) / 2, e.maxY),
+                  Point2(e.minX, (e.minY + e.maxY) / 2), Point2(e.maxX, (e.minY + e.maxY) / 2)]
+        t.transform(&ps)
+        let ok = ps.filter { $0.x.isFinite }
+        guard let g = Geometry.multiPoint(ok).extent else { throw GeoDataError.transformFailed(path: "", feature: 0, x: e.minX, y: e.minY) }
+        return g
+    }
+}

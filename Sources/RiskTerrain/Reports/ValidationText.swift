@@ -1,0 +1,44 @@
+import Foundation
+import GeoIO
+import RasterCore
+
+/// Renders what `rtm validate` found: the inputs as the model will see them.
+public enum ValidationText {
+    public static func render(_ inputs: StudyInputs) throws -> String {
+        let spec = inputs.spec
+        let grid = try GridGeometry(covering: inputs.studyExtent, cellSize: spec.cellSize)
+        var lines = ["\(spec.path): valid",
+                     "  analysis crs:  \(inputs.crs)",
+                     "  grid:          \(grid.width) × \(grid.height) cells of \(InspectText.number(spec.cellSize)) m (\(grid.cellCount) in the extent), blocks of \(InspectText.number(spec.blockLength)) m",
+                     "  study area:    \(inputs.studyArea.count) polygon\(inputs.studyArea.count == 1 ? "" : "s"), extent \(InspectText.extent(inputs.studyExtent))",
+                     "  outcome:       \(inputs.outcome.count) events from \((spec.outcome.path as NSString).lastPathComponent)" + filterText(spec.outcome)]
+        var candidates = 0
+        for f in inputs.factors {
+            let increments = f.spec.increments(blockLength: spec.blockLength)
+            let layers = f.spec.influences.reduce(0) { $0 + ([.proximity, .density].contains($1) ? increments.count : 1) }
+            candidates += layers
+            let what: String
+            if let set = f.features {
+                let kinds = Set(set.geometries.map(\.kind.rawValue)).sorted().joined(separator: "/")
+                what = "\(set.count) \(kinds) feature\(set.count == 1 ? "" : "s")"
+            } else if let r = f.raster {
+                what = "raster \(r.width) × \(r.height), pixel \(InspectText.number(r.pixelSize?.x ?? 0)), \(f.spec.resampling.rawValue)"
+            } else { what = "" }
+            let distances = increments.map { InspectText.number($0) }.joined(separator: ", ")
+            let inf = f.spec.influences.map { [.proximity, .density].contains($0) ? "\($0.rawValue) (\(distances) m)" : $0.rawValue }
+                .joined(separator: ", ")
+            lines.append("  factor \(f.spec.name): \(what); \(inf) → \(layers) candidate layer\(layers == 1 ? "" : "s")")
+        }
+        let m = spec.model
+        lines.append("  model:         selection \(m.selection.rawValue), family \(m.family.rawValue), \(m.folds) folds, seed \(m.seed), alpha \(InspectText.number(m.alpha)); \(candidates) candidate layers")
+        for w in inputs.warnings { lines.append("  warning:       \(w)") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func filterText(_ s: LayerSource) -> String {
+        var parts: [String] = []
+        if let w = s.whereClause { parts.append("where \(w)") }
+        if let t = s.time { parts.append("\(t.field) \(t.from ?? "…")–\(t.to ?? "…")") }
+        return parts.isEmpty ? "" : " (" + parts.joined(separator: "; ") + ")"
+    }
+}

@@ -1,0 +1,15 @@
+import GeoIO
+
+/// A problem in a model spec, named with the file, the line and the key, and what to write instead.
+public struct SpecError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let file: String
+    public let line: Int?
+    /// Key path, e.g. "factors[2].influence".
+    public let key: String
+    public let message: String
+
+    public var description: String {
+        let at = line.map { "\(file) line \($0)" } ?? file
+        return key.isEmpty ? "\(at): \(message)" : "\(at): \(key): \(message)"
+    }
+}

@@ -1,0 +1,247 @@
+import Foundation
+import GeoIO
+import Yams
+
+/// Reads a model spec from YAML, checking every key and type, and resolving relative paths
+/// against the spec's folder. Errors name the line and key path and suggest the fix; unknown keys
+/// get a "did you mean". YAML anchors and aliases are refused (they are how "billion laughs"
+/// documents blow up, and a spec has no need of them).
+public enum SpecParser {
+    public static func load(_ path: String) throws -> ModelSpec {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw SpecError(file: path, line: nil, key: "", message: "no such spec file — check the path")
+        }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw SpecError(file: path, line: nil, key: "", message: "the spec is not UTF-8 text — save it as UTF-8")
+        }
+        return try parse(text, path: path)
+    }
+
+    public static func parse(_ yaml: String, path: String) throws -> ModelSpec {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw SpecError(file: path, line: Self.line(of: error), key: "", message: "not valid YAML (\(Self.summary(of: error))) — check indentation and quoting")
+        }
+        guard let root = node else { throw SpecError(file: path, line: nil, key: "", message: "the spec is empty — see docs/spec.md for an example") }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let r = Reader(file: path, folder: folder)
+        return try r.spec(root)
+    }
+
+    private static func line(of error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+        default: return nil
+        }
+    }
+
+    private static func summary(of error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
+        default: return "\(error)"
+        }
+    }
+}
+
+/// The typed walk over the YAML tree; each accessor names its key path in errors.
+private struct Reader {
+    let file: String
+    let folder: URL
+
+    func fail(_ node: Node?, _ key: String, _ message: String) -> SpecError {
+        SpecError(file: file, line: node?.mark?.line, key: key, message: message)
+    }
+
+    /// A mapping's entries by key, refusing keys not in `allowed` (with a suggestion) and aliases.
+    func mapping(_ node: Node, _ key: String, allowed: [String]) throws -> [String: Node] {
+        if case .alias = node { throw fail(node, key, "YAML aliases are not allowed in a spec — write the value out") }
+        guard let m = node.mapping else {
+            throw fail(node, key, "expected a mapping of keys (\(allowed.joined(separator: ", "))), not \(describe(node))")
+        }
+        var out: [String: Node] = [:]
+        for (k, v) in m {
+            guard let name = k.string else { throw fail(k, key, "keys must be text") }
+            let path = key.isEmpty ? name : "\(key).\(name)"
+            guard allowed.contains(name) else {
+                let hint = NameMatching.closest(to: name, in: allowed).map { " — did you mean '\($0)'?" } ?? ""
+                throw fail(k, path, "unknown key\(hint) (allowed here: \(allowed.joined(separator: ", ")))")
+            }
+            if case .alias = v { throw fail(v, path, "YAML aliases are not allowed in a spec — write the value out") }
+            out[name] = v
+        }
+        return out
+    }
+
+    func describe(_ node: Node) -> String {
+        switch node {
+        case .scalar(let s): return "'\(s.string)'"
+        case .sequence: return "a list"
+        case .mapping: return "a mapping"
+        case .alias: return "an alias"
+        }
+    }
+
+    func string(_ node: Node, _ key: String) throws -> String {
+        guard case .scalar(let s) = node, !s.string.isEmpty else { throw fail(node, key, "expected text, not \(describe(node))") }
+        return s.string
+    }
+
+    func number(_ node: Node, _ key: String, positive: Bool = true) throws -> Double {
+        guard case .scalar(let s) = node, let v = Double(s.string.trimmingCharacters(in: .whitespaces)), v.isFinite else {
+            throw fail(node, key, "expected a number, not \(describe(node))")
+        }
+        if positive, v <= 0 { throw fail(node, key, "must be greater than 0, not \(s.string)") }
+        return v
+    }
+
+    func integer(_ node: Node, _ key: String, range: ClosedRange<Int>) throws -> Int {
+        guard case .scalar(let s) = node, let v = Int(s.string.trimmingCharacters(in: .whitespaces)) else {
+            throw fail(node, key, "expected a whole number, not \(describe(node))")
+        }
+        guard range.contains(v) else { throw fail(node, key, "must be between \(range.lowerBound) and \(range.upperBound), not \(v)") }
+        return v
+    }
+
+    func choice<T: RawRepresentable & CaseIterable>(_ node: Node, _ key: String, _ type: T.Type) throws -> T where T.RawValue == String {
+        let s = try string(node, key)
+        if let v = T(rawValue: s.lowercased()) { return v }
+        let names = T.allCases.map(\.rawValue)
+        let hint = NameMatching.closest(to: s, in: names).map { " — did you mean '\($0)'?" } ?? ""
+        throw fail(node, key, "'\(s)' is not one of \(names.joined(separator: ", "))\(hint)")
+    }
+
+    /// A path relative to the spec's folder, made absolute.
+    func path(_ node: Node, _ key: String) throws -> String {
+        let p = try string(node, key)
+        let expanded = (p as NSString).expandingTildeInPath
+        return expanded.hasPrefix("/") ? expanded : folder.appendingPathComponent(expanded).standardizedFileURL.path
+    }
+
+    // MARK: Sections
+
+    func spec(_ root: Node) throws -> ModelSpec {
+        let top = try mapping(root, "", allowed: ["crs", "cell_size", "block_length", "study_area", "outcome", "factors", "model"])
+        func required(_ name: String) throws -> Node {
+            guard let n = top[name] else { throw fail(root, name, "missing — every spec needs \(name) (see docs/spec.md)") }
+            return n
+        }
+        let cellSize = try number(required("cell_size"), "cell_size")
+        let blockLength = try number(required("block_length"), "block_length")
+        if blockLength < cellSize {
+            throw fail(top["block_length"], "block_length", "\(blockLength) m is shorter than the cell size \(cellSize) m — a block should span at least one cell (RTM uses cell ≈ half a block)")
+        }
+        let factorsNode = try required("factors")
+        guard case .sequence(let seq) = factorsNode else {
+            throw fail(factorsNode, "factors", "expected a list of factors (- name: …, path: …), not \(describe(factorsNode))")
+        }
+        let factors = try seq.enumerated().map { try factor($0.element, "factors[\($0.offset + 1)]", blockLength: blockLength) }
+        if factors.isEmpty { throw fail(factorsNode, "factors", "the list is empty — add at least one risk factor") }
+        var seen: [String: Int] = [:]
+        for (i, f) in factors.enumerated() {
+            if let j = seen[f.name] { throw fail(seq[i], "factors[\(i + 1)].name", "'\(f.name)' is also the name of factors[\(j + 1)] — names must be unique") }
+            seen[f.name] = i
+        }
+        return ModelSpec(path: file, crs: try top["crs"].map { try string($0, "crs") },
+                         cellSize: cellSize, blockLength: blockLength,
+                         studyArea: try source(required("study_area"), "study_area", extra: []).source,
+                         outcome: try source(required("outcome"), "outcome", extra: []).source,
+                         factors: factors, model: try model(top["model"]))
+    }
+
+    static let sourceKeys = ["path", "layer", "where", "crs", "x", "y", "time"]
+
+    /// A layer given as a bare path or as a mapping with path, layer, where, crs, x, y, time.
+    func source(_ node: Node, _ key: String, extra: [String]) throws -> (source: LayerSource, extra: [String: Node]) {
+        if case .scalar = node { return (LayerSource(path: try path(node, key)), [:]) }
+        let m = try mapping(node, key, allowed: Self.sourceKeys + extra)
+        guard let p = m["path"] else { throw fail(node, "\(key).path", "missing — give the file of this layer") }
+        var s = LayerSource(path: try path(p, "\(key).path"))
+        s.layer = try m["layer"].map { try string($0, "\(key).layer") }
+        s.whereClause = try m["where"].map { try string($0, "\(key).where") }
+        s.crs = try m["crs"].map { try string($0, "\(key).crs") }
+        s.x = try m["x"].map { try string($0, "\(key).x") }
+        s.y = try m["y"].map { try string($0, "\(key).y") }
+        if (s.x == nil) != (s.y == nil) { throw fail(node, "\(key).\(s.x == nil ? "x" : "y")", "give both x and y, or neither") }
+        if let t = m["time"] {
+            let tm = try mapping(t, "\(key).time", allowed: ["field", "from", "to"])
+            guard let f = tm["field"] else { throw fail(t, "\(key).time.field", "missing — name the date or month column") }
+            let from = try tm["from"].map { try timeBound($0, "\(key).time.from") }
+            let to = try tm["to"].map { try timeBound($0, "\(key).time.to") }
+            if let from, let to, from > to { throw fail(t, "\(key).time", "from \(from) is after to \(to)") }
+            s.time = TimeFilter(field: try string(f, "\(key).time.field"), from: from, to: to)
+        }
+        return (s, m.filter { extra.contains($0.key) })
+    }
+
+    /// YYYY, YYYY-MM, YYYY-MM-DD or an ISO date-time.
+    func timeBound(_ node: Node, _ key: String) throws -> String {
+        let s = try string(node, key)
+        let ok = s.range(of: #"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}(:\d{2}(:\d{2})?)?)?)?)?$"#, options: .regularExpression) != nil
+        guard ok else { throw fail(node, key, "'\(s)' is not a date — write 2024, 2024-01, 2024-01-31 or 2024-01-31T18:00") }
+        return s.replacingOccurrences(of: " ", with: "T")
+    }
+
+    func factor(_ node: Node, _ key: String, blockLength: Double) throws -> FactorSpec {
+        let extraKeys = ["name", "influence", "max_blocks", "increment", "bandwidth", "resampling", "band"]
+        let (src, m) = try source(node, key, extra: extraKeys)
+        guard case .mapping = node else { throw fail(node, key, "expected a mapping with name, path and influence") }
+        guard let nameNode = m["name"] else { throw fail(node, "\(key).name", "missing — every factor needs a name") }
+        let name = try string(nameNode, "\(key).name")
+        guard name.range(of: #"^[A-Za-z][A-Za-z0-9_]*$"#, options: .regularExpression) != nil else {
+            throw fail(nameNode, "\(key).name", "'\(name)' must start with a letter and hold only letters, digits and _ (it names columns and files)")
+        }
+        var influences: [Influence] = []
+        let written: [(Node, String)]
+        switch m["influence"] {
+        case nil: written = [(node, src.isRaster ? "value" : "auto")]
+        case .sequence(let items)?: written = try items.map { ($0, try string($0, "\(key).influence")) }
+        case let n?: written = [(n, try string(n, "\(key).influence"))]
+        }
+        for (n, w) in written {
+            let s = w.lowercased()
+            if s == "auto" { influences += [.proximity, .density]; continue }
+            guard let i = Influence(rawValue: s) else {
+                let hint = NameMatching.closest(to: s, in: Influence.specNames).map { " — did you mean '\($0)'?" } ?? ""
+                throw fail(n, "\(key).influence", "'\(w)' is not an influence\(hint) (\(Influence.specNames.joined(separator: ", ")))")
+            }
+            influences.append(i)
+        }
+        var seen = Set<Influence>()
+        influences = influences.filter { seen.insert($0).inserted }
+        if src.isRaster, let bad = influences.first(where: { $0 != .value }) {
+            throw fail(m["influence"] ?? node, "\(key).influence", "'\(bad.rawValue)' needs vector features; \((src.path as NSString).lastPathComponent) is a raster — use influence: value")
+        }
+        if !src.isRaster, influences.contains(.value) {
+            throw fail(m["influence"] ?? node, "\(key).influence", "'value' reads a raster; \((src.path as NSString).lastPathComponent) is a vector layer — use proximity, density, distance, density_value or inside")
+        }
+        let maxBlocks = try m["max_blocks"].map { try number($0, "\(key).max_blocks") } ?? 3
+        let increment = try m["increment"].map { n -> FactorSpec.Increment in
+            let s = try string(n, "\(key).increment")
+            guard let v = FactorSpec.Increment(rawValue: s.lowercased()) else { throw fail(n, "\(key).increment", "'\(s)' must be whole or half") }
+            return v
+        } ?? .whole
+        if maxBlocks > 20 { throw fail(m["max_blocks"], "\(key).max_blocks", "\(maxBlocks) blocks is beyond what RTM tests (1–20); spatial influence rarely reaches past a few blocks") }
+        if increment == .whole, maxBlocks < 1 { throw fail(m["max_blocks"], "\(key).max_blocks", "must be at least 1 block with whole increments (or use increment: half)") }
+        return FactorSpec(name: name, source: src, influences: influences, maxBlocks: maxBlocks, increment: increment,
+                          bandwidth: try m["bandwidth"].map { try number($0, "\(key).bandwidth") },
+                          resampling: try m["resampling"].map { try choice($0, "\(key).resampling", Resampling.self) } ?? .bilinear,
+                          band: try m["band"].map { try integer($0, "\(key).band", range: 1...10_000) } ?? 1)
+    }
+
+    func model(_ node: Node?) throws -> ModelOptions {
+        var o = ModelOptions()
+        guard let node else { return o }
+        let m = try mapping(node, "model", allowed: ["selection", "family", "folds", "seed", "alpha"])
+        if let n = m["selection"] { o.selection = try choice(n, "model.selection", ModelOptions.Selection.self) }
+        if let n = m["family"] { o.family = try choice(n, "model.family", ModelOptions.Family.self) }
+        if let n = m["folds"] { o.folds = try integer(n, "model.folds", range: 2...100) }
+        if let n = m["seed"] { o.seed = UInt64(try integer(n, "model.seed", range: 0...Int.max)) }
+        if let n = m["alpha"] {
+            o.alpha = try number(n, "model.alpha", positive: false)
+            guard (0...1).contains(o.alpha) else { throw fail(n, "model.alpha", "must be between 0 (ridge) and 1 (lasso)") }
+        }
+        return o
+    }
+}
