@@ -17,7 +17,14 @@ public enum EuclideanDistance {
     public static func distances(to features: BitMatrix) -> Raster<Float> {
         let cs = Float(features.geometry.cellSize)
         var out = [Float](repeating: 0, count: features.cellCount)
-        transform(features, &out) { d2 in d2 == Int.max ? .infinity : (Float(d2)).squareRoot() * cs }
+        out.withUnsafeMutableBufferPointer { buf in
+            let o = UncheckedBox(buf.baseAddress!)
+            transform(features, buf.baseAddress!) { r, d2, w in
+                let row = o.value + r * w
+                if d2[0] < 0 { row.update(repeating: .infinity, count: w); return }
+                for q in 0..<w { row[q] = Float(d2[q]).squareRoot() * cs }
+            }
+        }
         return Raster(geometry: features.geometry, values: out)
     }
 
@@ -30,98 +37,116 @@ public enum EuclideanDistance {
             throw .gridTooLarge(width: g.width, height: g.height, limit: 46_000 * 46_000)
         }
         var out = [UInt32](repeating: 0, count: features.cellCount)
-        transform(features, &out) { d2 in d2 == Int.max ? UInt32.max : UInt32(d2) }
+        let columns = UnsafeMutablePointer<Float>.allocate(capacity: features.cellCount)
+        defer { columns.deallocate() }
+        out.withUnsafeMutableBufferPointer { buf in
+            let o = UncheckedBox(buf.baseAddress!)
+            transform(features, columns) { r, d2, w in
+                let row = o.value + r * w
+                if d2[0] < 0 { row.update(repeating: .max, count: w); return }
+                for q in 0..<w { row[q] = UInt32(truncatingIfNeeded: d2[q]) }
+            }
+        }
         return Raster(geometry: g, values: out)
     }
 
-    /// The two passes. `T` must hold exact integers up to the grid's height (Float and UInt32
-    /// both do for every grid `GridGeometry` accepts: 63,000 < 2²⁴).
-    static func transform<T: EDTStorage>(_ features: BitMatrix, _ out: inout [T], _ finish: (Int) -> T) {
+    /// The two passes. Pass 1 writes column distances (whole numbers, `+infinity` for a column
+    /// without features) into `col`; pass 2 hands each row's exact squared distances (all −1 when
+    /// the grid has no feature) to `emit(row, d2, width)`, which may overwrite that row of `col`.
+    /// The envelope test compares the parabola intersections as exact integer fractions
+    /// (cross-multiplied), so no division and no rounding decides which parabola is lowest.
+    static func transform(_ features: BitMatrix, _ col: UnsafeMutablePointer<Float>,
+                          _ emit: (Int, UnsafeMutablePointer<Int>, Int) -> Void) {
         let w = features.width, h = features.height
-        let none = T.columnNone
+        let colBox = UncheckedBox(col)
         features.words.withUnsafeBufferPointer { bits in
-            out.withUnsafeMutableBufferPointer { buf in
-                let o = buf.baseAddress!
-                // Pass 1: distance down each column to the nearest feature in that column.
-                Parallel.forEachChunk(w, minChunk: 64) { cols in
-                    // Forward (north → south).
-                    for r in 0..<h {
-                        let row = r * w
-                        for c in cols {
-                            let k = row + c
-                            if bits[k >> 6] >> UInt64(k & 63) & 1 != 0 { o[k] = T.zero }
-                            else if r == 0 || o[k - w] == none { o[k] = none }
-                            else { o[k] = o[k - w].successor }
-                        }
+            let bitsBox = UncheckedBox(bits)
+            // Pass 1: distance down each column to the nearest feature in that column.
+            Parallel.forEachChunk(w, minChunk: 64) { cols in
+                let o = colBox.value, bits = bitsBox.value
+                let c0 = cols.lowerBound, n = cols.count
+                // Forward (north → south): the cell above + 1 (∞ + 1 = ∞), vectorised, then 0 on
+                // the row's features, found a word at a time (features are usually sparse).
+                for r in 0..<h {
+                    let row = o + r * w + c0
+                    if r == 0 {
+                        row.update(repeating: .infinity, count: n)
+                    } else {
+                        let above = UnsafePointer(row - w)
+                        for c in 0..<n { row[c] = above[c] + 1 }
                     }
-                    // Backward (south → north).
-                    if h > 1 {
-                        for r in stride(from: h - 2, through: 0, by: -1) {
-                            let row = r * w
-                            for c in cols {
-                                let below = o[row + w + c]
-                                if below != none, o[row + c] == none || below.successor < o[row + c] {
-                                    o[row + c] = below.successor
-                                }
-                            }
+                    let k0 = r * w + c0, k1 = k0 + n   // bit range [k0, k1)
+                    var wi = k0 >> 6
+                    while wi << 6 < k1 {
+                        var word = bits[wi]
+                        if wi << 6 < k0 { word &= ~0 << UInt64(k0 & 63) }
+                        if (wi + 1) << 6 > k1 { word &= (1 << UInt64(k1 - wi << 6)) &- 1 }
+                        while word != 0 {
+                            row[wi << 6 + word.trailingZeroBitCount - k0] = 0
+                            word &= word &- 1
                         }
+                        wi += 1
                     }
                 }
-                // Pass 2: lower envelope of parabolas along each row.
-                Parallel.forEachChunk(h, minChunk: 16) { rows in
-                    var f = [Int](repeating: 0, count: w)      // g(q)², or -1 for none
-                    var v = [Int](repeating: 0, count: w)      // parabola vertices
-                    var z = [Double](repeating: 0, count: w + 1) // envelope boundaries
-                    for r in rows {
-                        let row = o + r * w
-                        for q in 0..<w { let g = row[q]; f[q] = g == none ? -1 : g.intValue * g.intValue }
-                        var k = -1
-                        for q in 0..<w where f[q] >= 0 {
-                            let fq = f[q] + q * q
-                            while k >= 0 {
-                                let p = v[k]
-                                // intersection of parabolas from p and q
-                                let s = Double(fq - (f[p] + p * p)) / Double(2 * (q - p))
-                                if s <= z[k] { k -= 1 } else { break }
-                            }
-                            k += 1
-                            v[k] = q
-                            z[k] = k == 0 ? -.infinity : Double(fq - (f[v[k - 1]] + v[k - 1] * v[k - 1])) / Double(2 * (q - v[k - 1]))
-                            z[k + 1] = .infinity
-                        }
-                        if k < 0 {   // no feature in any column: the grid has no feature
-                            for q in 0..<w { row[q] = finish(Int.max) }
-                            continue
-                        }
-                        var j = 0
-                        for q in 0..<w {
-                            while z[j + 1] < Double(q) { j += 1 }
-                            let p = v[j], d = q - p
-                            row[q] = finish(d * d + f[p])
-                        }
+                // Backward (south → north): min with the cell below + 1.
+                if h > 1 {
+                    for r in stride(from: h - 2, through: 0, by: -1) {
+                        let row = o + r * w + c0, below = UnsafePointer(row + w)
+                        for c in 0..<n { row[c] = min(row[c], below[c] + 1) }
                     }
+                }
+            }
+            // Pass 2: lower envelope of parabolas along each row.
+            Parallel.forEachChunk(h, minChunk: 16) { rows in
+                let o = colBox.value
+                let f = UnsafeMutablePointer<Int>.allocate(capacity: w)       // g(q)² + q², the parabola's value at 0
+                let v = UnsafeMutablePointer<Int>.allocate(capacity: w)       // envelope vertices
+                let zn = UnsafeMutablePointer<Int>.allocate(capacity: w + 1)  // boundary numerators
+                let zd = UnsafeMutablePointer<Int>.allocate(capacity: w + 1)  // boundary denominators (> 0)
+                let d2 = UnsafeMutablePointer<Int>.allocate(capacity: w)
+                defer { f.deallocate(); v.deallocate(); zn.deallocate(); zd.deallocate(); d2.deallocate() }
+                for r in rows {
+                    let row = o + r * w
+                    var k = -1
+                    for q in 0..<w {
+                        let gq = row[q]
+                        guard gq != .infinity else { continue }
+                        let gi = Int(gq)
+                        let fq = gi &* gi &+ q &* q
+                        f[q] = fq
+                        // Pop vertices whose parabola is hidden: boundary s(p, q) ≤ z[k].
+                        var num = 0, den = 1
+                        while k >= 0 {
+                            let p = v[k]
+                            num = fq &- f[p]; den = (q &- p) &<< 1
+                            if k > 0, num &* zd[k] <= zn[k] &* den { k &-= 1 } else { break }
+                        }
+                        k &+= 1
+                        v[k] = q
+                        zn[k] = num; zd[k] = den
+                    }
+                    if k < 0 {   // no feature in any column: the grid has no feature
+                        for q in 0..<w { d2[q] = -1 }
+                        emit(r, d2, w)
+                        continue
+                    }
+                    // Boundary j (between v[j−1] and v[j]) is zn[j]/zd[j]; q belongs to v[j] while
+                    // q ≥ boundary j and q < boundary j+1.
+                    var j = 0
+                    var p = v[0], fp = f[p] &- p &* p
+                    var nextN = k > 0 ? zn[1] : 0, nextD = k > 0 ? zd[1] : 0
+                    for q in 0..<w {
+                        while j < k, nextN <= q &* nextD {
+                            j &+= 1
+                            p = v[j]; fp = f[p] &- p &* p
+                            if j < k { nextN = zn[j &+ 1]; nextD = zd[j &+ 1] }
+                        }
+                        let d = q &- p
+                        d2[q] = d &* d &+ fp
+                    }
+                    emit(r, d2, w)
                 }
             }
         }
     }
-}
-
-/// Element types the distance transform can work in place in.
-protocol EDTStorage: Equatable, Comparable {
-    static var zero: Self { get }
-    static var columnNone: Self { get }
-    var successor: Self { get }
-    var intValue: Int { get }
-}
-
-extension Float: EDTStorage {
-    static var columnNone: Float { .infinity }
-    var successor: Float { self + 1 }
-    var intValue: Int { Int(self) }
-}
-
-extension UInt32: EDTStorage {
-    static var columnNone: UInt32 { .max }
-    var successor: UInt32 { self + 1 }
-    var intValue: Int { Int(self) }
 }

@@ -65,6 +65,11 @@ public enum KernelDensity {
         return Raster(geometry: g, values: values)
     }
 
+    /// The method `.automatic` picks for `kernel` on `geometry` with `nonZeroCells` non-zero inputs.
+    public static func automaticMethod(for kernel: Kernel, on geometry: GridGeometry, nonZeroCells: Int) -> Method {
+        choose(.automatic, kernel: kernel, radius: kernel.radius(cellSize: geometry.cellSize), geometry: geometry, nonZero: { nonZeroCells })
+    }
+
     /// The method `.automatic` resolves to.
     static func choose(_ method: Method, kernel: Kernel, radius r: Int, geometry g: GridGeometry,
                        nonZero: () -> Int) -> Method {
