@@ -22,13 +22,16 @@ let dependencies: [Package.Dependency] = [
 let cLibraries: [Target] = [
     .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
     .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
+    // FFT convolution for the non-separable kernel densities (quartic, uniform) in RasterCore.
+    .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
 ]
 
 // MARK: - Stages (one module per stage)
 
 let stages: [Target] = [
-    // Grid geometry, rasters, masks, rasterisation, distance transform, kernel density. Pure Swift.
-    .target(name: "RasterCore"),
+    // Grid geometry, rasters, masks, rasterisation, distance transform, kernel density. Pure Swift
+    // plus FFTW for FFT convolution.
+    .target(name: "RasterCore", dependencies: ["CFFTW"]),
     // GLMs (Poisson, NB2), cross-validated elastic net, stepwise BIC. Pure Swift.
     .target(name: "RiskModel"),
     // The only importer of GDAL and PROJ: vector/raster read, CRS, transforms, writers.

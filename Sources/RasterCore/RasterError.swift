@@ -7,6 +7,10 @@ public enum RasterError: Error, Equatable, Sendable, CustomStringConvertible {
     case gridTooLarge(width: Int, height: Int, limit: Int)
     case invalidBandwidth(Double)
     case mismatchedGrids
+    case emptyStudyArea
+    case notPolygonal(featureIndex: Int, kind: Geometry.Kind)
+    case invalidDistance(Double)
+    case mismatchedWeights(points: Int, weights: Int)
 
     public var description: String {
         switch self {
@@ -24,6 +28,14 @@ public enum RasterError: Error, Equatable, Sendable, CustomStringConvertible {
             return "bandwidth \(b) is not a positive number of metres — use a bandwidth of at least one cell"
         case .mismatchedGrids:
             return "the rasters are on different grids — resample them onto the analysis grid first"
+        case .emptyStudyArea:
+            return "the study area holds no cell centre — check that it has polygons with area, or use a smaller cell_size"
+        case .notPolygonal(let i, let kind):
+            return "study-area feature \(i) is a \(kind), not a polygon — give a polygon layer as study_area"
+        case .invalidDistance(let d):
+            return "distance \(d) is not a non-negative number of metres — use whole or half multiples of block_length"
+        case .mismatchedWeights(let p, let w):
+            return "\(p) points but \(w) weights — give one weight per point, or none"
         }
     }
 }

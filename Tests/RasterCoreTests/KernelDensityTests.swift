@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+@testable import RasterCore
+
+@Suite struct KernelDensityTests {
+    /// Direct summation in Double of the continuous kernel at cell-centre offsets, normalised to
+    /// sum 1 over the kernel's cells — independent of the library's weight tables.
+    func direct(_ counts: Raster<Float>, _ kernel: Kernel) -> [Double] {
+        let g = counts.geometry, cs = g.cellSize
+        func k(_ dr: Int, _ dc: Int) -> Double {
+            let d2 = Double(dr * dr + dc * dc) * cs * cs
+            switch kernel {
+            case .gaussian(let s):
+                return abs(Double(dr)) <= (4 * s / cs + 0.5).rounded(.down) && abs(Double(dc)) <= (4 * s / cs + 0.5).rounded(.down)
+                    ? exp(-0.5 * d2 / (s * s)) : 0
+            case .quartic(let h): return d2 < h * h ? pow(1 - d2 / (h * h), 2) : 0
+            case .uniform(let h): return d2 <= h * h * (1 + 1e-12) ? 1 : 0
+            }
+        }
+        let reach = Int(4 * kernel.bandwidth / cs) + 2
+        var total = 0.0
+        for dr in -reach...reach { for dc in -reach...reach { total += k(dr, dc) } }
+        var out = [Double](repeating: 0, count: g.cellCount)
+        for j in 0..<g.cellCount where counts.values[j] != 0 {
+            let jr = j / g.width, jc = j % g.width
+            for i in 0..<g.cellCount {
+                out[i] += Double(counts.values[j]) * k(i / g.width - jr, i % g.width - jc) / total
+            }
+        }
+        return out.map { $0 * 1e6 / (cs * cs) }
+    }
+
+    func randomCounts(_ rng: inout SplitMix64, _ g: GridGeometry, density: Double) -> Raster<Float> {
+        var r = Raster<Float>(geometry: g, repeating: 0)
+        for i in 0..<g.cellCount where rng.uniform(0, 1) < density { r.values[i] = Float(rng.int(1..<5)) }
+        return r
+    }
+
+    @Test(arguments: [KernelDensity.Method.separable, .fft, .splat, .automatic])
+    func equalsDirectSummation(method: KernelDensity.Method) throws {
+        var rng = SplitMix64(seed: 4242)
+        for trial in 0..<24 {
+            let g = randomGrid(&rng, maxSide: 40)
+            let counts = randomCounts(&rng, g, density: [0.002, 0.05, 0.5][trial % 3])
+            let bw = g.cellSize * rng.uniform(0.3, 6)
+            let kernels: [Kernel] = [.gaussian(sigma: bw), .quartic(radius: bw), .uniform(radius: bw)]
+            for kernel in kernels where !(method == .separable && !kernel.isSeparable) {
+                let got = try KernelDensity.density(of: counts, kernel: kernel, method: method)
+                let want = direct(counts, kernel)
+                let peak = want.max() ?? 0
+                for i in 0..<g.cellCount {
+                    #expect(abs(Double(got.values[i]) - want[i]) <= 1e-5 * peak + 1e-9,
+                            "trial \(trial) \(kernel) \(method) cell \(i): \(got.values[i]) vs \(want[i])")
+                }
+            }
+        }
+    }
+
+    @Test func conservesMassWhenTheKernelStaysOnTheGrid() throws {
+        var rng = SplitMix64(seed: 11)
+        let inner = try GridGeometry(originX: 1000, originY: 2000, cellSize: 25, width: 20, height: 30)
+        for kernel: Kernel in [.gaussian(sigma: 60), .quartic(radius: 110), .uniform(radius: 75)] {
+            let g = try inner.padded(by: kernel.radius(cellSize: 25) + 1)
+            var pts: [Point2] = []
+            for _ in 0..<300 {
+                let e = inner.extent
+                pts.append(Point2(rng.uniform(e.minX, e.maxX), rng.uniform(e.minY, e.maxY)))
+            }
+            let counts = try Rasterize.countPoints(pts, on: g).counts
+            for method: KernelDensity.Method in [.automatic, .fft, .splat] {
+                let d = try KernelDensity.density(of: counts, kernel: kernel, method: method)
+                let mass = d.values.reduce(0.0) { $0 + Double($1) } * 25 * 25 / 1e6
+                #expect(abs(mass - 300) < 1e-3, "\(kernel) \(method): mass \(mass)")
+            }
+            // Off the grid, mass is lost: a point in the corner cell keeps only a quarter-ish.
+            var corner = Raster<Float>(geometry: inner, repeating: 0)
+            corner[0, 0] = 1
+            let d = try KernelDensity.density(of: corner, kernel: kernel)
+            let mass = d.values.reduce(0.0) { $0 + Double($1) } * 25 * 25 / 1e6
+            #expect(mass < 0.6 && mass > 0.2, "\(kernel): corner mass \(mass)")
+        }
+    }
+
+    @Test func edgeCorrectionDividesByKernelMassInsideTheStudyArea() throws {
+        let g = try GridGeometry(originX: 0, originY: 500, cellSize: 25, width: 20, height: 20)
+        var mask = BitMatrix(geometry: g)
+        for r in 5..<15 { mask.setRun(row: r, from: 5, to: 15) }
+        // A uniform surface: one event in every study cell. Edge-corrected, the interior and the
+        // edge read the same; uncorrected, the edge reads lower.
+        var counts = Raster<Float>(geometry: g, repeating: 0)
+        for i in mask.setIndices { counts.values[i] = 1 }
+        let kernel = Kernel.quartic(radius: 80)
+        let plain = try KernelDensity.density(of: counts, kernel: kernel)
+        let corrected = try KernelDensity.density(of: counts, kernel: kernel, edgeCorrection: mask)
+        let perKm2 = Float(1e6 / (25.0 * 25))
+        for i in mask.setIndices { #expect(abs(corrected.values[i] - perKm2) <= 1e-4 * perKm2) }
+        #expect(plain[5, 5] < 0.5 * perKm2)
+        #expect(abs(plain[10, 10] - perKm2) <= 1e-4 * perKm2)
+        #expect(corrected[0, 0] == plain[0, 0])   // outside the mask: uncorrected
+        // Correction with the mask on another grid is refused.
+        #expect(throws: RasterError.mismatchedGrids) {
+            try KernelDensity.density(of: counts, kernel: kernel, edgeCorrection: BitMatrix(geometry: try g.padded(by: 1)))
+        }
+    }
+
+    @Test func refusesBadBandwidthsBeforeAllocating() throws {
+        let g = try GridGeometry(originX: 0, originY: 100, cellSize: 10, width: 10, height: 10)
+        let c = Raster<Float>(geometry: g, repeating: 0)
+        #expect(throws: RasterError.invalidBandwidth(0)) { try KernelDensity.density(of: c, kernel: .gaussian(sigma: 0)) }
+        #expect(throws: RasterError.invalidBandwidth(-5)) { try KernelDensity.density(of: c, kernel: .quartic(radius: -5)) }
+        #expect(throws: RasterError.invalidBandwidth(.infinity)) { try KernelDensity.density(of: c, kernel: .uniform(radius: .infinity)) }
+        #expect(throws: RasterError.invalidBandwidth(1e7)) { try KernelDensity.density(of: c, kernel: .gaussian(sigma: 1e7)) }
+    }
+
+    @Test func kernelRadiiFollowTheConventions() {
+        #expect(Kernel.gaussian(sigma: 250).radius(cellSize: 25) == 40)     // int(4·10 + 0.5)
+        #expect(Kernel.quartic(radius: 250).radius(cellSize: 25) == 9)      // d < h: 10 cells away has weight 0
+        #expect(Kernel.quartic(radius: 260).radius(cellSize: 25) == 10)
+        #expect(Kernel.uniform(radius: 250).radius(cellSize: 25) == 10)     // d ≤ h
+        #expect(Kernel.quartic(radius: 10).radius(cellSize: 25) == 0)
+        let w = Kernel.quartic(radius: 10).weights(cellSize: 25)
+        #expect(w.values == [1])
+    }
+
+    @Test func fftSizesAreSmooth() {
+        #expect(FFTConvolution.smoothSize(1681) == 1701)   // 3⁵·7
+        #expect(FFTConvolution.smoothSize(1024) == 1024)
+        #expect(FFTConvolution.smoothSize(11) == 12)
+    }
+}
