@@ -1,0 +1,79 @@
+import Testing
+@testable import RiskModel
+
+/// Elastic-net path against R glmnet (family "poisson", alpha 0.5) on the committed fixture.
+@Suite struct ElasticNetGoldenTests {
+    func path(threshold: Double) throws -> ElasticNetPath {
+        let d = try Fixture.design(outcome: "y_pois", offset: false)
+        var o = ElasticNetOptions()
+        o.threshold = threshold
+        return elasticNetPath(d, options: o)
+    }
+
+    func check(_ p: ElasticNetPath, _ file: String, coefTol: Double) {
+        let g = Fixture.golden(file)
+        let lam = g["lambda"]!
+        #expect(p.lambdas.count == lam.count, "path length \(p.lambdas.count) vs glmnet \(lam.count)")
+        expectRel(Array(p.lambdas.prefix(lam.count)), Array(lam.prefix(p.lambdas.count)), 1e-10, "lambda")
+        // glmnet's column order is b1..b5, c1, c2 — the same as the design here.
+        #expect(p.names == ["b1", "b2", "b3", "b4", "b5", "c1", "c2"])
+        var worst = 0.0
+        for l in 0..<min(p.lambdas.count, lam.count) {
+            let want = g["coef\(l + 1)"]!
+            let got = [p.intercepts[l]] + p.coefficients[l]
+            for (a, b) in zip(got, want) {
+                worst = max(worst, abs(a - b))
+                #expect(abs(a - b) <= coefTol, "λ #\(l + 1): \(got) vs glmnet \(want)")
+                #expect((a == 0) == (b == 0) || abs(a - b) <= coefTol, "λ #\(l + 1): zero pattern differs")
+            }
+        }
+        let dr = g["dev_ratio"]!
+        for l in 0..<min(p.lambdas.count, dr.count) {
+            #expect(abs(p.devianceRatio[l] - dr[l]) <= 10 * coefTol, "dev.ratio #\(l + 1): \(p.devianceRatio[l]) vs \(dr[l])")
+        }
+    }
+
+    /// Default threshold 1e-7 on both sides: glmnet stops CD once max v_j Δβ_j² < 1e-7 × dev0, so
+    /// each side is within ~1e-4 of the exact path; 2e-4 absolute bounds their difference.
+    @Test func defaultThresholdMatchesGlmnet() throws {
+        check(try path(threshold: 1e-7), "golden_glmnet.txt", coefTol: 2e-4)
+    }
+
+    /// Both sides converged tightly (thresh 1e-13): the exact path, 1e-6 absolute.
+    @Test func tightThresholdMatchesGlmnet() throws {
+        check(try path(threshold: 1e-13), "golden_glmnet_tight.txt", coefTol: 1e-6)
+    }
+
+    @Test func lambdaMaxZeroesEverything() throws {
+        let p = try path(threshold: 1e-7)
+        #expect(p.coefficients[0].allSatisfy { $0 == 0 })
+        #expect(p.coefficients[1].contains { $0 != 0 })
+    }
+}
+
+/// Cross-validation against cv.glmnet with the same folds (thresh 1e-13 on both sides).
+@Suite struct CrossValidationGoldenTests {
+    @Test func cvMatchesCvGlmnet() throws {
+        let d = try Fixture.design(outcome: "y_pois", offset: false)
+        var o = CrossValidationOptions()
+        o.folds = 5
+        o.foldIDs = Fixture.column("fold").map { Int($0) - 1 }
+        o.elasticNet.threshold = 1e-13
+        let cv = crossValidatedElasticNet(d, options: o)
+        let g = Fixture.golden("golden_cvglmnet.txt")
+        expectRel(cv.path.lambdas, g["lambda"]!, 1e-10, "lambda")
+        expectRel(cv.meanDeviance, g["cvm"]!, 1e-6, "cvm")
+        expectRel(cv.standardError, g["cvsd"]!, 1e-6, "cvsd")
+        #expect(relClose(cv.lambdaMin, g["lambda_min"]![0], 1e-10))
+        #expect(relClose(cv.lambda1se, g["lambda_1se"]![0], 1e-10))
+        #expect(cv.lambda1se >= cv.lambdaMin)
+    }
+
+    @Test func seededFoldsAreReproducibleAndBalanced() {
+        let a = foldAssignment(rows: 1003, folds: 10, seed: 7), b = foldAssignment(rows: 1003, folds: 10, seed: 7)
+        #expect(a == b)
+        #expect(a != foldAssignment(rows: 1003, folds: 10, seed: 8))
+        let counts = (0..<10).map { k in a.filter { $0 == k }.count }
+        #expect(counts.max()! - counts.min()! <= 1)
+    }
+}
