@@ -74,6 +74,13 @@ struct GLMRows: @unchecked Sendable {
 
     var workers: Int { n < 16384 ? 1 : 2 }
 
+    /// Σ w y: the events the rows stand for.
+    var eventCount: Double {
+        var s = 0.0
+        for i in 0..<n { s += (weight?[i] ?? 1) * y[i] }
+        return s
+    }
+
     /// Runs `body(lo, hi, tile)` over all rows in tiles, split across `workers` contiguous ranges;
     /// returns each worker's partial result for the caller to reduce in order.
     func forEachTile<R>(workers requested: Int, initial: R, _ body: (inout R, Int, Int, UnsafeMutablePointer<Double>) -> Void) -> [R] {

@@ -12,6 +12,10 @@ import Foundation
 public func fitNegativeBinomial(_ design: DesignMatrix, columns: [Int], options: GLMOptions = GLMOptions(),
                                 groups: RowGroups? = nil, poisson: GLMFit? = nil) throws -> GLMFit {
     let rows = modelRows(design, columns, .negativeBinomial, grouping: options.grouping, groups: groups)
+    return try fitNegativeBinomial(rows: rows, design: design, columns: columns, options: options, poisson: poisson)
+}
+
+func fitNegativeBinomial(rows: GLMRows, design: DesignMatrix, columns: [Int], options: GLMOptions, poisson: GLMFit?) throws -> GLMFit {
     let sd = try rows.checkColumns()
     // Poisson start (reused when given), fitted on the same rows.
     var pois = poisson
@@ -22,7 +26,7 @@ public func fitNegativeBinomial(_ design: DesignMatrix, columns: [Int], options:
         let ll = r.pass.kernel + rows.poissonConstant
         pois = GLMFit(family: .poisson, columns: columns, names: rows.names, beta: r.beta, variances: r.chol.inverseDiagonal(),
                       theta: nil, thetaSE: nil, logLik: ll, deviance: .nan, cellCount: rows.cellCount,
-                      events: design.totalCount, iterations: r.iterations, fittedRows: rows.n)
+                      events: rows.eventCount, iterations: r.iterations, fittedRows: rows.n)
     }
     var beta = options.start.flatMap { $0.count == columns.count + 1 ? $0 : nil } ?? pois!.coefficients
     func means(_ b: [Double]) -> NBMeans {
@@ -39,7 +43,10 @@ public func fitNegativeBinomial(_ design: DesignMatrix, columns: [Int], options:
         let m = means(beta)
         let newTheta = m.estimate(start: theta).theta
         let ll = m.logLik(newTheta) + rows.poissonConstant
-        let done = abs(Foundation.log(newTheta) - Foundation.log(theta)) < 1e-9 && abs(ll - llOld) < 1e-11 * (abs(ll) + 1)
+        // θ → ∞ (no overdispersion): NB2 is the Poisson model; stop once θ stays past 1e5, where
+        // ℓ is within ~μ²/θ per cell of the Poisson limit (BIC then prefers Poisson by ln n).
+        let done = (abs(Foundation.log(newTheta) - Foundation.log(theta)) < 1e-9 && abs(ll - llOld) < 1e-11 * (abs(ll) + 1))
+            || (newTheta > 1e5 && theta > 1e5)
         theta = newTheta
         llOld = ll
         if done { converged = true; break }
@@ -59,7 +66,7 @@ public func fitNegativeBinomial(_ design: DesignMatrix, columns: [Int], options:
     }
     var fit = GLMFit(family: .negativeBinomial, columns: columns, names: rows.names, beta: r.beta, variances: r.chol.inverseDiagonal(),
                      theta: theta, thetaSE: se > 0 ? (1 / se).squareRoot() : .nan, logLik: ll, deviance: 2 * dev,
-                     cellCount: rows.cellCount, events: design.totalCount, iterations: alternations, fittedRows: rows.n)
+                     cellCount: rows.cellCount, events: rows.eventCount, iterations: alternations, fittedRows: rows.n)
     fit.overdispersion = OverdispersionTest(negativeBinomialLogLik: ll, poissonLogLik: pois!.logLikelihood)
     return fit
 }

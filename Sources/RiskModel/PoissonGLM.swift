@@ -30,15 +30,15 @@ func modelRows(_ design: DesignMatrix, _ columns: [Int], _ family: Family, group
 /// - Throws: `ModelError` naming the column for separation, collinearity or non-convergence.
 public func fitPoisson(_ design: DesignMatrix, columns: [Int], options: GLMOptions = GLMOptions(), groups: RowGroups? = nil) throws -> GLMFit {
     let rows = modelRows(design, columns, .poisson, grouping: options.grouping, groups: groups)
-    return try fitPoisson(rows: rows, design: design, columns: columns, options: options)
+    return try fitPoisson(rows: rows, design: design, columns: columns, options: options, saturated: GLMRows.poissonSaturated(design))
 }
 
-func fitPoisson(rows: GLMRows, design: DesignMatrix, columns: [Int], options: GLMOptions) throws -> GLMFit {
+func fitPoisson(rows: GLMRows, design: DesignMatrix, columns: [Int], options: GLMOptions, saturated: Double) throws -> GLMFit {
     let sd = try rows.checkColumns()
     let r = try rows.irls(.poisson, start: options.start, tol: options.tolerance, maxIterations: options.maxIterations, workers: options.workers, columnSD: sd)
     let ll = r.pass.kernel + rows.poissonConstant
-    let dev = 2 * (GLMRows.poissonSaturated(design) - ll)
+    let dev = 2 * (saturated - ll)
     return GLMFit(family: .poisson, columns: columns, names: rows.names, beta: r.beta, variances: r.chol.inverseDiagonal(),
                   theta: nil, thetaSE: nil, logLik: ll, deviance: max(0, dev), cellCount: rows.cellCount,
-                  events: design.totalCount, iterations: r.iterations, fittedRows: rows.n)
+                  events: rows.eventCount, iterations: r.iterations, fittedRows: rows.n)
 }
