@@ -67,16 +67,20 @@ public enum KernelDensity {
         return splatCost <= splatCostFactor * padded * log2(padded) ? .splat : .fft
     }
 
-    static func convolve(_ values: [Float], geometry g: GridGeometry, kernel: Kernel, radius r: Int, method: Method) -> [Float] {
+    /// `values` convolved with the kernel times `scale` (folded into the weights: no extra pass).
+    static func convolve(_ values: [Float], geometry g: GridGeometry, kernel: Kernel, radius r: Int, method: Method,
+                         scale: Double = 1) -> [Float] {
         switch method {
         case .separable:
-            return SeparableFilter.apply(values, width: g.width, height: g.height, weights: kernel.separableWeights(cellSize: g.cellSize))
+            let root = scale.squareRoot()
+            return SeparableFilter.apply(values, width: g.width, height: g.height,
+                                         weights: kernel.separableWeights(cellSize: g.cellSize).map { $0 * root })
         case .fft, .automatic:
             let k = kernel.weights(cellSize: g.cellSize)
-            return FFTConvolution.apply(values, width: g.width, height: g.height, kernel: k.values, radius: k.radius)
+            return FFTConvolution.apply(values, width: g.width, height: g.height, kernel: k.values.map { $0 * scale }, radius: k.radius)
         case .splat:
             let k = kernel.weights(cellSize: g.cellSize)
-            return SparseSplat.apply(values, width: g.width, height: g.height, kernel: k.values, radius: k.radius)
+            return SparseSplat.apply(values, width: g.width, height: g.height, kernel: k.values.map { $0 * scale }, radius: k.radius)
         }
     }
 }
@@ -111,35 +115,37 @@ public final class KernelSmoother {
         if let mask, mask.geometry != geometry { throw .mismatchedGrids }
         let chosen = KernelDensity.choose(method, kernel: kernel, radius: radius, geometry: geometry,
                                           nonZero: { counts.values.reduce(0) { $1 != 0 ? $0 + 1 : $0 } })
-        var values = convolve(counts.values, chosen)
+        // The kernel carries the 10⁶/cs² to features per km², so no pass over the output is added.
+        let perKm2 = 1e6 / (geometry.cellSize * geometry.cellSize)
+        var values = convolve(counts.values, chosen, scale: perKm2)
         if let mask {
-            let mass: [Float]
+            let mass: [Float]   // kernel mass inside the mask, times perKm2
             if let cached = massCache, cached.mask == mask {
                 mass = cached.mass
             } else {
                 let m = chosen == .splat
                     ? KernelDensity.choose(.automatic, kernel: kernel, radius: radius, geometry: geometry, nonZero: { mask.popcount })
                     : chosen
-                mass = convolve(mask.raster(of: Float.self).values, m)
+                mass = convolve(mask.raster(of: Float.self).values, m, scale: perKm2)
                 massCache = (mask, mass)
             }
-            for i in mask.setIndices where mass[i] > 0 { values[i] /= mass[i] }
+            let s = Float(perKm2)
+            for i in mask.setIndices where mass[i] > 0 { values[i] = values[i] / mass[i] * s }
         }
-        let perKm2 = Float(1e6 / (geometry.cellSize * geometry.cellSize))
-        for i in values.indices { values[i] *= perKm2 }
         return Raster(geometry: geometry, values: values)
     }
 
-    private func convolve(_ values: [Float], _ method: KernelDensity.Method) -> [Float] {
+    private func convolve(_ values: [Float], _ method: KernelDensity.Method, scale: Double) -> [Float] {
         switch method {
         case .fft, .automatic:
             if fft == nil {
                 let k = kernel.weights(cellSize: geometry.cellSize)
-                fft = FFTConvolver(height: geometry.height, width: geometry.width, kernel: k.values, radius: k.radius)
+                fft = FFTConvolver(height: geometry.height, width: geometry.width,
+                                   kernel: k.values.map { $0 * scale }, radius: k.radius)
             }
             return fft!.apply(values)
         case .separable, .splat:
-            return KernelDensity.convolve(values, geometry: geometry, kernel: kernel, radius: radius, method: method)
+            return KernelDensity.convolve(values, geometry: geometry, kernel: kernel, radius: radius, method: method, scale: scale)
         }
     }
 }
