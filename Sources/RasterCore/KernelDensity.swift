@@ -40,6 +40,7 @@ public enum KernelDensity {
     public static let maximumKernelCells = 100_000_000
 
     /// Density of `counts` in features per km² under `kernel`, on the same grid.
+    /// One-shot form of `KernelSmoother`; prefer a smoother when several layers share a kernel.
     /// - Parameters:
     ///   - edgeCorrection: the study-area mask on `counts`' grid; divides by the kernel mass
     ///     inside it (see above). Must be on the same grid.
@@ -47,22 +48,8 @@ public enum KernelDensity {
     ///   `maximumKernelCells`, `.mismatchedGrids` for a mask on another grid — before allocating.
     public static func density(of counts: Raster<Float>, kernel: Kernel, method: Method = .automatic,
                                edgeCorrection mask: BitMatrix? = nil) throws(RasterError) -> Raster<Float> {
-        try kernel.validate()
-        let g = counts.geometry
-        let r = kernel.radius(cellSize: g.cellSize)
-        guard (2 * r + 1) * (2 * r + 1) <= maximumKernelCells else { throw .invalidBandwidth(kernel.bandwidth) }
-        if let mask, mask.geometry != g { throw .mismatchedGrids }
-        let chosen = choose(method, kernel: kernel, radius: r, geometry: g, nonZero: { counts.values.reduce(0) { $1 != 0 ? $0 + 1 : $0 } })
-        var values = convolve(counts.values, geometry: g, kernel: kernel, radius: r, method: chosen)
-        if let mask {
-            let maskValues = mask.raster(of: Float.self).values
-            let mass = convolve(maskValues, geometry: g, kernel: kernel, radius: r,
-                                method: chosen == .splat ? choose(.automatic, kernel: kernel, radius: r, geometry: g, nonZero: { mask.popcount }) : chosen)
-            for i in mask.setIndices where mass[i] > 0 { values[i] /= mass[i] }
-        }
-        let perKm2 = Float(1e6 / (g.cellSize * g.cellSize))
-        for i in values.indices { values[i] *= perKm2 }
-        return Raster(geometry: g, values: values)
+        try KernelSmoother(kernel: kernel, geometry: counts.geometry, method: method)
+            .density(of: counts, edgeCorrection: mask)
     }
 
     /// The method `.automatic` picks for `kernel` on `geometry` with `nonZeroCells` non-zero inputs.
@@ -80,16 +67,85 @@ public enum KernelDensity {
         return splatCost <= splatCostFactor * padded * log2(padded) ? .splat : .fft
     }
 
-    static func convolve(_ values: [Float], geometry g: GridGeometry, kernel: Kernel, radius r: Int, method: Method) -> [Float] {
+    /// `values` convolved with the kernel times `scale` (folded into the weights: no extra pass).
+    static func convolve(_ values: [Float], geometry g: GridGeometry, kernel: Kernel, radius r: Int, method: Method,
+                         scale: Double = 1) -> [Float] {
         switch method {
         case .separable:
-            return SeparableFilter.apply(values, width: g.width, height: g.height, weights: kernel.separableWeights(cellSize: g.cellSize))
+            let root = scale.squareRoot()
+            return SeparableFilter.apply(values, width: g.width, height: g.height,
+                                         weights: kernel.separableWeights(cellSize: g.cellSize).map { $0 * root })
         case .fft, .automatic:
             let k = kernel.weights(cellSize: g.cellSize)
-            return FFTConvolution.apply(values, width: g.width, height: g.height, kernel: k.values, radius: k.radius)
+            return FFTConvolution.apply(values, width: g.width, height: g.height, kernel: k.values.map { $0 * scale }, radius: k.radius)
         case .splat:
             let k = kernel.weights(cellSize: g.cellSize)
-            return SparseSplat.apply(values, width: g.width, height: g.height, kernel: k.values, radius: k.radius)
+            return SparseSplat.apply(values, width: g.width, height: g.height, kernel: k.values.map { $0 * scale }, radius: k.radius)
+        }
+    }
+}
+
+/// A kernel prepared for one grid, to smooth many layers with the same bandwidth (in an RTM run
+/// every factor is smoothed at the same increments). It keeps the kernel's weights, its FFT
+/// spectrum once computed, and the edge-correction mass of the last study-area mask, so the
+/// second and later layers skip the kernel transform and the mass convolution. Not thread-safe:
+/// use one smoother per thread.
+public final class KernelSmoother {
+    public let kernel: Kernel
+    public let geometry: GridGeometry
+    public let method: KernelDensity.Method
+    let radius: Int
+    private var fft: FFTConvolver?
+    private var massCache: (mask: BitMatrix, mass: [Float])?
+
+    /// Checks the kernel and the grid before anything is allocated (see `KernelDensity.density`).
+    public init(kernel: Kernel, geometry: GridGeometry, method: KernelDensity.Method = .automatic) throws(RasterError) {
+        try kernel.validate()
+        let r = kernel.radius(cellSize: geometry.cellSize)
+        guard (2 * r + 1) * (2 * r + 1) <= KernelDensity.maximumKernelCells else { throw .invalidBandwidth(kernel.bandwidth) }
+        self.kernel = kernel
+        self.geometry = geometry
+        self.method = method
+        self.radius = r
+    }
+
+    /// Density of `counts` in features per km² (see `KernelDensity`).
+    public func density(of counts: Raster<Float>, edgeCorrection mask: BitMatrix? = nil) throws(RasterError) -> Raster<Float> {
+        guard counts.geometry == geometry else { throw .mismatchedGrids }
+        if let mask, mask.geometry != geometry { throw .mismatchedGrids }
+        let chosen = KernelDensity.choose(method, kernel: kernel, radius: radius, geometry: geometry,
+                                          nonZero: { counts.values.reduce(0) { $1 != 0 ? $0 + 1 : $0 } })
+        // The kernel carries the 10⁶/cs² to features per km², so no pass over the output is added.
+        let perKm2 = 1e6 / (geometry.cellSize * geometry.cellSize)
+        var values = convolve(counts.values, chosen, scale: perKm2)
+        if let mask {
+            let mass: [Float]   // kernel mass inside the mask, times perKm2
+            if let cached = massCache, cached.mask == mask {
+                mass = cached.mass
+            } else {
+                let m = chosen == .splat
+                    ? KernelDensity.choose(.automatic, kernel: kernel, radius: radius, geometry: geometry, nonZero: { mask.popcount })
+                    : chosen
+                mass = convolve(mask.raster(of: Float.self).values, m, scale: perKm2)
+                massCache = (mask, mass)
+            }
+            let s = Float(perKm2)
+            for i in mask.setIndices where mass[i] > 0 { values[i] = values[i] / mass[i] * s }
+        }
+        return Raster(geometry: geometry, values: values)
+    }
+
+    private func convolve(_ values: [Float], _ method: KernelDensity.Method, scale: Double) -> [Float] {
+        switch method {
+        case .fft, .automatic:
+            if fft == nil {
+                let k = kernel.weights(cellSize: geometry.cellSize)
+                fft = FFTConvolver(height: geometry.height, width: geometry.width,
+                                   kernel: k.values.map { $0 * scale }, radius: k.radius)
+            }
+            return fft!.apply(values)
+        case .separable, .splat:
+            return KernelDensity.convolve(values, geometry: geometry, kernel: kernel, radius: radius, method: method, scale: scale)
         }
     }
 }

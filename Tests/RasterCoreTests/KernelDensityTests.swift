@@ -103,6 +103,27 @@ import Testing
         }
     }
 
+    @Test func smootherReuseMatchesOneShot() throws {
+        var rng = SplitMix64(seed: 808)
+        let g = try GridGeometry(originX: 0, originY: 1000, cellSize: 25, width: 40, height: 33)
+        for kernel: Kernel in [.gaussian(sigma: 300), .quartic(radius: 120), .uniform(radius: 60)] {
+            let smoother = try KernelSmoother(kernel: kernel, geometry: g)
+            for trial in 0..<4 {
+                let counts = randomCounts(&rng, g, density: [0.01, 0.4][trial % 2])
+                var mask = BitMatrix(geometry: g)
+                for r in 3..<(20 + trial) { mask.setRun(row: r, from: 2, to: 30 + trial) }
+                for m in [nil, mask] {
+                    let a = try smoother.density(of: counts, edgeCorrection: m)
+                    let b = try KernelDensity.density(of: counts, kernel: kernel, edgeCorrection: m)
+                    #expect(a.values == b.values, "\(kernel) trial \(trial)")
+                }
+            }
+            #expect(throws: RasterError.mismatchedGrids) {
+                try smoother.density(of: Raster<Float>(geometry: try g.padded(by: 1), repeating: 0))
+            }
+        }
+    }
+
     @Test func refusesBadBandwidthsBeforeAllocating() throws {
         let g = try GridGeometry(originX: 0, originY: 100, cellSize: 10, width: 10, height: 10)
         let c = Raster<Float>(geometry: g, repeating: 0)
@@ -123,8 +144,15 @@ import Testing
     }
 
     @Test func fftSizesAreSmooth() {
-        #expect(FFTConvolution.smoothSize(1681) == 1701)   // 3⁵·7
+        #expect(FFTConvolution.smoothSize(1681) == 1728)   // 2⁶·3³, not 1701 = 3⁵·7 or 1715 = 5·7³
+        #expect(FFTConvolution.smoothSize(1609) == 1620)   // 2²·3⁴·5
         #expect(FFTConvolution.smoothSize(1024) == 1024)
-        #expect(FFTConvolution.smoothSize(11) == 12)
+        var rng = SplitMix64(seed: 5)
+        for _ in 0..<200 {
+            let n = rng.int(1..<20_000), m = FFTConvolution.smoothSize(n)
+            var k = m
+            for p in [2, 3, 5, 7] { while k % p == 0 { k /= p } }
+            #expect(m >= n && m <= n + n / 4 + 2 && k == 1, "\(n) → \(m)")
+        }
     }
 }
