@@ -14,7 +14,7 @@ import RasterCore
         // RRV is 2.0 (and premises sit on high streets, which add their own 1.5), so the raw
         // density ratio must be well above 1.5.
         let vso = sample.crimes.filter { $0.crimeType == "Violence and sexual offences" }
-        #expect(vso.count > 1500 && vso.count < 3000)
+        #expect(vso.count > 2500 && vso.count < 4000)
         func nearPremises(_ p: Point2) -> Bool { sample.licensedPremises.contains { SampleBorough.distance(p, $0.at) <= 200 } }
         let nearEvents = Double(vso.filter { nearPremises($0.at) }.count)
         let e = sample.boundary.extent

@@ -127,6 +127,7 @@ factors:
   - name: lux
     path: lux.tif           # street lighting raster: its value at each cell centre
     influence: value
+    resampling: nearest     # the 20 m pixel under the centre, as the sample's events were drawn
 model:
   selection: rtm            # cross-validated elastic net, then stepwise BIC
   family: auto              # Poisson or negative binomial, by BIC

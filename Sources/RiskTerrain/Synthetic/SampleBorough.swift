@@ -8,11 +8,13 @@ import RasterCore
 /// relative risk values beside the ones a model recovers.
 ///
 /// The true model, per 25 m cell and year (negative binomial: Poisson with gamma frailty of shape
-/// `frailtyShape`, mean 1):
+/// `frailtyShape`, mean 1), with "within d" measured as RTM measures it (between the centres of
+/// the cell and of the nearest cell holding a feature) and lux taken from the 20 m pixel under the
+/// cell centre:
 ///
 ///     log E[count] = log(baseRate) + ln 2.0·[licensed premises within 200 m]
 ///                  + ln 1.8·[station within 300 m] + ln 1.5·[high street within 100 m]
-///                  + ln 1.3·[park within 100 m] − 0.03·lux
+///                  + ln 1.5·[park within 100 m] − 0.05·lux
 public struct SampleBorough: Sendable {
     public struct NamedPoint: Sendable { public let name: String; public let kind: String; public let at: Point2 }
     public struct NamedLine: Sendable { public let name: String; public let vertices: [Point2] }
@@ -42,15 +44,15 @@ public struct SampleBorough: Sendable {
     }
 
     public static let cellSize = 25.0
-    public static let baseRate = 0.045
+    public static let baseRate = 0.08
     public static let frailtyShape = 2.0
-    public static let luxCoefficient = -0.03
+    public static let luxCoefficient = -0.05
     public static let year = 2024
     public static let trueTerms: [TrueTerm] = [
         TrueTerm(factor: "licensed_premises", influence: "proximity", distanceM: 200, rrv: 2.0),
         TrueTerm(factor: "stations", influence: "proximity", distanceM: 300, rrv: 1.8),
         TrueTerm(factor: "high_streets", influence: "proximity", distanceM: 100, rrv: 1.5),
-        TrueTerm(factor: "parks", influence: "proximity", distanceM: 100, rrv: 1.3),
+        TrueTerm(factor: "parks", influence: "proximity", distanceM: 100, rrv: 1.5),
         TrueTerm(factor: "lux", influence: "value", distanceM: nil, rrv: exp(luxCoefficient)),
     ]
 
@@ -122,47 +124,62 @@ public struct SampleBorough: Sendable {
             return NamedPoint(name: "Stop \(i + 1)", kind: "bus stop", at: p)
         }
 
-        // Street lighting: bright on high streets and at stations, dark in parks, with noise.
+        // Street lighting: pools of light around lamp clusters (a smooth random field), a little
+        // brighter on the high streets, dark in parks, with noise. Kept only loosely tied to the
+        // high streets so that lighting and high streets are separately identifiable.
         let luxGrid = try! GridGeometry(covering: boundary.extent.expanded(by: 400), cellSize: 20)
+        let lampClusters = (0..<60).map { _ in (Self.randomPoint(in: area, &rng), 6 + 10 * rng.uniform()) }
         var lux = Raster<Float>(geometry: luxGrid, repeating: 0)
         for row in 0..<luxGrid.height {
             for col in 0..<luxGrid.width {
                 let c = luxGrid.centre(row: row, col: col)
                 let p = Point2(c.x, c.y)
                 let dStreet = highStreets.map { Self.distance(p, toLine: $0.vertices) }.min()!
-                let dStation = stations.map { Self.distance(p, $0.at) }.min()!
-                var v = 3 + 22 * exp(-dStreet / 70) + 10 * exp(-dStation / 120) + 2 * rng.normal()
+                let pools = lampClusters.reduce(0.0) { sum, lamp in
+                    let d2 = (p.x - lamp.0.x) * (p.x - lamp.0.x) + (p.y - lamp.0.y) * (p.y - lamp.0.y)
+                    return sum + lamp.1 * exp(-d2 / (2 * 180 * 180))
+                }
+                var v = 2 + pools + 4 * exp(-dStreet / 80) + 1.5 * rng.normal()
                 if parks.contains(where: { Self.contains($0.polygon, p) }) { v = 0.5 + abs(rng.normal()) }
                 lux[row, col] = Float(max(0.2, v).rounded(toPlaces: 1))
             }
         }
         self.lux = lux
 
-        // Outcome events from the true model, cell by cell over the study area.
-        let grid = try! GridGeometry(covering: boundary.extent, cellSize: Self.cellSize)
+        // Outcome events from the true model, cell by cell over the study area. The factors are
+        // operationalised exactly as RTM measures them (features rasterised on the grid, distance
+        // between cell centres by the exact transform), so the truth is stated in the model's terms.
+        let analysis = try! AnalysisGrid(studyArea: [boundary], cellSize: Self.cellSize)
+        let grid = analysis.geometry
+        func within(_ features: [Geometry], _ d: Double) -> BitMatrix {
+            let padded = try! grid.padded(by: Int((d / Self.cellSize).rounded(.up)) + 1)
+            let cells = Rasterize.features(features, on: padded, polygonRule: .allTouched)
+            let squared = try! EuclideanDistance.squaredCellDistances(to: cells)
+            return try! InfluenceLayers.proximity(squaredDistances: squared, distances: [d], studyArea: analysis.mask)[0]
+        }
+        let nearPremises = within(licensedPremises.map { .point($0.at) }, 200)
+        let nearStation = within(stations.map { .point($0.at) }, 300)
+        let nearHighStreet = within(highStreets.map { .lineString($0.vertices) }, 100)
+        let nearPark = within(parks.map { .polygon($0.polygon) }, 100)
         var crimes: [Event] = []
         let months = (1...12).map { String(format: "%d-%02d", Self.year, $0) }
         let outcomes = ["Under investigation", "Investigation complete; no suspect identified", "Unable to prosecute suspect",
                         "Awaiting court outcome", "Status update unavailable"]
         let streetsAll = highStreets
-        for row in 0..<grid.height {
-            for col in 0..<grid.width {
-                let c = grid.centre(row: row, col: col)
-                let p = Point2(c.x, c.y)
-                guard Self.contains(boundary, p) else { continue }
-                var eta = log(Self.baseRate)
-                if licensedPremises.contains(where: { Self.distance(p, $0.at) <= 200 }) { eta += log(2.0) }
-                if stations.contains(where: { Self.distance(p, $0.at) <= 300 }) { eta += log(1.8) }
-                if streetsAll.contains(where: { Self.distance(p, toLine: $0.vertices) <= 100 }) { eta += log(1.5) }
-                if parks.contains(where: { Self.distance(p, toArea: $0.polygon) <= 100 }) { eta += log(1.3) }
-                if let cell = luxGrid.cell(containingX: p.x, y: p.y) { eta += Self.luxCoefficient * Double(lux[cell.row, cell.col]) }
-                let frailty = rng.gamma(shape: Self.frailtyShape) / Self.frailtyShape
-                let n = rng.poisson(exp(eta) * frailty)
-                for _ in 0..<n {
-                    let at = Point2(c.x + (rng.uniform() - 0.5) * Self.cellSize, c.y + (rng.uniform() - 0.5) * Self.cellSize)
-                    crimes.append(Event(at: at, month: months[Int(rng.uniform() * 12)], crimeType: "Violence and sexual offences",
-                                        outcome: outcomes[rng.pick([4, 3, 2, 1, 1])], location: Self.nearestPlaceName(at, stations, streetsAll)))
-                }
+        for i in analysis.mask.setIndices {
+            let c = grid.centre(row: i / grid.width, col: i % grid.width)
+            var eta = log(Self.baseRate)
+            if nearPremises[i] { eta += log(2.0) }
+            if nearStation[i] { eta += log(1.8) }
+            if nearHighStreet[i] { eta += log(1.5) }
+            if nearPark[i] { eta += log(1.5) }
+            if let cell = luxGrid.cell(containingX: c.x, y: c.y) { eta += Self.luxCoefficient * Double(lux[cell.row, cell.col]) }
+            let frailty = rng.gamma(shape: Self.frailtyShape) / Self.frailtyShape
+            let n = rng.poisson(exp(eta) * frailty)
+            for _ in 0..<n {
+                let at = Point2(c.x + (rng.uniform() - 0.5) * Self.cellSize, c.y + (rng.uniform() - 0.5) * Self.cellSize)
+                crimes.append(Event(at: at, month: months[Int(rng.uniform() * 12)], crimeType: "Violence and sexual offences",
+                                    outcome: outcomes[rng.pick([4, 3, 2, 1, 1])], location: Self.nearestPlaceName(at, stations, streetsAll)))
             }
         }
         // Other crime types, spread evenly: the spec's `where` filter must remove them.

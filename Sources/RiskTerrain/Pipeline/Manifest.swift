@@ -1,0 +1,57 @@
+import Foundation
+import GeoIO
+
+/// `manifest.json`: everything needed to reproduce and audit a run — the spec as written, a
+/// SHA-256 of every input file (with its sidecars) and output, the versions of rtm, GDAL and PROJ,
+/// the seed, the command line and the time each stage took.
+public enum Manifest {
+    struct FileHash: Codable, Equatable { let path: String; let sha256: String; let bytes: Int }
+    struct Document: Encodable {
+        let rtmVersion: String; let gdalVersion: String; let projVersion: String
+        let started: String; let arguments: [String]
+        let spec: String; let specSha256: String; let specText: String
+        let seed: UInt64
+        let inputs: [FileHash]
+        let outputs: [FileHash]
+        let timingsS: [String: Double]
+        let totalS: Double
+        let warnings: [String]
+    }
+
+    /// Files that make up a dataset: a Shapefile's sidecars count as input too.
+    static func datasetFiles(_ path: String) -> [String] {
+        let sidecars = ["shp": ["shx", "dbf", "prj", "cpg", "qix", "sbn", "sbx"], "tif": ["tfw", "aux.xml"], "tiff": ["tfw", "aux.xml"]]
+        let ext = (path as NSString).pathExtension.lowercased()
+        let stem = (path as NSString).deletingPathExtension
+        let extra = (sidecars[ext] ?? []).map { "\(stem).\($0)" }.filter { FileManager.default.fileExists(atPath: $0) }
+        return [path] + extra
+    }
+
+    static func hash(_ path: String, relativeTo base: String? = nil) throws -> FileHash {
+        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let shown = base.map { path.hasPrefix($0 + "/") ? String(path.dropFirst($0.count + 1)) : path } ?? path
+        return FileHash(path: shown, sha256: try SHA256.file(path), bytes: size)
+    }
+
+    static func json(_ f: Pipeline.Fitted, spec: ModelSpec, timings: [Pipeline.Timing], started: Date, arguments: [String],
+                     stagedOutputs: OutputFolder) throws -> Data {
+        var paths = [spec.studyArea.path, spec.outcome.path] + spec.factors.map(\.source.path)
+        var seen = Set<String>()
+        paths = paths.flatMap(datasetFiles).filter { seen.insert($0).inserted }
+        let outputs = try FileManager.default.subpathsOfDirectory(atPath: stagedOutputs.staging).sorted().compactMap { name -> FileHash? in
+            var isDir: ObjCBool = false
+            let p = (stagedOutputs.staging as NSString).appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: p, isDirectory: &isDir), !isDir.boolValue else { return nil }
+            return try hash(p, relativeTo: stagedOutputs.staging)
+        }
+        let specData = FileManager.default.contents(atPath: spec.path) ?? Data()
+        let iso = ISO8601DateFormatter()
+        let doc = Document(rtmVersion: RiskTerrainVersion.rtm, gdalVersion: GeoLibraries.gdal, projVersion: GeoLibraries.proj,
+                           started: iso.string(from: started), arguments: arguments,
+                           spec: spec.path, specSha256: SHA256.hex(specData), specText: String(decoding: specData, as: UTF8.self),
+                           seed: spec.model.seed, inputs: try paths.map { try hash($0) }, outputs: outputs,
+                           timingsS: Dictionary(uniqueKeysWithValues: timings.map { ($0.stage, $0.seconds) }),
+                           totalS: timings.reduce(0) { $0 + $1.seconds }, warnings: f.inputs.warnings)
+        return try RunOutputs.jsonEncoder().encode(doc)
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+
+/// What `rtm run` prints when it finishes: the model in a few lines and where the files are.
+public enum RunSummaryText {
+    public static func render(_ r: Pipeline.Result, folder: String) -> String {
+        let m = r.model.selection.model
+        var lines = [
+            "model: \(r.model.family)\(m.theta.map { String(format: " (θ = %.3f)", $0) } ?? ""), BIC \(String(format: "%.2f", m.bic)), "
+                + "\(r.design.events) events in \(r.design.cells.count) cells, \(r.design.columns.count) candidates",
+        ]
+        if r.model.terms.isEmpty { lines.append("  no factor was selected: the risk is flat (RRS = 1 everywhere)") }
+        for t in r.model.terms.sorted(by: { $0.rrv > $1.rrv }) {
+            let at = t.distanceM.map { " \(InspectText.number($0)) m" } ?? t.bandwidthM.map { " σ \(InspectText.number($0)) m" } ?? ""
+            lines.append(String(format: "  %-34@ RRV %6.3f  (95%% CI %.3f–%.3f)  p %.2g", "\(t.factor) \(t.influence)\(at)" as NSString,
+                                t.rrv, t.rrvCiLow, t.rrvCiHigh, t.p))
+        }
+        let highest = r.surface.classCounts[.highest] ?? 0
+        lines.append(String(format: "risk: RRS %.2f–%.2f, mean %.2f; %d cells in the highest class", r.surface.min, r.surface.max, r.surface.mean, highest))
+        lines.append("wrote \(r.outputs.sorted().joined(separator: ", ")) to \(folder)")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+import GeoIO
+import RasterCore
+@testable import RiskTerrain
+
+/// The whole pipeline on the bundled synthetic sample, whose true model is known (data/truth.json).
+@Suite(.serialized) struct PipelineTests {
+    static let fitted: Result<Pipeline.Fitted, Error> = Result { try Pipeline.fit(SpecParser.load(sampleSpec)) }
+
+    @Test func recoversTheTrueModelOfTheSample() throws {
+        let f = try Self.fitted.get()
+        #expect(f.model.family == "negbin")
+        let byName = Dictionary(uniqueKeysWithValues: f.model.terms.map { ($0.name, $0) })
+        // every true term is selected at its true distance, and its true RRV is inside the 95% CI
+        for truth in SampleBorough.trueTerms {
+            let name = "\(truth.factor):\(truth.influence)" + (truth.distanceM.map { ":\(Int($0))" } ?? "")
+            let term = try #require(byName[name], "\(name) not selected; got \(byName.keys.sorted())")
+            #expect(term.rrvCiLow <= truth.rrv && truth.rrv <= term.rrvCiHigh, "\(name): RRV \(term.rrv) CI \(term.rrvCiLow)–\(term.rrvCiHigh), truth \(truth.rrv)")
+        }
+        #expect(f.model.terms.count == SampleBorough.trueTerms.count, "extra terms: \(byName.keys.sorted())")
+        let theta = try #require(f.model.selection.model.theta)
+        #expect(theta > 1.2 && theta < 3, "θ \(theta); the truth is gamma shape 2")
+    }
+
+    @Test func countsEveryEventAndCell() throws {
+        let f = try Self.fitted.get()
+        #expect(f.design.eventsRead == 3171)
+        #expect(f.design.events == 3171)                      // all synthetic events fall in study-area cells
+        #expect(f.design.cells.count == f.design.grid.cellsInside)
+        #expect(f.design.cellsDroppedNoData == 0)
+        #expect(f.design.columns.count + f.design.dropped.count == 24)
+        #expect(f.design.design.totalCount == 3171)
+    }
+
+    @Test func surfaceIsTheProductOfTheSelectedRRVs() throws {
+        let f = try Self.fitted.get()
+        let s = f.surface
+        #expect(s.rrs.values.filter { $0 != RiskSurface.noData }.count == f.design.cells.count)
+        // a cell's RRS is exp(Σβx): recompute one cell by hand from the term rows
+        let row = f.design.cells.count / 2
+        let cell = f.design.cells[row]
+        var eta = 0.0
+        for (column, t) in zip(f.model.columns, f.model.terms) {
+            switch f.design.design.columns[column] {
+            case .binary(let b): if b.words[row >> 6] >> UInt64(row & 63) & 1 != 0 { eta += t.coefficient }
+            case .continuous(let v): eta += t.coefficient * v[row]
+            }
+        }
+        #expect(abs(Double(s.rrs.values[cell]) - exp(eta)) < 1e-5 * exp(eta))
+        // classes follow mean + k·SD
+        #expect(s.classCounts.values.reduce(0, +) == f.design.cells.count)
+        for (cell, v) in zip(s.rrs.values.indices, s.rrs.values) where v != RiskSurface.noData {
+            let c = s.classes.values[cell]
+            let expected: UInt8 = Double(v) > s.mean + 2 * s.standardDeviation ? 4 : Double(v) > s.mean + s.standardDeviation ? 3 : Double(v) > s.mean ? 2 : 1
+            if abs(Double(v) - s.mean - s.standardDeviation) > 1e-4, abs(Double(v) - s.mean - 2 * s.standardDeviation) > 1e-4, abs(Double(v) - s.mean) > 1e-4 {
+                #expect(c == expected)
+            }
+        }
+    }
+
+    @Test func runWritesEveryOutputAndTheyReadBack() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rtm-run-\(UUID().uuidString)").path
+        var options = Pipeline.Options(outFolder: dir)
+        options.writeFactorLayers = true
+        let r = try Pipeline.run(SpecParser.load(sampleSpec), options: options)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        #expect(files == ["classes.tif", "factors", "manifest.json", "model.json", "risk.tif", "rrv.csv"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/factors").count == r.model.terms.count)
+        let risk = try GeoTIFFWriter.read(dir + "/risk.tif")
+        #expect(risk.crs?.authorityCode == "EPSG:27700")
+        #expect(risk.noData == -9999)
+        #expect(risk.raster.values.filter { !$0.isNaN }.count == r.design.cells.count)
+        let model = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/model.json"))) as! [String: Any]
+        for key in ["family", "intercept", "theta", "n_cells", "n_events", "bic", "terms"] { #expect(model[key] != nil, "model.json lacks \(key)") }
+        let terms = model["terms"] as! [[String: Any]]
+        for key in ["factor", "influence", "distance_m", "bandwidth_m", "coefficient", "std_error", "z", "p", "ci_low", "ci_high", "rrv"] {
+            #expect(terms.allSatisfy { $0.keys.contains(key) }, "terms lack \(key)")
+        }
+        let lux = try #require(terms.first { $0["factor"] as? String == "lux" })
+        #expect(lux["distance_m"] is NSNull && lux["bandwidth_m"] is NSNull)
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/manifest.json"))) as! [String: Any]
+        let inputs = manifest["inputs"] as! [[String: Any]]
+        #expect(inputs.count == 8)                              // study area, outcome, 6 factors
+        let crimes = try #require(inputs.first { ($0["path"] as! String).hasSuffix("crimes.csv") })
+        #expect(crimes["sha256"] as? String == (try SHA256.file((sampleSpec as NSString).deletingLastPathComponent + "/crimes.csv")))
+        #expect((manifest["outputs"] as! [[String: Any]]).count == 4 + r.model.terms.count)   // all but the manifest itself
+        #expect((manifest["timings_s"] as! [String: Double]).keys.contains("selection"))
+        let csv = try String(contentsOfFile: dir + "/rrv.csv", encoding: .utf8)
+        #expect(csv.split(separator: "\n").count == 1 + r.model.terms.count)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/.rtm-staging-\(getpid())"))
+    }
+
+    @Test func sameSpecSameBytes() throws {
+        let a = FileManager.default.temporaryDirectory.appendingPathComponent("rtm-a-\(UUID().uuidString)").path
+        let b = FileManager.default.temporaryDirectory.appendingPathComponent("rtm-b-\(UUID().uuidString)").path
+        let spec = try SpecParser.load(sampleSpec)
+        _ = try Pipeline.run(spec, options: .init(outFolder: a))
+        _ = try Pipeline.run(spec, options: .init(outFolder: b))
+        for name in ["risk.tif", "classes.tif", "model.json", "rrv.csv"] {
+            #expect(FileManager.default.contents(atPath: a + "/" + name) == FileManager.default.contents(atPath: b + "/" + name), "\(name) differs")
+        }
+    }
+}
+
+@Suite struct SHA256Tests {
+    /// FIPS 180-4 / NIST CSRC example vectors.
+    @Test func matchesTheStandardVectors() {
+        #expect(SHA256.hex(Data()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Data("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex(Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(SHA256.hex(Data(repeating: UInt8(ascii: "a"), count: 1_000_000))
+                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+}
