@@ -54,7 +54,7 @@ let tests: [Target] = [
     .testTarget(name: "RasterCoreTests", dependencies: ["RasterCore"]),
     .testTarget(name: "RiskModelTests", dependencies: ["RiskModel"], resources: [.copy("Golden")]),
     .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "RasterCore"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "RiskTerrainTests", dependencies: ["RiskTerrain", "GeoIO"]),
+    .testTarget(name: "RiskTerrainTests", dependencies: ["RiskTerrain", "GeoIO"], exclude: ["Golden"]),
     .testTarget(name: "rtmTests", dependencies: ["rtm"]),
 ]
 

@@ -47,6 +47,7 @@ public enum GeoDataError: Error, Equatable, Sendable, CustomStringConvertible {
     case rasterWithoutGeoreferencing(path: String)
     case transformFailed(path: String, feature: Int, x: Double, y: Double)
     case outputNotWritable(path: String, reason: String)
+    case rasterTooFine(path: String, pixels: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -89,6 +90,8 @@ public enum GeoDataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(p): the raster has no georeferencing (no geotransform) — georeference it first, e.g. with gdal_translate -a_srs EPSG:27700 -a_ullr …"
         case .transformFailed(let p, let feature, let x, let y):
             return "\(p) feature \(feature): PROJ could not transform (\(x.shortText), \(y.shortText)) into the analysis CRS — check the layer's crs"
+        case .rasterTooFine(let p, let pixels, let limit):
+            return "\(p): sampling it at cell centres would read \(pixels) pixels (more than \(limit)) — use resampling: average for a raster much finer than the cells"
         case .outputNotWritable(let p, let reason):
             return "\(p): cannot write (\(reason)) — choose another output folder with --out, or free disk space"
         }

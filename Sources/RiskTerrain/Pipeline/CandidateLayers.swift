@@ -39,7 +39,8 @@ public struct CandidateLayer: Sendable {
 /// - density: Gaussian KDE with σ = d, 1 where strictly above mean + 2 SD over the study area;
 /// - distance (metres) and density_value (features per km²) are continuous;
 /// - inside: the cell centre is inside the factor's polygons;
-/// - value: the raster resampled at cell centres (bilinear by default).
+/// - value: the raster sampled at cell centres (bilinear by default; `RasterSampler`), or the
+///   mean of the pixels under each cell with `resampling: average` (GDAL's warper).
 public enum CandidateLayers {
     public static func build(_ inputs: StudyInputs, grid: AnalysisGrid,
                              progress: (String) -> Void = { _ in }) throws -> [CandidateLayer] {
@@ -49,8 +50,12 @@ public enum CandidateLayers {
             if let set = factor.features {
                 layers += try vectorLayers(factor.spec, set.geometries, grid: grid, blockLength: inputs.spec.blockLength)
             } else if let rcrs = factor.rasterCRS {
-                let r = try RasterReader.resample(factor.spec.source.path, band: factor.spec.band, onto: grid.geometry,
-                                                  gridCRS: inputs.crs, method: factor.spec.resampling, declaredCRS: rcrs)
+                let s = factor.spec
+                let r = s.resampling == .average
+                    ? try RasterReader.resample(s.source.path, band: s.band, onto: grid.geometry, gridCRS: inputs.crs,
+                                                method: .average, declaredCRS: rcrs)
+                    : try RasterSampler.sample(s.source.path, band: s.band, at: grid.geometry, gridCRS: inputs.crs,
+                                               method: s.resampling, declaredCRS: rcrs)
                 let values = Raster(geometry: grid.geometry, values: r.values.map { Float($0) })
                 layers.append(CandidateLayer(factor: factor.spec.name, influence: .value, distanceM: nil, bandwidthM: nil,
                                              values: .continuous(values)))
