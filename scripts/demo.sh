@@ -6,5 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build -c release --product rtm
 BIN="$(swift build -c release --show-bin-path)/rtm"
-echo "== rtm inspect: the bundled sample (synthetic; see data/README.md)"
-"$BIN" inspect data/*.gpkg data/*.tif data/*.csv
+echo "== rtm validate: the bundled SYNTHETIC sample (see data/README.md)"
+"$BIN" validate data/spec.yaml
+echo "== rtm demo: fit the risk terrain model and compare it with the truth"
+"$BIN" demo --data data --out out/demo

@@ -65,7 +65,23 @@ import RasterCore
         options.writeFactorLayers = true
         let r = try Pipeline.run(SpecParser.load(sampleSpec), options: options)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
-        #expect(files == ["classes.tif", "factors", "manifest.json", "model.json", "risk.tif", "rrv.csv"])
+        #expect(files == ["classes.tif", "factors", "manifest.json", "model.json", "report.html", "risk.png", "risk.tif", "rrv.csv"])
+        let png = try Data(contentsOf: URL(fileURLWithPath: dir + "/risk.png"))
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        let report = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
+        #expect(report.contains("data:image/png;base64,") && report.contains("<svg"))
+        for t in r.model.terms { #expect(report.contains(String(format: "%.3f", t.rrv))) }
+        #expect(report.contains("Places within 200 m of licensed premises have"))
+        // no event coordinates leak into a shared output
+        let crimesText = try String(contentsOfFile: (sampleSpec as NSString).deletingLastPathComponent + "/crimes.csv", encoding: .utf8)
+        let coordinates = crimesText.split(separator: "\n").dropFirst().prefix(200).compactMap { line -> String? in
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            return f.count > 5 && !f[4].isEmpty ? "\(f[4]),\(f[5])" : nil
+        }
+        for name in ["report.html", "model.json", "rrv.csv", "manifest.json"] {
+            let text = try String(contentsOfFile: dir + "/" + name, encoding: .utf8)
+            #expect(!coordinates.contains { text.contains($0) || text.contains(String($0.split(separator: ",")[1])) }, "\(name) holds an event coordinate")
+        }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/factors").count == r.model.terms.count)
         let risk = try GeoTIFFWriter.read(dir + "/risk.tif")
         #expect(risk.crs?.authorityCode == "EPSG:27700")
@@ -84,7 +100,7 @@ import RasterCore
         #expect(inputs.count == 8)                              // study area, outcome, 6 factors
         let crimes = try #require(inputs.first { ($0["path"] as! String).hasSuffix("crimes.csv") })
         #expect(crimes["sha256"] as? String == (try SHA256.file((sampleSpec as NSString).deletingLastPathComponent + "/crimes.csv")))
-        #expect((manifest["outputs"] as! [[String: Any]]).count == 4 + r.model.terms.count)   // all but the manifest itself
+        #expect((manifest["outputs"] as! [[String: Any]]).count == 6 + r.model.terms.count)   // all but the manifest itself
         #expect((manifest["timings_s"] as! [String: Double]).keys.contains("selection"))
         let csv = try String(contentsOfFile: dir + "/rrv.csv", encoding: .utf8)
         #expect(csv.split(separator: "\n").count == 1 + r.model.terms.count)
@@ -97,7 +113,7 @@ import RasterCore
         let spec = try SpecParser.load(sampleSpec)
         _ = try Pipeline.run(spec, options: .init(outFolder: a))
         _ = try Pipeline.run(spec, options: .init(outFolder: b))
-        for name in ["risk.tif", "classes.tif", "model.json", "rrv.csv"] {
+        for name in ["risk.tif", "classes.tif", "model.json", "rrv.csv", "risk.png", "report.html"] {
             #expect(FileManager.default.contents(atPath: a + "/" + name) == FileManager.default.contents(atPath: b + "/" + name), "\(name) differs")
         }
     }
@@ -112,5 +128,42 @@ import RasterCore
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
         #expect(SHA256.hex(Data(repeating: UInt8(ascii: "a"), count: 1_000_000))
                 == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+}
+
+@Suite struct StreetSafeTests {
+    let folder = (sampleSpec as NSString).deletingLastPathComponent
+
+    /// StreetSafe reports as a factor, filtered by reason, and as the outcome, with a time window.
+    @Test func reportsAreAFactorOrTheOutcome() throws {
+        let asFactor = """
+        crs: EPSG:27700
+        cell_size: 25
+        block_length: 100
+        study_area: \(folder)/boundary.gpkg
+        outcome: { path: \(folder)/crimes.csv, where: "crime_type = 'Violence and sexual offences'" }
+        factors:
+          - { name: felt_unsafe_lighting, path: \(folder)/streetsafe.csv, where: "reason = 'poor lighting'", influence: proximity, max_blocks: 1 }
+        model: { selection: none, family: poisson }
+        """
+        let f = try Pipeline.fit(SpecParser.parse(asFactor, path: folder + "/streetsafe_factor.yaml"))
+        let reports = try #require(f.inputs.factors[0].features)
+        #expect(reports.count > 20 && reports.count < 420)
+        #expect(f.model.terms.map(\.name) == ["felt_unsafe_lighting:proximity:100"])
+
+        let asOutcome = """
+        crs: EPSG:27700
+        cell_size: 25
+        block_length: 100
+        study_area: \(folder)/boundary.gpkg
+        outcome: { path: \(folder)/streetsafe.csv, time: { field: reported_at, from: 2024-07, to: 2024-12 } }
+        factors:
+          - { name: lux, path: \(folder)/lux.tif, influence: value, resampling: nearest }
+        model: { selection: none, family: poisson }
+        """
+        let g = try Pipeline.fit(SpecParser.parse(asOutcome, path: folder + "/streetsafe_outcome.yaml"))
+        #expect(g.design.events > 100 && g.design.events < 300)          // about half of the year's 420
+        #expect(g.inputs.outcome.report.skipped.keys.contains { $0.hasPrefix("a time outside") })
+        #expect(g.model.terms[0].rrv < 1)                                 // darker places draw more reports
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import GeoIO
 import RasterCore
 import RiskModel
+import Synchronization
 
 /// `rtm run`: spec → inputs → grid → candidate influences → design → selection → surface →
 /// outputs. Each stage hands a plain value to the next; only `StudyInputs` reads files and only
@@ -62,8 +63,14 @@ public enum Pipeline {
         }
         lap("design")
         progress("selecting the model (\(spec.model.selection.rawValue), \(design.design.columnCount) candidates)")
+        let lastStage = Mutex<SelectionStage?>(nil)
         let selection = try selectModel(design: design.design, options: spec.model.selectionOptions) { stage, _ in
-            progress("model: \(stage.rawValue)")
+            // report each stage once, however many folds report it
+            let isNew = lastStage.withLock { last in
+                defer { last = stage }
+                return last != stage
+            }
+            if isNew, stage != .done { progress("model: \(stage.rawValue)") }
         }
         let model = FittedModel(selection: selection, design: design)
         lap("selection")
@@ -83,6 +90,10 @@ public enum Pipeline {
         try RunOutputs.writeMaps(fitted, to: folder, factorLayers: options.writeFactorLayers)
         try folder.write(try RunOutputs.modelJSON(fitted), to: "model.json")
         try folder.write(RunOutputs.rrvCSV(fitted), to: "rrv.csv")
+        let map = QuickLookMap.render(fitted.surface)
+        let png = try PNGEncoder.encode(rgba: map.rgba, width: map.width, height: map.height)
+        try folder.write(png, to: "risk.png")
+        try folder.write(ReportHTML.render(fitted, mapPNG: png), to: "report.html")
         let d = clock.now - t0
         let timings = fitted.timings + [Timing(stage: "write", seconds: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)]
         try folder.write(try Manifest.json(fitted, spec: spec, timings: timings, started: started, arguments: arguments,

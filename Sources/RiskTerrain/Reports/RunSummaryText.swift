@@ -11,8 +11,8 @@ public enum RunSummaryText {
         if r.model.terms.isEmpty { lines.append("  no factor was selected: the risk is flat (RRS = 1 everywhere)") }
         for t in r.model.terms.sorted(by: { $0.rrv > $1.rrv }) {
             let at = t.distanceM.map { " \(InspectText.number($0)) m" } ?? t.bandwidthM.map { " σ \(InspectText.number($0)) m" } ?? ""
-            lines.append(String(format: "  %-34@ RRV %6.3f  (95%% CI %.3f–%.3f)  p %.2g", "\(t.factor) \(t.influence)\(at)" as NSString,
-                                t.rrv, t.rrvCiLow, t.rrvCiHigh, t.p))
+            lines.append("  " + DemoText.pad("\(t.factor) \(t.influence)\(at)", 34)
+                + String(format: " RRV %6.3f  (95%% CI %.3f–%.3f)  p %.2g", t.rrv, t.rrvCiLow, t.rrvCiHigh, t.p))
         }
         let highest = r.surface.classCounts[.highest] ?? 0
         lines.append(String(format: "risk: RRS %.2f–%.2f, mean %.2f; %d cells in the highest class", r.surface.min, r.surface.max, r.surface.mean, highest))

@@ -1,0 +1,172 @@
+import Foundation
+import GeoIO
+import RiskModel
+
+/// `report.html`: one self-contained file for a tasking meeting or a paper's appendix — the map,
+/// the relative risk values with their confidence intervals in plain words, how the model was
+/// chosen (the cross-validation curve, the stepwise path), and what was read and skipped.
+/// No scripts, no external files; the map is an embedded PNG, the curve inline SVG.
+public enum ReportHTML {
+    public static func render(_ f: Pipeline.Fitted, mapPNG: Data) -> String {
+        let spec = f.inputs.spec
+        let m = f.model.selection.model
+        let title = "Risk terrain model: " + ((spec.path as NSString).lastPathComponent as String)
+        var h = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>\(esc(title))</title>
+        <style>
+        body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
+        h1{font-size:1.5em;margin-bottom:.2em} h2{font-size:1.15em;margin-top:1.8em;border-bottom:1px solid #ddd}
+        table{border-collapse:collapse;margin:.5em 0} td,th{padding:.25em .7em;border-bottom:1px solid #eee;text-align:left}
+        th{background:#f6f6f6} td.n{text-align:right;font-variant-numeric:tabular-nums}
+        .muted{color:#666} .warn{background:#fff4e5;border-left:4px solid #f0a020;padding:.4em .8em;margin:.3em 0}
+        img.map{max-width:100%;border:1px solid #ddd}
+        </style></head><body>
+        <h1>\(esc(title))</h1>
+        <p class="muted">\(esc(spec.outcome.path)) · \(f.design.events) events in \(f.design.cells.count) cells of \(num(spec.cellSize)) m · analysis CRS \(esc(f.inputs.crs.description))</p>
+
+        """
+        for w in f.inputs.warnings { h += "<div class=\"warn\">\(esc(w))</div>\n" }
+
+        h += "<h2>Relative risk</h2>\n<img class=\"map\" alt=\"relative risk score map\" src=\"data:image/png;base64,\(mapPNG.base64EncodedString())\">\n"
+        h += "<p>Relative risk score (RRS) per cell: the product of the relative risk values of the factors present (1 = none). "
+        h += String(format: "Range %.2f–%.2f, mean %.2f.</p>\n", f.surface.min, f.surface.max, f.surface.mean)
+        let cellKm2 = spec.cellSize * spec.cellSize / 1e6
+        h += "<table><tr><th>class (RTMDx)</th><th>cells</th><th>km²</th></tr>\n"
+        for c in RiskSurface.RiskClass.allCases.reversed() {
+            let n = f.surface.classCounts[c] ?? 0
+            h += "<tr><td>\(esc(c.label))</td><td class=n>\(n)</td><td class=n>\(String(format: "%.2f", Double(n) * cellKm2))</td></tr>\n"
+        }
+        h += "</table>\n"
+
+        h += "<h2>Risk factors</h2>\n"
+        if f.model.terms.isEmpty {
+            h += "<p>No factor was selected: none improved the model enough to pass the BIC test.</p>\n"
+        } else {
+            h += "<table><tr><th>factor</th><th>influence</th><th>RRV</th><th>95% CI</th><th>p</th><th>meaning</th></tr>\n"
+            for t in f.model.terms.sorted(by: { $0.rrv > $1.rrv }) {
+                h += "<tr><td>\(esc(t.factor))</td><td>\(esc(influenceText(t)))</td><td class=n>\(String(format: "%.3f", t.rrv))</td>"
+                h += "<td class=n>\(String(format: "%.3f–%.3f", t.rrvCiLow, t.rrvCiHigh))</td><td class=n>\(String(format: "%.2g", t.p))</td>"
+                h += "<td>\(esc(sentence(t)))</td></tr>\n"
+            }
+            h += "</table>\n"
+        }
+
+        h += "<h2>Model</h2>\n<table>\n"
+        h += row("family", f.model.family == "negbin" ? "negative binomial (θ = \(String(format: "%.3f", m.theta ?? .nan)))" : "Poisson")
+        h += row("selection", "\(spec.model.selection.rawValue), family \(spec.model.family.rawValue), \(spec.model.folds)-fold cross-validation, seed \(spec.model.seed)")
+        h += row("BIC / AIC", String(format: "%.2f / %.2f", m.bic, m.aic))
+        h += row("log-likelihood", String(format: "%.3f", m.logLikelihood))
+        h += row("intercept", String(format: "%.4f (SE %.4f): %.4f events per cell where no factor is present", m.intercept.coefficient, m.intercept.standardError, exp(m.intercept.coefficient)))
+        if let o = m.overdispersion { h += row("overdispersion", String(format: "likelihood-ratio test against Poisson: %.2f, p = %.2g", o.statistic, o.p)) }
+        for (family, r) in f.model.selection.byFamily.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            h += row("BIC, \(FittedModel.name(family))", String(format: "%.2f with %d terms", r.model.bic, r.model.terms.count))
+        }
+        h += row("candidates", "\(f.design.columns.count) tested, \(f.design.dropped.count) dropped as constant or duplicate")
+        h += "</table>\n"
+        if let cv = f.model.selection.crossValidation {
+            h += "<h3>Elastic-net cross-validation</h3>\n" + cvCurveSVG(cv)
+            if let e = f.model.selection.elasticNet {
+                h += "<p>λ.min = \(String(format: "%.4g", e.lambdaMin)), λ.1se = \(String(format: "%.4g", e.lambda1se)); "
+                h += "\(e.shortlist.count) candidates shortlisted for the stepwise search: \(esc(e.shortlistNames.joined(separator: ", "))).</p>\n"
+            }
+        }
+        let path = f.model.selection.stepwisePath
+        if !path.isEmpty {
+            h += "<h3>Stepwise path (\(esc(f.model.family)))</h3>\n<table><tr><th>step</th><th>move</th><th>term</th><th>BIC</th></tr>\n"
+            for s in path {
+                h += "<tr><td class=n>\(s.step)</td><td>\(esc(s.move.rawValue))</td><td>\(esc(s.name ?? "—"))</td><td class=n>\(String(format: "%.2f", s.bic))</td></tr>\n"
+            }
+            h += "</table>\n"
+        }
+
+        h += "<h2>Data</h2>\n<table><tr><th>layer</th><th>file</th><th>kept</th><th>skipped</th></tr>\n"
+        h += dataRow("outcome", f.inputs.outcome.report)
+        for l in f.inputs.factors {
+            if let set = l.features { h += dataRow(l.spec.name, set.report) } else if let r = l.raster {
+                h += "<tr><td>\(esc(l.spec.name))</td><td>\(esc(r.path))</td><td class=n>raster \(r.width)×\(r.height)</td><td></td></tr>\n"
+            }
+        }
+        h += "</table>\n"
+        h += "<p>\(f.design.eventsRead - f.design.events) events fell outside the study-area cells; \(f.design.cellsDroppedNoData) cells had no raster value and were left out.</p>\n"
+        if !f.design.dropped.isEmpty {
+            h += "<p>Candidates dropped: " + esc(f.design.dropped.map { "\($0.name) (\($0.reason))" }.joined(separator: "; ")) + ".</p>\n"
+        }
+        h += "<p class=\"muted\">rtm \(RiskTerrainVersion.rtm), GDAL \(GeoLibraries.gdal), PROJ \(GeoLibraries.proj). Inputs' SHA-256 and timings are in manifest.json. "
+        h += "Event locations are not shown: the map and tables aggregate them to cells.</p>\n</body></html>\n"
+        return h
+    }
+
+    static func influenceText(_ t: FittedModel.TermRow) -> String {
+        switch t.influence {
+        case "proximity": "within \(num(t.distanceM ?? 0)) m"
+        case "density": "high density (σ \(num(t.bandwidthM ?? 0)) m)"
+        case "distance": "per metre of distance"
+        case "density_value": "per feature/km² (σ \(num(t.bandwidthM ?? 0)) m)"
+        case "inside": "inside"
+        default: "per unit"
+        }
+    }
+
+    /// The RRV in a sentence a tasking meeting can repeat.
+    static func sentence(_ t: FittedModel.TermRow) -> String {
+        let name = t.factor.replacingOccurrences(of: "_", with: " ")
+        let times = String(format: "%.2f", t.rrv)
+        switch t.influence {
+        case "proximity": return "Places within \(num(t.distanceM ?? 0)) m of \(name) have \(times)× the risk of places that are not, other factors equal."
+        case "density": return "Places with a high concentration of \(name) have \(times)× the risk."
+        case "inside": return "Places inside \(name) have \(times)× the risk."
+        case "distance": return String(format: "Each 100 m further from %@ multiplies the risk by %.3f.", name, exp(100 * t.coefficient))
+        case "density_value": return "Each additional \(name) per km² multiplies the risk by \(String(format: "%.3f", t.rrv))."
+        default: return String(format: "Each unit of %@ multiplies the risk by %.3f; 10 units by %.3f.", name, t.rrv, exp(10 * t.coefficient))
+        }
+    }
+
+    static func cvCurveSVG(_ cv: CrossValidatedPath) -> String {
+        let xs = cv.path.lambdas.map { log($0) }, ys = cv.meanDeviance, se = cv.standardError
+        guard xs.count > 1, let x0 = xs.min(), let x1 = xs.max() else { return "" }
+        let y0 = zip(ys, se).map { $0 - $1 }.min()!, y1 = zip(ys, se).map { $0 + $1 }.max()!
+        let w = 640.0, hgt = 260.0, pad = 48.0
+        func X(_ v: Double) -> Double { pad + (v - x0) / max(x1 - x0, 1e-12) * (w - 2 * pad) }
+        func Y(_ v: Double) -> Double { hgt - pad + (v - y0) / max(y1 - y0, 1e-12) * (2 * pad - hgt) }
+        var s = "<svg width=\"\(Int(w))\" height=\"\(Int(hgt))\" role=\"img\" aria-label=\"cross-validated deviance against log lambda\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"11\">\n"
+        s += "<rect x=\"\(pad)\" y=\"\(pad / 2)\" width=\"\(w - 2 * pad)\" height=\"\(hgt - 1.5 * pad)\" fill=\"none\" stroke=\"#ccc\"/>\n"
+        for i in xs.indices {
+            s += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#bbb\"/>", X(xs[i]), X(xs[i]), Y(ys[i] - se[i]), Y(ys[i] + se[i]))
+            s += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.2\" fill=\"#c0392b\"/>\n", X(xs[i]), Y(ys[i]))
+        }
+        for (label, i) in [("λ.min", cv.lambdaMinIndex), ("λ.1se", cv.lambda1seIndex)] {
+            s += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" stroke-dasharray=\"4 3\"/>", X(xs[i]), X(xs[i]), pad / 2, hgt - pad)
+            s += String(format: "<text x=\"%.1f\" y=\"%.1f\">%@</text>\n", X(xs[i]) + 3, pad / 2 + 12, label)
+        }
+        s += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">log λ (%.2f … %.2f)</text>", w / 2, hgt - 12, x0, x1)
+        s += String(format: "<text x=\"12\" y=\"%.1f\" transform=\"rotate(-90 12 %.1f)\" text-anchor=\"middle\">mean deviance ± SE</text>\n", hgt / 2, hgt / 2)
+        return s + "</svg>\n"
+    }
+
+    static func dataRow(_ name: String, _ r: ReadReport) -> String {
+        let skipped = r.skipped.sorted { $0.key < $1.key }.map { "\($0.value) with \($0.key)" }
+        let removed = r.featuresInLayer - r.passedWhere
+        var text = skipped.joined(separator: "; ")
+        if removed > 0 { text = "\(removed) by the where filter" + (text.isEmpty ? "" : "; " + text) }
+        return "<tr><td>\(esc(name))</td><td>\(esc(r.path))</td><td class=n>\(r.kept) of \(r.featuresInLayer)</td><td>\(esc(text))</td></tr>\n"
+    }
+
+    static func row(_ k: String, _ v: String) -> String { "<tr><th>\(esc(k))</th><td>\(esc(v))</td></tr>\n" }
+
+    static func num(_ v: Double) -> String { InspectText.number(v) }
+
+    static func esc(_ s: String) -> String {
+        var o = ""
+        for ch in s {
+            switch ch {
+            case "&": o += "&amp;"
+            case "<": o += "&lt;"
+            case ">": o += "&gt;"
+            case "\"": o += "&quot;"
+            default: o.append(ch)
+            }
+        }
+        return o
+    }
+}

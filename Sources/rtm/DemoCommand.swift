@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import RiskTerrain
+
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the model on the bundled SYNTHETIC sample and compare it with the truth it was drawn from.")
+
+    @Option(help: "The sample's folder (default: generate it, seed 1, into OUT/sample — the same files as data/).")
+    var data: String?
+
+    @Option(help: "Output folder.")
+    var out: String = "out/demo"
+
+    func run() throws {
+        do {
+            let folder: String
+            if let data { folder = data } else {
+                folder = (out as NSString).appendingPathComponent("sample")
+                try SampleBorough(seed: 1).write(to: folder)
+                Progress.line("wrote the synthetic sample to \(folder)")
+            }
+            let spec = try SpecParser.load((folder as NSString).appendingPathComponent("spec.yaml"))
+            let modelFolder = (out as NSString).appendingPathComponent("model")
+            let result = try Pipeline.run(spec, options: .init(outFolder: modelFolder), arguments: CommandLine.arguments) { Progress.line($0) }
+            print(RunSummaryText.render(result, folder: modelFolder))
+            print(DemoText.truthTable(result))
+            print("\nopen \((modelFolder as NSString).appendingPathComponent("report.html")) for the map and the full report")
+        } catch {
+            CLIError.report(error)
+            throw ExitCode(1)
+        }
+    }
+}
