@@ -12,6 +12,9 @@ struct Demo: ParsableCommand {
     @Option(help: "Output folder.")
     var out: String = "out/demo"
 
+    @Flag(name: .shortAndLong, help: "Print each stage as a line even when stderr is not a terminal.")
+    var verbose = false
+
     func run() throws {
         do {
             let folder: String
@@ -22,7 +25,9 @@ struct Demo: ParsableCommand {
             }
             let spec = try SpecParser.load((folder as NSString).appendingPathComponent("spec.yaml"))
             let modelFolder = (out as NSString).appendingPathComponent("model")
-            let result = try Pipeline.run(spec, options: .init(outFolder: modelFolder), arguments: CommandLine.arguments) { Progress.line($0) }
+            let progress = Progress(quiet: false, verbose: verbose)
+            let result = try Pipeline.run(spec, options: .init(outFolder: modelFolder), arguments: CommandLine.arguments, progress: progress.update)
+            progress.finish()
             print(RunSummaryText.render(result, folder: modelFolder))
             print(DemoText.truthTable(result))
             print("\nopen \((modelFolder as NSString).appendingPathComponent("report.html")) for the map and the full report")

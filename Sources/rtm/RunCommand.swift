@@ -18,27 +18,22 @@ struct Run: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
 
+    @Flag(name: .shortAndLong, help: "Print each stage as a line even when stderr is not a terminal.")
+    var verbose = false
+
     func run() throws {
         do {
             let parsed = try SpecParser.load(spec)
             let folder = out ?? URL(fileURLWithPath: spec).deletingLastPathComponent().appendingPathComponent("out").path
             var options = Pipeline.Options(outFolder: folder)
             options.writeFactorLayers = factors
-            let quiet = self.quiet
-            let result = try Pipeline.run(parsed, options: options, arguments: CommandLine.arguments) { message in
-                if !quiet { Progress.line(message) }
-            }
+            let progress = Progress(quiet: quiet, verbose: verbose)
+            let result = try Pipeline.run(parsed, options: options, arguments: CommandLine.arguments, progress: progress.update)
+            progress.finish()
             if !quiet { print(RunSummaryText.render(result, folder: folder)) }
         } catch {
             CLIError.report(error)
             throw ExitCode(1)
         }
-    }
-}
-
-/// Progress lines on stderr, so stdout stays the result.
-enum Progress {
-    static func line(_ message: String) {
-        FileHandle.standardError.write(Data("rtm: \(message)\n".utf8))
     }
 }

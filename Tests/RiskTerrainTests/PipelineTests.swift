@@ -25,12 +25,12 @@ import RasterCore
 
     @Test func countsEveryEventAndCell() throws {
         let f = try Self.fitted.get()
-        #expect(f.design.eventsRead == 3171)
-        #expect(f.design.events == 3171)                      // all synthetic events fall in study-area cells
+        #expect(f.design.eventsRead == 3186)
+        #expect(f.design.events == 3186)                      // all synthetic events fall in study-area cells
         #expect(f.design.cells.count == f.design.grid.cellsInside)
         #expect(f.design.cellsDroppedNoData == 0)
-        #expect(f.design.columns.count + f.design.dropped.count == 24)
-        #expect(f.design.design.totalCount == 3171)
+        #expect(f.design.columns.count + f.design.dropped.count == 33)
+        #expect(f.design.design.totalCount == 3186)
     }
 
     @Test func surfaceIsTheProductOfTheSelectedRRVs() throws {
@@ -97,7 +97,7 @@ import RasterCore
         #expect(lux["distance_m"] is NSNull && lux["bandwidth_m"] is NSNull)
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/manifest.json"))) as! [String: Any]
         let inputs = manifest["inputs"] as! [[String: Any]]
-        #expect(inputs.count == 8)                              // study area, outcome, 6 factors
+        #expect(inputs.count == 10)                             // study area, outcome, 8 factors
         let crimes = try #require(inputs.first { ($0["path"] as! String).hasSuffix("crimes.csv") })
         #expect(crimes["sha256"] as? String == (try SHA256.file((sampleSpec as NSString).deletingLastPathComponent + "/crimes.csv")))
         #expect((manifest["outputs"] as! [[String: Any]]).count == 6 + r.model.terms.count)   // all but the manifest itself

@@ -10,15 +10,16 @@ let sampleSpec = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
     @Test func loadsTheBundledSample() throws {
         let inputs = try StudyInputs.load(SpecParser.load(sampleSpec))
         #expect(inputs.crs.authorityCode == "EPSG:27700")
-        #expect(inputs.outcome.count == 3171)
-        #expect(inputs.outcome.report.passedWhere == 3183)          // 3171 + 12 without a location
+        #expect(inputs.outcome.count == 3186)
+        #expect(inputs.outcome.report.passedWhere == 3198)          // 3186 + 12 without a location
         #expect(inputs.outcome.report.skipped == ["blank coordinates": 12])
-        #expect(inputs.factors.map(\.spec.name) == ["licensed_premises", "stations", "bus_stops", "high_streets", "parks", "lux"])
+        #expect(inputs.factors.map(\.spec.name) == ["licensed_premises", "stations", "bus_stops", "high_streets", "parks", "schools", "street_light_outages", "lux"])
         #expect(inputs.factors[0].features?.count == 110)
-        #expect(inputs.factors[5].raster?.width == 325)
+        #expect(inputs.factors[7].raster?.width == 325)
+        #expect(inputs.factors[6].features?.count == inputs.factors[6].features?.report.passedWhere)   // status = 'out'
         #expect(inputs.warnings.first?.contains("skipped 12 with blank coordinates") == true)
         let text = try ValidationText.render(inputs)
-        #expect(text.contains("24 candidate layers"))
+        #expect(text.contains("33 candidate layers"))
     }
 
     func specWith(_ edit: (String) -> String) throws -> ModelSpec {

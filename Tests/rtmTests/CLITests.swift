@@ -40,7 +40,7 @@ func dataFile(_ name: String) -> String { packageRoot.appendingPathComponent("da
         // The committed sample was made with seed 1: every file is byte-identical.
         let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
         #expect(names == ["README.md", "boundary.gpkg", "bus_stops.gpkg", "crimes.csv", "high_streets.gpkg", "licensed_premises.gpkg",
-                          "lux.tif", "parks.gpkg", "spec.yaml", "stations.gpkg", "streetsafe.csv", "truth.json"])
+                          "lux.tif", "parks.gpkg", "schools.gpkg", "spec.yaml", "stations.gpkg", "street_lights.gpkg", "streetsafe.csv", "truth.json"])
         for name in names {
             let ours = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
             let committed = try Data(contentsOf: URL(fileURLWithPath: dataFile(name)))
@@ -56,7 +56,7 @@ func dataFile(_ name: String) -> String { packageRoot.appendingPathComponent("da
     @Test func validatesTheBundledSpec() throws {
         let r = try RTMBinary.run(["validate", dataFile("spec.yaml")])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("valid") && r.stdout.contains("24 candidate layers"))
+        #expect(r.stdout.contains("valid") && r.stdout.contains("33 candidate layers"))
     }
 
     @Test func aBrokenSpecIsOneLine() throws {

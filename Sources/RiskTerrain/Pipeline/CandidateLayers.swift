@@ -43,10 +43,10 @@ public struct CandidateLayer: Sendable {
 ///   mean of the pixels under each cell with `resampling: average` (GDAL's warper).
 public enum CandidateLayers {
     public static func build(_ inputs: StudyInputs, grid: AnalysisGrid,
-                             progress: (String) -> Void = { _ in }) throws -> [CandidateLayer] {
+                             progress: (String, Double) -> Void = { _, _ in }) throws -> [CandidateLayer] {
         var layers: [CandidateLayer] = []
-        for factor in inputs.factors {
-            progress("influences of \(factor.spec.name)")
+        for (i, factor) in inputs.factors.enumerated() {
+            progress("influences (\(factor.spec.name))", Double(i) / Double(inputs.factors.count))
             if let set = factor.features {
                 layers += try vectorLayers(factor.spec, set.geometries, grid: grid, blockLength: inputs.spec.blockLength)
             } else if let rcrs = factor.rasterCRS {

@@ -2,7 +2,6 @@ import Foundation
 import GeoIO
 import RasterCore
 import RiskModel
-import Synchronization
 
 /// `rtm run`: spec → inputs → grid → candidate influences → design → selection → surface →
 /// outputs. Each stage hands a plain value to the next; only `StudyInputs` reads files and only
@@ -39,7 +38,10 @@ public enum Pipeline {
         public let timings: [Timing]
     }
 
-    public static func fit(_ spec: ModelSpec, progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> Fitted {
+    /// Progress: a stage's name and, where known, how far through it the work is (0…1).
+    public typealias Progress = @Sendable (_ stage: String, _ fraction: Double?) -> Void
+
+    public static func fit(_ spec: ModelSpec, progress: @escaping Progress = { _, _ in }) throws -> Fitted {
         var timings: [Timing] = []
         let clock = ContinuousClock()
         var mark = clock.now
@@ -49,12 +51,12 @@ public enum Pipeline {
             timings.append(Timing(stage: stage, seconds: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18))
             mark = now
         }
-        let inputs = try StudyInputs.load(spec, progress: progress)
+        let inputs = try StudyInputs.load(spec) { progress($0, nil) }
         lap("read_inputs")
-        progress("building the analysis grid")
+        progress("building the analysis grid", nil)
         let grid = try AnalysisGrid(studyArea: inputs.studyArea, on: GridGeometry(covering: inputs.studyExtent, cellSize: spec.cellSize))
         lap("grid")
-        let candidates = try CandidateLayers.build(inputs, grid: grid, progress: progress)
+        let candidates = try CandidateLayers.build(inputs, grid: grid) { progress($0, $1) }
         lap("influences")
         let design = try AnalysisDesign.build(grid: grid, outcome: inputs.outcome.geometries, candidates: candidates)
         guard design.events > 0 else {
@@ -62,15 +64,12 @@ public enum Pipeline {
                             message: "none of the \(design.eventsRead) events falls in a study-area cell — check the outcome's filter and crs")
         }
         lap("design")
-        progress("selecting the model (\(spec.model.selection.rawValue), \(design.design.columnCount) candidates)")
-        let lastStage = Mutex<SelectionStage?>(nil)
-        let selection = try selectModel(design: design.design, options: spec.model.selectionOptions) { stage, _ in
-            // report each stage once, however many folds report it
-            let isNew = lastStage.withLock { last in
-                defer { last = stage }
-                return last != stage
-            }
-            if isNew, stage != .done { progress("model: \(stage.rawValue)") }
+        let names: [SelectionStage: String] = [
+            .elasticNet: "elastic-net path", .crossValidation: "cross-validation (\(spec.model.folds) folds)",
+            .stepwisePoisson: "stepwise BIC, Poisson", .stepwiseNegativeBinomial: "stepwise BIC, negative binomial",
+        ]
+        let selection = try selectModel(design: design.design, options: spec.model.selectionOptions) { stage, fraction in
+            if let name = names[stage] { progress(name, fraction) }
         }
         let model = FittedModel(selection: selection, design: design)
         lap("selection")
@@ -80,10 +79,10 @@ public enum Pipeline {
     }
 
     public static func run(_ spec: ModelSpec, options: Options, arguments: [String] = [],
-                           progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> Result {
+                           progress: @escaping Progress = { _, _ in }) throws -> Result {
         let started = Date()
         let fitted = try fit(spec, progress: progress)
-        progress("writing outputs to \(options.outFolder)")
+        progress("writing outputs", nil)
         let clock = ContinuousClock()
         let t0 = clock.now
         let folder = try OutputFolder(options.outFolder)

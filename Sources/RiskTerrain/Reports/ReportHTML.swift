@@ -18,7 +18,7 @@ public enum ReportHTML {
         body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
         h1{font-size:1.5em;margin-bottom:.2em} h2{font-size:1.15em;margin-top:1.8em;border-bottom:1px solid #ddd}
         table{border-collapse:collapse;margin:.5em 0} td,th{padding:.25em .7em;border-bottom:1px solid #eee;text-align:left}
-        th{background:#f6f6f6} td.n{text-align:right;font-variant-numeric:tabular-nums}
+        th{background:#f6f6f6} td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         .muted{color:#666} .warn{background:#fff4e5;border-left:4px solid #f0a020;padding:.4em .8em;margin:.3em 0}
         img.map{max-width:100%;border:1px solid #ddd}
         </style></head><body>
@@ -29,7 +29,8 @@ public enum ReportHTML {
         for w in f.inputs.warnings { h += "<div class=\"warn\">\(esc(w))</div>\n" }
 
         h += "<h2>Relative risk</h2>\n<img class=\"map\" alt=\"relative risk score map\" src=\"data:image/png;base64,\(mapPNG.base64EncodedString())\">\n"
-        h += "<p>Relative risk score (RRS) per cell: the product of the relative risk values of the factors present (1 = none). "
+        h += "<p>Relative risk score (RRS) per cell: the product of the relative risk values of the factors present "
+        h += "(1 where none is; continuous factors such as a raster's value count from zero). "
         h += String(format: "Range %.2f–%.2f, mean %.2f.</p>\n", f.surface.min, f.surface.max, f.surface.mean)
         let cellKm2 = spec.cellSize * spec.cellSize / 1e6
         h += "<table><tr><th>class (RTMDx)</th><th>cells</th><th>km²</th></tr>\n"

@@ -10,6 +10,8 @@ extension SampleBorough {
         ("stations.gpkg", "8 rail/Underground stations (points: name)"),
         ("bus_stops.gpkg", "140 bus stops (points: name)"),
         ("high_streets.gpkg", "4 high streets (lines: name)"),
+        ("schools.gpkg", "14 schools (points: name)"),
+        ("street_lights.gpkg", "street lights (points: name, status — working or out, outage_reported — the date an outage was reported)"),
         ("parks.gpkg", "6 parks (polygons: name)"),
         ("lux.tif", "street lighting in lux, 20 m pixels (Float32 GeoTIFF)"),
         ("crimes.csv", "street-level crimes for 2024 in the data.police.uk CSV format (WGS 84), violence and sexual offences plus other types; 12 rows have no location"),
@@ -33,6 +35,12 @@ extension SampleBorough {
             try VectorWriter.write(points.map { OutputFeature(geometry: .point($0.at), values: [.string($0.name)]) },
                                    fields: name, layerName: file, crs: bng, to: path("\(file).gpkg"), format: .geoPackage)
         }
+        try VectorWriter.write(schools.map { OutputFeature(geometry: .point($0.at), values: [.string($0.name)]) },
+                               fields: name, layerName: "schools", crs: bng, to: path("schools.gpkg"), format: .geoPackage)
+        try VectorWriter.write(zip(streetLights, outageReported).map { light, date in
+            OutputFeature(geometry: .point(light.at), values: [.string(light.name), .string(light.kind), date.map { .string($0) } ?? .null])
+        }, fields: name + [OutputField("status", .string), OutputField("outage_reported", .string)], layerName: "street_lights",
+           crs: bng, to: path("street_lights.gpkg"), format: .geoPackage)
         try VectorWriter.write(highStreets.map { OutputFeature(geometry: .lineString($0.vertices), values: [.string($0.name)]) },
                                fields: name, layerName: "high_streets", crs: bng, to: path("high_streets.gpkg"), format: .geoPackage)
         try VectorWriter.write(parks.map { OutputFeature(geometry: .polygon($0.polygon), values: [.string($0.name)]) },
@@ -124,6 +132,13 @@ factors:
   - name: parks
     path: parks.gpkg
     influence: [proximity, inside]
+  - name: schools
+    path: schools.gpkg
+    influence: proximity
+  - name: street_light_outages
+    path: street_lights.gpkg
+    where: "status = 'out'"
+    influence: auto
   - name: lux
     path: lux.tif           # street lighting raster: its value at each cell centre
     influence: value

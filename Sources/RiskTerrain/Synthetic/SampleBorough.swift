@@ -63,6 +63,10 @@ public struct SampleBorough: Sendable {
     public let parks: [NamedArea]
     public let licensedPremises: [NamedPoint]
     public let busStops: [NamedPoint]
+    public let schools: [NamedPoint]
+    /// Street lights along the roads; `kind` is "working" or "out" (an outage reported in `outageReported`).
+    public let streetLights: [NamedPoint]
+    public let outageReported: [String?]
     /// Street lighting in lux on a 20 m raster covering the boundary with a margin.
     public let lux: Raster<Float>
     /// Outcome crimes (violence and sexual offences) plus other crime types a `where` filter removes.
@@ -123,6 +127,31 @@ public struct SampleBorough: Sendable {
             let p = i < 100 ? Self.jitter(Self.pointAlong(line.vertices, rng.uniform()), 15, &rng) : Self.randomPoint(in: area, &rng)
             return NamedPoint(name: "Stop \(i + 1)", kind: "bus stop", at: p)
         }
+
+        // Schools, street lights and reported outages: real layers of a borough, but not in the true
+        // model, so a good selection leaves them out.
+        schools = (0..<14).map { i in
+            NamedPoint(name: ["Park", "Grove", "Green", "Lane", "Hill", "Road", "Lordship", "Bruce", "Castle", "Tower", "Mount", "Vale", "Church", "Fore"][i]
+                       + (i % 3 == 0 ? " Secondary School" : " Primary School"), kind: "school", at: Self.randomPoint(in: area, &rng))
+        }
+        var lights: [NamedPoint] = [], reported: [String?] = []
+        for (l, line) in roads.enumerated() {
+            let n = Int(Self.length(line.vertices) / 35)
+            for k in 0..<n {
+                let p = Self.pointAlong(line.vertices, (Double(k) + 0.5) / Double(n))
+                let out = rng.uniform() < 0.08
+                lights.append(NamedPoint(name: "SL-\(l + 1)-\(k + 1)", kind: out ? "out" : "working", at: Point2((p.x + 8).rounded(), p.y.rounded())))
+                reported.append(out ? String(format: "%d-%02d-%02d", Self.year, 1 + Int(rng.uniform() * 12), 1 + Int(rng.uniform() * 28)) : nil)
+            }
+        }
+        for _ in 0..<260 {
+            let p = Self.randomPoint(in: area, &rng)
+            let out = rng.uniform() < 0.08
+            lights.append(NamedPoint(name: "SL-R-\(lights.count + 1)", kind: out ? "out" : "working", at: p))
+            reported.append(out ? String(format: "%d-%02d-%02d", Self.year, 1 + Int(rng.uniform() * 12), 1 + Int(rng.uniform() * 28)) : nil)
+        }
+        streetLights = lights
+        outageReported = reported
 
         // Street lighting: pools of light around lamp clusters (a smooth random field), a little
         // brighter on the high streets, dark in parks, with noise. Kept only loosely tied to the
