@@ -55,7 +55,7 @@ let tests: [Target] = [
     .testTarget(name: "RiskModelTests", dependencies: ["RiskModel"], resources: [.copy("Golden")]),
     .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "RasterCore"], resources: [.copy("Fixtures")]),
     .testTarget(name: "RiskTerrainTests", dependencies: ["RiskTerrain", "GeoIO"], exclude: ["Golden"]),
-    .testTarget(name: "rtmTests", dependencies: ["rtm"]),
+    .testTarget(name: "rtmTests", dependencies: ["rtm", "GeoIO"]),
 ]
 
 let package = Package(

@@ -48,3 +48,30 @@ import Testing
     /// Every influence kind (proximity, density, distance, density_value, inside, value) and NB.
     @Test func fixedModelOverEveryInfluenceMatchesThePeer() throws { try compare("peer_fixed") }
 }
+
+/// Replication mode (`selection: none`): an unpenalised Poisson fit with continuous `distance`,
+/// `inside` and a raster `value` reproduces R's `glm` on the same cells (Golden/make_r_golden.sh)
+/// to 1e-6 — coefficients absolute, standard errors and log-likelihood relative.
+@Suite struct ReplicationTests {
+    @Test func fixedPoissonModelMatchesRGlm() throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+        let lines = try String(contentsOf: dir.appendingPathComponent("replicate_glm.txt"), encoding: .utf8)
+            .split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: " ").map(String.init) }
+        let loglik = try #require(Double(lines[0][1]))
+        var golden: [String: (beta: Double, se: Double)] = [:]
+        for l in lines.dropFirst() { golden[l[0]] = (Double(l[1])!, Double(l[2])!) }
+
+        let f = try Pipeline.fit(SpecParser.load(dir.appendingPathComponent("replicate.yaml").path))
+        let m = f.model.selection.model
+        #expect(f.model.family == "poisson")
+        #expect(abs(m.logLikelihood - loglik) <= 1e-6 * abs(loglik), "loglik \(m.logLikelihood) vs R \(loglik)")
+        let r = try #require(golden["(Intercept)"])
+        #expect(abs(m.intercept.coefficient - r.beta) <= 1e-6 && abs(m.intercept.standardError - r.se) <= 1e-6 * r.se)
+        #expect(Set(f.model.terms.map(\.name)) == Set(golden.keys).subtracting(["(Intercept)"]))
+        for t in f.model.terms {
+            let g = try #require(golden[t.name])
+            #expect(abs(t.coefficient - g.beta) <= 1e-6 * max(1, abs(g.beta)), "\(t.name): \(t.coefficient) vs R \(g.beta)")
+            #expect(abs(t.stdError - g.se) <= 1e-6 * g.se, "\(t.name) SE: \(t.stdError) vs R \(g.se)")
+        }
+    }
+}
