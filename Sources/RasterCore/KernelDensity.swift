@@ -32,7 +32,7 @@ public enum KernelDensity {
 
     /// Gaussian kernels with a radius up to this many cells use separable passes, larger ones FFT.
     public static let separableMaxRadius = 48
-    /// Splat when (non-zero cells) × (2R+1)² ≤ this × (padded cells) × log₂(padded cells).
+    /// Splat when (non-zero cells) × (2R+1)² ≤ this × `FFTConvolution.cost`.
     public static let splatCostFactor = 0.5
 
     /// The largest kernel accepted, (2R+1)² weights; beyond this the bandwidth is not sensible
@@ -62,9 +62,8 @@ public enum KernelDensity {
                        nonZero: () -> Int) -> Method {
         if method != .automatic { return method == .separable && !kernel.isSeparable ? .fft : method }
         if kernel.isSeparable { return r <= separableMaxRadius ? .separable : .fft }
-        let padded = Double(FFTConvolution.smoothSize(g.height + r) * FFTConvolution.smoothSize(g.width + r))
         let splatCost = Double(nonZero()) * Double((2 * r + 1) * (2 * r + 1))
-        return splatCost <= splatCostFactor * padded * log2(padded) ? .splat : .fft
+        return splatCost <= splatCostFactor * FFTConvolution.cost(height: g.height, width: g.width, radius: r) ? .splat : .fft
     }
 
     /// `values` convolved with the kernel times `scale` (folded into the weights: no extra pass).

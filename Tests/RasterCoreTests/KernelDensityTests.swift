@@ -143,16 +143,22 @@ import Testing
         #expect(w.values == [1])
     }
 
-    @Test func fftSizesAreSmooth() {
-        #expect(FFTConvolution.smoothSize(1681) == 1728)   // 2⁶·3³, not 1701 = 3⁵·7 or 1715 = 5·7³
-        #expect(FFTConvolution.smoothSize(1609) == 1620)   // 2²·3⁴·5
-        #expect(FFTConvolution.smoothSize(1024) == 1024)
-        var rng = SplitMix64(seed: 5)
-        for _ in 0..<200 {
-            let n = rng.int(1..<20_000), m = FFTConvolution.smoothSize(n)
-            var k = m
-            for p in [2, 3, 5, 7] { while k % p == 0 { k /= p } }
-            #expect(m >= n && m <= n + n / 4 + 2 && k == 1, "\(n) → \(m)")
-        }
+    @Test func fftWindowsArePowersOfTwoCoveringTheKernel() {
+        #expect(FFTConvolver.windowSize(radius: 0) == 256)
+        #expect(FFTConvolver.windowSize(radius: 40) == 512)
+        #expect(FFTConvolver.windowSize(radius: 161) == 2048)
+        // Windows forced small so a 64 × 61 grid is cut into 3 × 3 blocks of 20 (T = 32, R = 6):
+        // the seams must agree with splatting the same kernel.
+        var rng = SplitMix64(seed: 17)
+        let g = try! GridGeometry(originX: 0, originY: 0, cellSize: 1, width: 64, height: 61)
+        var counts = Raster<Float>(geometry: g, repeating: 0)
+        for i in 0..<g.cellCount where rng.uniform(0, 1) < 0.03 { counts.values[i] = Float(rng.int(1..<4)) }
+        let k = Kernel.quartic(radius: 6.5).weights(cellSize: 1)
+        let conv = FFTConvolver(height: 61, width: 64, kernel: k.values, radius: k.radius, window: 32)
+        #expect(conv.s == 20)
+        let fft = conv.apply(counts.values)
+        let splat = SparseSplat.apply(counts.values, width: 64, height: 61, kernel: k.values, radius: k.radius)
+        let peak = splat.max()!
+        for i in 0..<g.cellCount { #expect(abs(fft[i] - splat[i]) <= 1e-5 * peak, "cell \(i)") }
     }
 }
