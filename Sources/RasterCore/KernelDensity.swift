@@ -76,7 +76,9 @@ public enum KernelDensity {
                                          weights: kernel.separableWeights(cellSize: g.cellSize).map { $0 * root })
         case .fft, .automatic:
             let k = kernel.weights(cellSize: g.cellSize)
-            return FFTConvolution.apply(values, width: g.width, height: g.height, kernel: k.values.map { $0 * scale }, radius: k.radius)
+            let root = scale.squareRoot()
+            return FFTConvolution.apply(values, width: g.width, height: g.height, kernel: k.values.map { $0 * scale }, radius: k.radius,
+                                        separable: kernel.isSeparable ? kernel.separableWeights(cellSize: g.cellSize).map { $0 * root } : nil)
         case .splat:
             let k = kernel.weights(cellSize: g.cellSize)
             return SparseSplat.apply(values, width: g.width, height: g.height, kernel: k.values.map { $0 * scale }, radius: k.radius)
@@ -139,8 +141,10 @@ public final class KernelSmoother {
         case .fft, .automatic:
             if fft == nil {
                 let k = kernel.weights(cellSize: geometry.cellSize)
+                let root = scale.squareRoot()
                 fft = FFTConvolver(height: geometry.height, width: geometry.width,
-                                   kernel: k.values.map { $0 * scale }, radius: k.radius)
+                                   kernel: k.values.map { $0 * scale }, radius: k.radius,
+                                   separable: kernel.isSeparable ? kernel.separableWeights(cellSize: geometry.cellSize).map { $0 * root } : nil)
             }
             return fft!.apply(values)
         case .separable, .splat:

@@ -144,9 +144,12 @@ import Testing
     }
 
     @Test func fftWindowsArePowersOfTwoCoveringTheKernel() {
-        #expect(FFTConvolver.windowSize(radius: 0) == 256)
-        #expect(FFTConvolver.windowSize(radius: 40) == 512)
-        #expect(FFTConvolver.windowSize(radius: 161) == 2048)
+        #expect(FFTConvolver.windowSize(radius: 0, height: 64, width: 64) == 256)
+        #expect(FFTConvolver.windowSize(radius: 200, height: 64, width: 64) == 1024)   // ≥ 4R
+        for (r, n) in [(9, 1600), (39, 1600), (160, 1600), (40, 4000), (160, 10_000)] {
+            let t = FFTConvolver.windowSize(radius: r, height: n, width: n)
+            #expect(t >= 256 && t >= 4 * r && t & (t - 1) == 0, "R \(r) n \(n): T \(t)")
+        }
         // Windows forced small so a 64 × 61 grid is cut into 3 × 3 blocks of 20 (T = 32, R = 6):
         // the seams must agree with splatting the same kernel.
         var rng = SplitMix64(seed: 17)
