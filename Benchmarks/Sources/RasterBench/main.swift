@@ -10,6 +10,9 @@
 // common.py does: reset the RSS high-water mark (`/proc/self/clear_refs` ← 5) before a kernel and
 // read VmHWM after it.
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import RasterCore
 
 // MARK: - Set-up
@@ -59,7 +62,15 @@ func status() -> (rss: Double, hwm: Double) {
     return (rss, hwm)
 }
 
+#if os(Linux)
+/// glibc's `malloc_trim` (not in Swift's Glibc module map).
+@_silgen_name("malloc_trim") func malloc_trim(_ pad: Int) -> Int32
+#endif
+
 func resetPeak() -> Double {
+    #if os(Linux)
+    _ = malloc_trim(0)   // return freed heap pages, so that re-using them shows up as new memory (as common.py does)
+    #endif
     try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
     return status().rss
 }
