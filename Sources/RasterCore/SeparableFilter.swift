@@ -9,7 +9,8 @@
 /// output plus O(width) per worker. Accumulates in Float32: relative error ~1e-6 of the
 /// largest value.
 enum SeparableFilter {
-    static func apply(_ input: [Float], width w: Int, height h: Int, weights g64: [Double]) -> [Float] {
+    /// `band` is the column-band width of the column pass (tests use narrow bands to cross seams).
+    static func apply(_ input: [Float], width w: Int, height h: Int, weights g64: [Double], band: Int = 256) -> [Float] {
         let g = g64.map(Float.init), r = g.count - 1
         var output = [Float](repeating: 0, count: w * h)
         input.withUnsafeBufferPointer { inBuf in
@@ -30,7 +31,6 @@ enum SeparableFilter {
                     var downs = [UnsafePointer<Float>](repeating: zero, count: r + 1)
                     // Column bands of 256 so the 2R+1 input rows of a band stay in L2 from one
                     // output row to the next (at 10,000 columns whole rows would not).
-                    let band = 256
                     for b0 in stride(from: 0, to: w, by: band) {
                         let b1 = min(w, b0 + band)
                         for row in rows {

@@ -56,6 +56,18 @@ import Testing
         }
     }
 
+    @Test func separableColumnBandsDoNotChangeTheResult() {
+        var rng = SplitMix64(seed: 23)
+        for _ in 0..<20 {
+            let g = randomGrid(&rng)
+            let counts = randomCounts(&rng, g, density: 0.1)
+            let weights = Kernel.gaussian(sigma: g.cellSize * rng.uniform(0.3, 5)).separableWeights(cellSize: g.cellSize)
+            let wide = SeparableFilter.apply(counts.values, width: g.width, height: g.height, weights: weights)
+            let narrow = SeparableFilter.apply(counts.values, width: g.width, height: g.height, weights: weights, band: 5)
+            #expect(wide == narrow)
+        }
+    }
+
     @Test func conservesMassWhenTheKernelStaysOnTheGrid() throws {
         var rng = SplitMix64(seed: 11)
         let inner = try GridGeometry(originX: 1000, originY: 2000, cellSize: 25, width: 20, height: 30)
