@@ -156,6 +156,16 @@ func bench<T>(_ kernel: String, _ impl: String, _ size: String, repeat n: Int, o
               outputMB: Double(n * n * 4) / 1_048_576, notes: "exact UInt32 squared cells, 2 workers") {
             try! EuclideanDistance.squaredCellDistances(to: f)
         }
+        if n <= 4000 && nf == 2000 {   // exact distance to the points themselves (no peer kernel)
+            let pts: [Geometry] = feats.map { j in
+                let c = g.centre(row: j / n, col: j % n)
+                return .point(Point2(c.x + cell * (rng.uniform() - 0.5), c.y + cell * (rng.uniform() - 0.5)))
+            }
+            bench("EDT-exact", "RasterCore VectorDistance.distances, points", size, repeat: repeats(n * n),
+                  outputMB: Double(n * n * 4) / 1_048_576, notes: "exact to the vector points, 2 workers") {
+                VectorDistance.distances(to: pts, on: g)
+            }
+        }
     }
 }
 
