@@ -16,10 +16,12 @@ import Darwin
 ///
 /// Algorithm, chosen by `Method.automatic` from costs measured on this 2-core VM
 /// (docs/benchmarks-raster.md); every method computes the same discrete convolution:
-/// - Gaussian: `SeparableFilter`, two 1-D passes, exact to the truncated kernel, O(cells × R) —
-///   cheaper than the FFT up to R = `separableMaxRadius` cells (σ ≈ 300 m at 25 m cells:
-///   measured 28 ms against 31 ms CPU at R = 40, 60 against 48 ms at R = 80, 1600²); the tiled
-///   FFT beyond, with the spectrum from two 1-D DFTs.
+/// - Gaussian: `SeparableFilter`, two 1-D passes, exact to the truncated kernel, O(cells × R),
+///   or the tiled FFT with the spectrum from two 1-D DFTs, whichever the calibrated cost model
+///   (`separableNanosecondsPerTap`, `fftNanosecondsPerUnit`) says is cheaper. At 1600²
+///   (measured CPU): separable at R = 40 (σ = 250 m), 28 against 29 ms; FFT at R = 80, 47 against
+///   53 ms. On grids so wide that the column pass's 2R+1 rows leave L2 the separable cost doubles
+///   (10000², R = 40: 20 ns per cell against 11), and the FFT takes over.
 /// - Quartic / uniform (radially symmetric, not separable): `SparseSplat` when the features are
 ///   few (cost non-zero cells × (2R+1)², e.g. 2,000 bars), else the tiled `FFTConvolver`
 ///   (O(cells × log T), independent of the kernel's area). A per-row "scanline" decomposition
@@ -34,8 +36,15 @@ public enum KernelDensity {
     /// Which convolution to use; `.automatic` picks by cost.
     public enum Method: Sendable, Hashable { case automatic, separable, fft, splat }
 
-    /// Gaussian kernels with a radius up to this many cells use separable passes, larger ones FFT.
-    public static let separableMaxRadius = 48
+    /// Separable Gaussian cost per cell per tap pair (R + 1 per cell), CPU ns, measured at 1600²
+    /// (10.7 ns per cell at R = 40, 4.5 at R = 16); doubled when (2R+1) rows of the grid exceed
+    /// `l2Bytes` (20.3 ns per cell at 10000², R = 40).
+    static let separableNanosecondsPerTap = 0.26
+    /// Tiled-FFT cost per `FFTConvolution.cost` unit, CPU ns, measured at 1600² (0.215 at R = 39,
+    /// 0.24 at R = 9).
+    static let fftNanosecondsPerUnit = 0.22
+    /// L2 per core on the target VMs.
+    static let l2Bytes = 2 << 20
     /// Splat when (non-zero cells) × (2R+1)² ≤ this × `FFTConvolution.cost` (measured at 1600²:
     /// 1.45 ns per splat multiply-add, 0.19 ns per FFT cost unit, so ≈ 1/7.6).
     public static let splatCostFactor = 0.12
@@ -75,7 +84,12 @@ public enum KernelDensity {
     static func choose(_ method: Method, kernel: Kernel, radius r: Int, geometry g: GridGeometry,
                        nonZero: () -> Int) -> Method {
         if method != .automatic { return method == .separable && !kernel.isSeparable ? .fft : method }
-        if kernel.isSeparable { return r <= separableMaxRadius ? .separable : .fft }
+        if kernel.isSeparable {
+            let rowsFit = (2 * r + 1) * g.width * MemoryLayout<Float>.size <= l2Bytes
+            let separable = separableNanosecondsPerTap * Double(r + 1) * (rowsFit ? 1 : 2) * Double(g.cellCount)
+            let fft = fftNanosecondsPerUnit * FFTConvolution.cost(height: g.height, width: g.width, radius: r)
+            return separable <= fft ? .separable : .fft
+        }
         let splatCost = Double(nonZero()) * Double((2 * r + 1) * (2 * r + 1))
         return splatCost <= splatCostFactor * FFTConvolution.cost(height: g.height, width: g.width, radius: r) ? .splat : .fft
     }

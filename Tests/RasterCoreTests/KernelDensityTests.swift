@@ -136,6 +136,20 @@ import Testing
         }
     }
 
+    @Test func automaticMethodFollowsTheMeasuredCrossovers() throws {
+        func grid(_ n: Int) throws -> GridGeometry { try GridGeometry(originX: 0, originY: 0, cellSize: 25, width: n, height: n) }
+        let london = try grid(1600)
+        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 100), on: london, nonZeroCells: 0) == .separable)
+        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 250), on: london, nonZeroCells: 0) == .separable)
+        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 500), on: london, nonZeroCells: 0) == .fft)
+        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 1000), on: london, nonZeroCells: 0) == .fft)
+        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 250), on: try grid(10_000), nonZeroCells: 0) == .fft)
+        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 100), on: try grid(10_000), nonZeroCells: 0) == .separable)
+        #expect(KernelDensity.automaticMethod(for: .quartic(radius: 250), on: london, nonZeroCells: 2_000) == .splat)
+        #expect(KernelDensity.automaticMethod(for: .quartic(radius: 1000), on: london, nonZeroCells: 45_000) == .fft)
+        #expect(KernelDensity.automaticMethod(for: .uniform(radius: 250), on: london, nonZeroCells: 500_000) == .fft)
+    }
+
     @Test func refusesBadBandwidthsBeforeAllocating() throws {
         let g = try GridGeometry(originX: 0, originY: 100, cellSize: 10, width: 10, height: 10)
         let c = Raster<Float>(geometry: g, repeating: 0)
