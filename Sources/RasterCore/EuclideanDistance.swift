@@ -5,12 +5,15 @@
 /// 8 (2012): two separable passes. (1) Down each column, the distance to the nearest feature in
 /// that column, by a forward and a backward sweep (done row by row over a band of columns per
 /// worker, so memory is read contiguously). (2) Along each row, the lower envelope of the
-/// parabolas `(x − q)² + g(q)²`, giving the exact squared distance. O(cells) time, every cell
-/// read twice; squared distances are integers in cell units, so the result is exact (the
-/// Float32 metres are the correctly rounded √ of an exact integer, times the cell size). The
-/// output buffer holds pass 1's column distances, so no temporary raster is allocated: peak
-/// memory is the output plus O(width) per worker. Both passes run over contiguous chunks of
-/// columns / rows on `Parallel.workers` threads.
+/// parabolas `(x − q)² + g(q)²`, giving the exact squared distance. O(cells) time. The
+/// envelope is built in exact integer arithmetic (intersections compared as cross-multiplied
+/// fractions, no division), so squared distances are exact integers in cell units and the
+/// Float32 metres are √ of an exact integer times the cell size (relative error ≤ 1e-7,
+/// tested equal to brute force). Pass 1 sets feature cells a 64-bit word at a time, so sparse
+/// features cost nothing. For `distances(to:)` the output buffer holds pass 1's column
+/// distances, so peak memory is the output plus O(width) per worker; `squaredCellDistances`
+/// adds one Float32 scratch raster. Both passes run over contiguous chunks of columns / rows
+/// on `Parallel.workers` threads.
 public enum EuclideanDistance {
     /// Distance in metres from each cell centre to the nearest feature-cell centre; feature cells
     /// are 0. With no feature cell at all, every cell is `+infinity`.

@@ -14,13 +14,19 @@ import Darwin
 /// `Kernel.radius(cellSize:) + 1` cells beyond the study area, so every feature that can reach
 /// the study area is on the grid and no mass leaves it from study-area cells.
 ///
-/// Algorithm, chosen by `Method.automatic` from the measured costs on 2 cores
-/// (docs/benchmarks-raster.md):
-/// - Gaussian: `SeparableFilter`, two 1-D passes, exact to the truncated kernel, O(cells × R) —
-///   faster than the FFT up to R ≈ `separableMaxRadius` cells, FFT beyond.
+/// Algorithm, chosen by `Method.automatic` from costs measured on this 2-core VM
+/// (docs/benchmarks-raster.md); every method computes the same discrete convolution:
+/// - Gaussian: `SeparableFilter`, two 1-D passes, exact to the truncated kernel, O(cells × R),
+///   or the tiled FFT with the spectrum from two 1-D DFTs, whichever the calibrated cost model
+///   (`separableNanosecondsPerTap`, `fftNanosecondsPerUnit`) says is cheaper. At 1600²
+///   (measured CPU): separable at R = 40 (σ = 250 m), 28 against 29 ms; FFT at R = 80, 47 against
+///   53 ms. On grids so wide that the column pass's 2R+1 rows leave L2 the separable cost doubles
+///   (10000², R = 40: 20 ns per cell against 11), and the FFT takes over.
 /// - Quartic / uniform (radially symmetric, not separable): `SparseSplat` when the features are
-///   few (cost non-zero cells × (2R+1)²), else `FFTConvolution` (cost O(P log P), independent
-///   of the bandwidth).
+///   few (cost non-zero cells × (2R+1)², e.g. 2,000 bars), else the tiled `FFTConvolver`
+///   (O(cells × log T), independent of the kernel's area). A per-row "scanline" decomposition
+///   would still cost O(cells × R); exact O(1)-per-cell running sums of the quartic's polynomial
+///   moments lose Float precision, so were not used.
 ///
 /// Edge correction (optional): each study-area cell is divided by the kernel mass that falls on
 /// study-area cells, `(K ∗ mask)(c)`, the spatstat `density.ppp(edge = TRUE)` correction
@@ -30,10 +36,18 @@ public enum KernelDensity {
     /// Which convolution to use; `.automatic` picks by cost.
     public enum Method: Sendable, Hashable { case automatic, separable, fft, splat }
 
-    /// Gaussian kernels with a radius up to this many cells use separable passes, larger ones FFT.
-    public static let separableMaxRadius = 48
-    /// Splat when (non-zero cells) × (2R+1)² ≤ this × (padded cells) × log₂(padded cells).
-    public static let splatCostFactor = 0.5
+    /// Separable Gaussian cost per cell per tap pair (R + 1 per cell), CPU ns, measured at 1600²
+    /// (10.7 ns per cell at R = 40, 4.5 at R = 16); doubled when (2R+1) rows of the grid exceed
+    /// `l2Bytes` (20.3 ns per cell at 10000², R = 40).
+    static let separableNanosecondsPerTap = 0.26
+    /// Tiled-FFT cost per `FFTConvolution.cost` unit, CPU ns, measured at 1600² (0.215 at R = 39,
+    /// 0.24 at R = 9).
+    static let fftNanosecondsPerUnit = 0.22
+    /// L2 per core on the target VMs.
+    static let l2Bytes = 2 << 20
+    /// Splat when (non-zero cells) × (2R+1)² ≤ this × `FFTConvolution.cost` (measured at 1600²:
+    /// 1.45 ns per splat multiply-add, 0.19 ns per FFT cost unit, so ≈ 1/7.6).
+    public static let splatCostFactor = 0.12
 
     /// The largest kernel accepted, (2R+1)² weights; beyond this the bandwidth is not sensible
     /// for a cell size (e.g. σ = 100 km at 1 m cells).
@@ -52,6 +66,15 @@ public enum KernelDensity {
             .density(of: counts, edgeCorrection: mask)
     }
 
+    /// Number of non-zero cells, a tight loop (no closure per cell).
+    static func nonZeroCount(_ values: [Float]) -> Int {
+        values.withUnsafeBufferPointer { p in
+            var n = 0
+            for v in p { n &+= v != 0 ? 1 : 0 }
+            return n
+        }
+    }
+
     /// The method `.automatic` picks for `kernel` on `geometry` with `nonZeroCells` non-zero inputs.
     public static func automaticMethod(for kernel: Kernel, on geometry: GridGeometry, nonZeroCells: Int) -> Method {
         choose(.automatic, kernel: kernel, radius: kernel.radius(cellSize: geometry.cellSize), geometry: geometry, nonZero: { nonZeroCells })
@@ -61,10 +84,14 @@ public enum KernelDensity {
     static func choose(_ method: Method, kernel: Kernel, radius r: Int, geometry g: GridGeometry,
                        nonZero: () -> Int) -> Method {
         if method != .automatic { return method == .separable && !kernel.isSeparable ? .fft : method }
-        if kernel.isSeparable { return r <= separableMaxRadius ? .separable : .fft }
-        let padded = Double(FFTConvolution.smoothSize(g.height + r) * FFTConvolution.smoothSize(g.width + r))
+        if kernel.isSeparable {
+            let rowsFit = (2 * r + 1) * g.width * MemoryLayout<Float>.size <= l2Bytes
+            let separable = separableNanosecondsPerTap * Double(r + 1) * (rowsFit ? 1 : 2) * Double(g.cellCount)
+            let fft = fftNanosecondsPerUnit * FFTConvolution.cost(height: g.height, width: g.width, radius: r)
+            return separable <= fft ? .separable : .fft
+        }
         let splatCost = Double(nonZero()) * Double((2 * r + 1) * (2 * r + 1))
-        return splatCost <= splatCostFactor * padded * log2(padded) ? .splat : .fft
+        return splatCost <= splatCostFactor * FFTConvolution.cost(height: g.height, width: g.width, radius: r) ? .splat : .fft
     }
 
     /// `values` convolved with the kernel times `scale` (folded into the weights: no extra pass).
@@ -77,7 +104,9 @@ public enum KernelDensity {
                                          weights: kernel.separableWeights(cellSize: g.cellSize).map { $0 * root })
         case .fft, .automatic:
             let k = kernel.weights(cellSize: g.cellSize)
-            return FFTConvolution.apply(values, width: g.width, height: g.height, kernel: k.values.map { $0 * scale }, radius: k.radius)
+            let root = scale.squareRoot()
+            return FFTConvolution.apply(values, width: g.width, height: g.height, kernel: k.values.map { $0 * scale }, radius: k.radius,
+                                        separable: kernel.isSeparable ? kernel.separableWeights(cellSize: g.cellSize).map { $0 * root } : nil)
         case .splat:
             let k = kernel.weights(cellSize: g.cellSize)
             return SparseSplat.apply(values, width: g.width, height: g.height, kernel: k.values.map { $0 * scale }, radius: k.radius)
@@ -114,7 +143,7 @@ public final class KernelSmoother {
         guard counts.geometry == geometry else { throw .mismatchedGrids }
         if let mask, mask.geometry != geometry { throw .mismatchedGrids }
         let chosen = KernelDensity.choose(method, kernel: kernel, radius: radius, geometry: geometry,
-                                          nonZero: { counts.values.reduce(0) { $1 != 0 ? $0 + 1 : $0 } })
+                                          nonZero: { KernelDensity.nonZeroCount(counts.values) })
         // The kernel carries the 10⁶/cs² to features per km², so no pass over the output is added.
         let perKm2 = 1e6 / (geometry.cellSize * geometry.cellSize)
         var values = convolve(counts.values, chosen, scale: perKm2)
@@ -140,8 +169,10 @@ public final class KernelSmoother {
         case .fft, .automatic:
             if fft == nil {
                 let k = kernel.weights(cellSize: geometry.cellSize)
+                let root = scale.squareRoot()
                 fft = FFTConvolver(height: geometry.height, width: geometry.width,
-                                   kernel: k.values.map { $0 * scale }, radius: k.radius)
+                                   kernel: k.values.map { $0 * scale }, radius: k.radius,
+                                   separable: kernel.isSeparable ? kernel.separableWeights(cellSize: geometry.cellSize).map { $0 * root } : nil)
             }
             return fft!.apply(values)
         case .separable, .splat:

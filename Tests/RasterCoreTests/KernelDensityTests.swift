@@ -56,6 +56,18 @@ import Testing
         }
     }
 
+    @Test func separableColumnBandsDoNotChangeTheResult() {
+        var rng = SplitMix64(seed: 23)
+        for _ in 0..<20 {
+            let g = randomGrid(&rng)
+            let counts = randomCounts(&rng, g, density: 0.1)
+            let weights = Kernel.gaussian(sigma: g.cellSize * rng.uniform(0.3, 5)).separableWeights(cellSize: g.cellSize)
+            let wide = SeparableFilter.apply(counts.values, width: g.width, height: g.height, weights: weights)
+            let narrow = SeparableFilter.apply(counts.values, width: g.width, height: g.height, weights: weights, band: 5)
+            #expect(wide == narrow)
+        }
+    }
+
     @Test func conservesMassWhenTheKernelStaysOnTheGrid() throws {
         var rng = SplitMix64(seed: 11)
         let inner = try GridGeometry(originX: 1000, originY: 2000, cellSize: 25, width: 20, height: 30)
@@ -124,6 +136,20 @@ import Testing
         }
     }
 
+    @Test func automaticMethodFollowsTheMeasuredCrossovers() throws {
+        func grid(_ n: Int) throws -> GridGeometry { try GridGeometry(originX: 0, originY: 0, cellSize: 25, width: n, height: n) }
+        let london = try grid(1600)
+        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 100), on: london, nonZeroCells: 0) == .separable)
+        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 250), on: london, nonZeroCells: 0) == .separable)
+        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 500), on: london, nonZeroCells: 0) == .fft)
+        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 1000), on: london, nonZeroCells: 0) == .fft)
+        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 250), on: try grid(10_000), nonZeroCells: 0) == .fft)
+        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 100), on: try grid(10_000), nonZeroCells: 0) == .separable)
+        #expect(KernelDensity.automaticMethod(for: .quartic(radius: 250), on: london, nonZeroCells: 2_000) == .splat)
+        #expect(KernelDensity.automaticMethod(for: .quartic(radius: 1000), on: london, nonZeroCells: 45_000) == .fft)
+        #expect(KernelDensity.automaticMethod(for: .uniform(radius: 250), on: london, nonZeroCells: 500_000) == .fft)
+    }
+
     @Test func refusesBadBandwidthsBeforeAllocating() throws {
         let g = try GridGeometry(originX: 0, originY: 100, cellSize: 10, width: 10, height: 10)
         let c = Raster<Float>(geometry: g, repeating: 0)
@@ -143,16 +169,25 @@ import Testing
         #expect(w.values == [1])
     }
 
-    @Test func fftSizesAreSmooth() {
-        #expect(FFTConvolution.smoothSize(1681) == 1728)   // 2⁶·3³, not 1701 = 3⁵·7 or 1715 = 5·7³
-        #expect(FFTConvolution.smoothSize(1609) == 1620)   // 2²·3⁴·5
-        #expect(FFTConvolution.smoothSize(1024) == 1024)
-        var rng = SplitMix64(seed: 5)
-        for _ in 0..<200 {
-            let n = rng.int(1..<20_000), m = FFTConvolution.smoothSize(n)
-            var k = m
-            for p in [2, 3, 5, 7] { while k % p == 0 { k /= p } }
-            #expect(m >= n && m <= n + n / 4 + 2 && k == 1, "\(n) → \(m)")
+    @Test func fftWindowsArePowersOfTwoCoveringTheKernel() {
+        #expect(FFTConvolver.windowSize(radius: 0, height: 64, width: 64) == 256)
+        #expect(FFTConvolver.windowSize(radius: 200, height: 64, width: 64) == 1024)   // ≥ 4R
+        for (r, n) in [(9, 1600), (39, 1600), (160, 1600), (40, 4000), (160, 10_000)] {
+            let t = FFTConvolver.windowSize(radius: r, height: n, width: n)
+            #expect(t >= 256 && t >= 4 * r && t & (t - 1) == 0, "R \(r) n \(n): T \(t)")
         }
+        // Windows forced small so a 64 × 61 grid is cut into 3 × 3 blocks of 20 (T = 32, R = 6):
+        // the seams must agree with splatting the same kernel.
+        var rng = SplitMix64(seed: 17)
+        let g = try! GridGeometry(originX: 0, originY: 0, cellSize: 1, width: 64, height: 61)
+        var counts = Raster<Float>(geometry: g, repeating: 0)
+        for i in 0..<g.cellCount where rng.uniform(0, 1) < 0.03 { counts.values[i] = Float(rng.int(1..<4)) }
+        let k = Kernel.quartic(radius: 6.5).weights(cellSize: 1)
+        let conv = FFTConvolver(height: 61, width: 64, kernel: k.values, radius: k.radius, window: 32)
+        #expect(conv.s == 20)
+        let fft = conv.apply(counts.values)
+        let splat = SparseSplat.apply(counts.values, width: 64, height: 61, kernel: k.values, radius: k.radius)
+        let peak = splat.max()!
+        for i in 0..<g.cellCount { #expect(abs(fft[i] - splat[i]) <= 1e-5 * peak, "cell \(i)") }
     }
 }

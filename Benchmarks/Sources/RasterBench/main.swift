@@ -10,6 +10,9 @@
 // common.py does: reset the RSS high-water mark (`/proc/self/clear_refs` ← 5) before a kernel and
 // read VmHWM after it.
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import RasterCore
 
 // MARK: - Set-up
@@ -59,7 +62,15 @@ func status() -> (rss: Double, hwm: Double) {
     return (rss, hwm)
 }
 
+#if os(Linux)
+/// glibc's `malloc_trim` (not in Swift's Glibc module map).
+@_silgen_name("malloc_trim") func malloc_trim(_ pad: Int) -> Int32
+#endif
+
 func resetPeak() -> Double {
+    #if os(Linux)
+    _ = malloc_trim(0)   // return freed heap pages, so that re-using them shows up as new memory (as common.py does)
+    #endif
     try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
     return status().rss
 }
@@ -144,6 +155,16 @@ func bench<T>(_ kernel: String, _ impl: String, _ size: String, repeat n: Int, o
         bench("EDT", "RasterCore EuclideanDistance.squaredCellDistances", size, repeat: repeats(n * n),
               outputMB: Double(n * n * 4) / 1_048_576, notes: "exact UInt32 squared cells, 2 workers") {
             try! EuclideanDistance.squaredCellDistances(to: f)
+        }
+        if n <= 4000 && nf == 2000 {   // exact distance to the points themselves (no peer kernel)
+            let pts: [Geometry] = feats.map { j in
+                let c = g.centre(row: j / n, col: j % n)
+                return .point(Point2(c.x + cell * (rng.uniform() - 0.5), c.y + cell * (rng.uniform() - 0.5)))
+            }
+            bench("EDT-exact", "RasterCore VectorDistance.distances, points", size, repeat: repeats(n * n),
+                  outputMB: Double(n * n * 4) / 1_048_576, notes: "exact to the vector points, 2 workers") {
+                VectorDistance.distances(to: pts, on: g)
+            }
         }
     }
 }
