@@ -63,14 +63,25 @@ final class StrongGroups {
     }
 }
 
+/// Coefficients (original scale) at which the strong-set Gram was last computed.
+struct ENSnapshot {
+    var b0: Double
+    var beta: [Double]
+    var active: [UInt64]
+}
+
 extension ENSolver {
     /// The strong/KKT pass on groups (see `StrongGroups`); same result as `pass` up to rounding.
+    /// The Gram of the strong set is not accumulated here (see `groupedGram`); `snap` gives the
+    /// coefficients the current Gram was computed at, and `maxShift` of the result is the largest
+    /// change of a group's linear predictor since then.
     func groupedPass(_ gr: StrongGroups, b0: Double, beta: [Double], active: [UInt64], strong: [Int], strongIndex: [Int],
-                     strongMask: [UInt64], full: Bool, qyx: [Double]) -> ENPass {
+                     strongMask: [UInt64], full: Bool, qyx: [Double], snap: ENSnapshot?) -> ENPass {
         let W = d.wordsPerRow, ns = strong.count, G = gr.count, n = d.rowCount
         let workers = max(1, o.workers)
         var mu = [Double](repeating: 0, count: G)
-        var parts = [ENPass](repeating: ENPass(p: p, s: ns), count: workers)
+        var parts = [ENPass](repeating: ENPass(p: p, s: 0), count: workers)
+        let sb0 = snap?.b0 ?? b0, sbeta = snap?.beta ?? beta, sact = snap?.active ?? active
         d.rowBits.withUnsafeBufferPointer { bitsB in
             let bits = bitsB.baseAddress!
             mu.withUnsafeMutableBufferPointer { muB in
@@ -78,10 +89,9 @@ extension ENSolver {
                 parts.withUnsafeMutableBufferPointer { pp in
                     let base = pp.baseAddress!
                     parallelWorkers(workers) { wk in
-                        var acc = ENPass(p: p, s: ns)
+                        var acc = ENPass(p: p, s: 0)
                         let lo = G * wk / workers, hi = G * (wk + 1) / workers
-                        let list = UnsafeMutablePointer<Int>.allocate(capacity: max(ns, 1)); defer { list.deallocate() }
-                        var sw = 0.0, sr = 0.0, ll = 0.0
+                        var sw = 0.0, sr = 0.0, ll = 0.0, shift = 0.0, wshift = 0.0
                         gr.rep.withUnsafeBufferPointer { rep in gr.qsum.withUnsafeBufferPointer { qs in gr.qy.withUnsafeBufferPointer { qyB in
                         beta.withUnsafeBufferPointer { bt in strongIndex.withUnsafeBufferPointer { sIdx in
                         acc.xw.withUnsafeMutableBufferPointer { xw in acc.xr.withUnsafeMutableBufferPointer { xr in
@@ -98,21 +108,23 @@ extension ENSolver {
                                 let w = qs[g] * m, r = qyB[g] - w
                                 if qs[g] == 0 { continue }
                                 sw += w; sr += r; ll += qyB[g] * f - w
-                                var c = 0
+                                var fs = sb0
+                                for k in 0..<W {
+                                    var word = rb[k] & sact[k]
+                                    while word != 0 { fs += sbeta[k << 6 | word.trailingZeroBitCount]; word &= word &- 1 }
+                                }
+                                shift = max(shift, abs(f - fs)); wshift += w * (f - fs) * (f - fs)
                                 for k in 0..<W {
                                     var word = rb[k] & strongMask[k]
                                     while word != 0 {
                                         let j = k << 6 | word.trailingZeroBitCount
-                                        list[c] = sIdx[j]; xw[j] += w; xr[j] += r; c += 1
+                                        xw[j] += w; xr[j] += r
                                         word &= word &- 1
                                     }
                                 }
-                                if let gp = gB.baseAddress {
-                                    for a in 0..<c { let row = gp + list[a] * ns; for b in 0...a { row[list[b]] += w } }
-                                }
                             }
                         } } } } } } } }
-                        acc.sw = sw; acc.sr = sr; acc.ll = ll
+                        acc.sw = sw; acc.sr = sr; acc.ll = ll; acc.maxShift = shift; acc.shift2 = wshift
                         base[wk] = acc
                     }
                 }
@@ -152,12 +164,76 @@ extension ENSolver {
         }
         var t = parts[0]
         for pt in parts.dropFirst() {
-            t.sw += pt.sw; t.sr += pt.sr; t.ll += pt.ll
+            t.sw += pt.sw; t.sr += pt.sr; t.ll += pt.ll; t.maxShift = max(t.maxShift, pt.maxShift); t.shift2 += pt.shift2
             for j in 0..<p where strongIndex[j] >= 0 { t.xw[j] += pt.xw[j]; t.xr[j] += pt.xr[j] }
-            for j in 0..<(ns * ns) { t.gram[j] += pt.gram[j] }
         }
-        for a in 0..<ns { for b in 0..<a { let v = t.gram[a * ns + b] + t.gram[b * ns + a]; t.gram[a * ns + b] = v; t.gram[b * ns + a] = v } }
+        _ = ns
         return t
+    }
+
+    /// Weighted Gram of the strong set on the groups, with the IRLS weights at the snapshot
+    /// coefficients: entries of pairs involving a strong index ≥ `from` (all when 0), plus
+    /// Σ_{x_j=1} w for those columns and Σ w. O(Σ_groups nnz_S · nnz_new).
+    func groupedGram(_ gr: StrongGroups, snap: ENSnapshot, strong: [Int], strongIndex: [Int], strongMask: [UInt64], from: Int)
+        -> (gram: [Double], xw: [Double], sw: Double) {
+        let W = d.wordsPerRow, ns = strong.count, G = gr.count
+        let workers = max(1, o.workers)
+        var parts = [([Double], [Double], Double)](repeating: ([], [], 0), count: workers)
+        d.rowBits.withUnsafeBufferPointer { bitsB in
+            let bits = bitsB.baseAddress!
+            parts.withUnsafeMutableBufferPointer { pp in
+                let base = pp.baseAddress!
+                parallelWorkers(workers) { wk in
+                    var gm = [Double](repeating: 0, count: ns * ns), xw = [Double](repeating: 0, count: p), sw = 0.0
+                    let lo = G * wk / workers, hi = G * (wk + 1) / workers
+                    let list = UnsafeMutablePointer<Int>.allocate(capacity: max(ns, 1)); defer { list.deallocate() }
+                    gm.withUnsafeMutableBufferPointer { gB in
+                        let gp = gB.baseAddress!
+                        for g in lo..<hi {
+                            let qs = gr.qsum[g]
+                            if qs == 0 { continue }
+                            let rb = bits + Int(gr.rep[g]) * W
+                            var fs = snap.b0
+                            for k in 0..<W {
+                                var word = rb[k] & snap.active[k]
+                                while word != 0 { fs += snap.beta[k << 6 | word.trailingZeroBitCount]; word &= word &- 1 }
+                            }
+                            let w = qs * Foundation.exp(fs)
+                            sw += w
+                            var c = 0, newest = -1
+                            for k in 0..<W {
+                                var word = rb[k] & strongMask[k]
+                                while word != 0 {
+                                    let j = k << 6 | word.trailingZeroBitCount
+                                    let si = strongIndex[j]
+                                    list[c] = si; c += 1
+                                    if si >= from { xw[j] += w; newest = max(newest, si) }
+                                    word &= word &- 1
+                                }
+                            }
+                            if newest < 0 { continue }
+                            if from == 0 {
+                                for a in 0..<c { let row = gp + list[a] * ns; for b in 0...a { row[list[b]] += w } }
+                            } else {
+                                for a in 0..<c {
+                                    let la = list[a], row = gp + la * ns
+                                    for b in 0...a where la >= from || list[b] >= from { row[list[b]] += w }
+                                }
+                            }
+                        }
+                    }
+                    base[wk] = (gm, xw, sw)
+                }
+            }
+        }
+        var gm = parts[0].0, xw = parts[0].1, sw = parts[0].2
+        for pt in parts.dropFirst() {
+            for j in 0..<(ns * ns) { gm[j] += pt.0[j] }
+            for j in 0..<p { xw[j] += pt.1[j] }
+            sw += pt.2
+        }
+        for a in 0..<ns { for b in 0..<a { let v = gm[a * ns + b] + gm[b * ns + a]; gm[a * ns + b] = v; gm[b * ns + a] = v } }
+        return (gm, xw, sw)
     }
 
     /// Σ_{x_j=1} q·y for every column, from the rows with y > 0.

@@ -15,6 +15,12 @@ public struct ElasticNetOptions: Sendable {
     public var workers: Int = 2
     /// Run the strong-set passes on exact row groups (no offset, all columns binary). Same path.
     public var groupRows: Bool = true
+    /// With groups, the strong-set Gram (the IRLS Hessian) is recomputed only when the linear
+    /// predictors moved since it was computed by more than this (weight-averaged RMS; or 10× this
+    /// for any group), or when a step worsened the penalised objective; otherwise coordinate
+    /// descent uses it with the exact current gradient (a Newton step with a slightly stale
+    /// Hessian: the same solution, convergence judged by glmnet's rule).
+    public var hessianRefresh: Double = 0.05
     public init() {}
 }
 
@@ -63,7 +69,7 @@ public func elasticNetPath(_ design: DesignMatrix, columns: [Int]? = nil, option
 }
 
 struct ENPass {
-    var sw = 0.0, sr = 0.0, ll = 0.0
+    var sw = 0.0, sr = 0.0, ll = 0.0, maxShift = 0.0, shift2 = 0.0
     var xw: [Double], xr: [Double]
     var gram: [Double]
     init(p: Int, s: Int) { xw = [Double](repeating: 0, count: p); xr = xw; gram = [Double](repeating: 0, count: s * s) }
@@ -262,6 +268,9 @@ struct ENSolver {
         // Strong passes on exact groups when every row of a group shares its linear predictor.
         let groups: StrongGroups? = (d.dense.isEmpty && d.offset == nil && o.groupRows) ? StrongGroups(rows: n, wordsPerRow: W) : nil
         let qyx = groups == nil ? [] : weightedColumnY()
+        var snap: ENSnapshot? = nil
+        var forceRefresh = false, refreshes = 0
+        var hGram = [Double](), hXw = [Double](repeating: 0, count: p), hSw = 0.0, covered = 0
         func doPass(full: Bool) -> ENPass {
             passes += 1
             let (c, b) = original()
@@ -271,8 +280,25 @@ struct ENSolver {
                         gr.update(strongMask: strongMask, bits: bits.baseAddress!, q: { self.qw($0) }, y: y.baseAddress!)
                     }
                 }
-                return groupedPass(gr, b0: c, beta: b, active: active, strong: strong, strongIndex: strongIndex,
-                                   strongMask: strongMask, full: full, qyx: qyx)
+                let r = groupedPass(gr, b0: c, beta: b, active: active, strong: strong, strongIndex: strongIndex,
+                                    strongMask: strongMask, full: full, qyx: qyx, snap: snap)
+                let ns = strong.count
+                let rms = r.sw > 0 ? (r.shift2 / r.sw).squareRoot() : 0
+                if snap == nil || rms > o.hessianRefresh || r.maxShift > 10 * o.hessianRefresh || forceRefresh {
+                    forceRefresh = false
+                    refreshes += 1
+                    snap = ENSnapshot(b0: c, beta: b, active: active)
+                    (hGram, hXw, hSw) = groupedGram(gr, snap: snap!, strong: strong, strongIndex: strongIndex, strongMask: strongMask, from: 0)
+                    covered = ns
+                } else if covered < ns {
+                    let add = groupedGram(gr, snap: snap!, strong: strong, strongIndex: strongIndex, strongMask: strongMask, from: covered)
+                    var g = add.gram
+                    for a in 0..<covered { for bb in 0..<covered { g[a * ns + bb] = hGram[a * covered + bb] } }
+                    hGram = g
+                    for si in covered..<ns { hXw[strong[si]] = add.xw[strong[si]] }
+                    covered = ns
+                }
+                return r
             }
             return pass(b0: c, beta: b, active: active, activeDense: activeDense, strong: strong, strongIndex: strongIndex,
                         strongMask: strongMask, strongDense: strongDense, full: full)
@@ -301,10 +327,21 @@ struct ENSolver {
             for j in 0..<p where usable[j] && strongIndex[j] < 0 && abs(grad[j]) > tl { addStrong(j) }
             var needFull = false
             var iter = 0
+            var lastObj = Double.infinity
             lambdaLoop: while true {
                 iter += 1
                 if iter > o.maxPasses { break }
-                if iter > 1 || li > 0 { ps = doPass(full: needFull) } else if strong.count > 0 { ps = doPass(full: true) }
+                if iter > 1 || li > 0 {
+                    ps = doPass(full: needFull)
+                    if groups != nil {
+                        // Safeguard of the stale-Hessian steps: a worse penalised objective → fresh Hessian.
+                        var pen = 0.0
+                        for j in strong where beta[j] != 0 { pen += lam * (alpha * abs(beta[j]) + 0.5 * (1 - alpha) * beta[j] * beta[j]) }
+                        let obj = -ps.ll + pen
+                        if obj > lastObj + 1e-12 * abs(obj) { forceRefresh = true; ps = doPass(full: needFull) }
+                        lastObj = obj
+                    }
+                } else if strong.count > 0 { ps = doPass(full: true) }
                 if needFull {
                     for j in 0..<p where usable[j] { grad[j] = gradient(ps, j) }
                     var violated = false
@@ -315,16 +352,19 @@ struct ENSolver {
                 }
                 // Coordinate descent on the quadratic approximation, covariance mode.
                 let ns = strong.count
-                let sw = ps.sw
+                // Hessian pieces: the pass's own (rows) or the snapshot's (groups); gradient: the pass's.
+                let sw = groups == nil ? ps.sw : hSw
+                let hx = groups == nil ? ps.xw : hXw
+                let hg = groups == nil ? ps.gram : hGram
                 var g = [Double](repeating: 0, count: ns), v = g, cw = g
                 for (si, j) in strong.enumerated() {
                     g[si] = (ps.xr[j] - mean[j] * ps.sr) / sd[j]
-                    cw[si] = (ps.xw[j] - mean[j] * sw) / sd[j]
-                    v[si] = (ps.gram[si * ns + si] - 2 * mean[j] * ps.xw[j] + mean[j] * mean[j] * sw) / (sd[j] * sd[j])
+                    cw[si] = (hx[j] - mean[j] * sw) / sd[j]
+                    v[si] = (hg[si * ns + si] - 2 * mean[j] * hx[j] + mean[j] * mean[j] * sw) / (sd[j] * sd[j])
                 }
                 func cov(_ a: Int, _ b: Int) -> Double {
                     let ja = strong[a], jb = strong[b]
-                    return (ps.gram[a * ns + b] - mean[ja] * ps.xw[jb] - mean[jb] * ps.xw[ja] + mean[ja] * mean[jb] * sw) / (sd[ja] * sd[jb])
+                    return (hg[a * ns + b] - mean[ja] * hx[jb] - mean[jb] * hx[ja] + mean[ja] * mean[jb] * sw) / (sd[ja] * sd[jb])
                 }
                 var C = [Double](repeating: 0, count: ns * ns)
                 for a in 0..<ns { for b in 0...a { let c = cov(a, b); C[a * ns + b] = c; C[b * ns + a] = c } }

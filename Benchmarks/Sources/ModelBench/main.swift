@@ -8,6 +8,7 @@ import RiskModel
 
 var side = 1600, seed: UInt64 = 1, peerDir: String? = nil, scaling = false, jsonPath: String? = nil
 var subsampleRows = 256_000
+var onlyPath = false, fullSelection = false
 var args = CommandLine.arguments.dropFirst().makeIterator()
 while let a = args.next() {
     switch a {
@@ -17,6 +18,8 @@ while let a = args.next() {
     case "--scaling": scaling = true
     case "--json": jsonPath = args.next()!
     case "--subsample": subsampleRows = Int(args.next()!)!
+    case "--only-path": onlyPath = true
+    case "--full-selection": fullSelection = true
     default: fatalError("unknown argument \(a)")
     }
 }
@@ -55,6 +58,12 @@ if let dir = peerDir {
     try! "n \(n)\np \(p)\nnnz \(nnz)\nsub \(subsampleRows)\n".write(toFile: dir + "/meta.txt", atomically: true, encoding: .utf8)
 }
 
+if onlyPath {
+    let data = ElasticNetData(d)
+    _ = timed("elastic-net path, α 0.5", size, note: { (r: ElasticNetPath) in "\(r.lambdas.count) λ, \(r.passes) passes" }) { elasticNetPath(data) }
+    exit(0)
+}
+
 // 1. Single GLM fits.
 let first50 = Array(0..<min(50, p))
 var cellOpts = GLMOptions(); cellOpts.grouping = false
@@ -83,40 +92,46 @@ _ = path50
 let path = timed("elastic-net path, α 0.5", size, note: { (r: ElasticNetPath) in "\(r.lambdas.count) λ, \(r.passes) passes" }) { elasticNetPath(data) }
 _ = path
 
-// 3. CV on a row subsample (the same rows the R peer uses).
+// 3. CV on a row subsample (the same rows the R peer uses), then stepwise on all cells.
+var shortlist = Array(0..<p)
 if subsampleRows < n {
     let sub = d.subset(rows: Array(0..<subsampleRows))
     let sdata = ElasticNetData(sub)
-    _ = timed("10-fold CV elastic net (path + 10 folds)", String(format: "%.2fM×%d (first rows)", Double(subsampleRows) / 1e6, p), note: { (r: CrossValidatedPath) in
+    let cv = timed("10-fold CV elastic net (path + 10 folds)", String(format: "%.2fM×%d (first rows)", Double(subsampleRows) / 1e6, p), note: { (r: CrossValidatedPath) in
         String(format: "%d λ, λ.min %.3g, %d shortlisted", r.path.lambdas.count, r.lambdaMin, r.shortlist.count) }) {
         crossValidatedElasticNet(sdata)
     }
+    shortlist = cv.shortlist
 }
+var results: [Family: StepwiseResult] = [:]
+for fam in [Family.poisson, .negativeBinomial] {
+    results[fam] = timed("stepwise BIC, \(fam.rawValue), all cells", "\(String(format: "%.2fM", Double(n) / 1e6)) × \(shortlist.count) shortlisted", note: { (r: StepwiseResult) in
+        "\(r.path.count - 1) steps, \(r.fitCount) fits, BIC \(String(format: "%.1f", r.model.bic))" }) {
+        try! stepwiseBIC(d, candidates: shortlist, family: fam)
+    }
+}
+let chosen = results[.poisson]!.model.bic <= results[.negativeBinomial]!.model.bic ? results[.poisson]! : results[.negativeBinomial]!
 
-// 4. The full selection, stage by stage.
-final class Clock: @unchecked Sendable {
-    let lock = NSLock(); var marks: [(SelectionStage, Double)] = []
-    func mark(_ s: SelectionStage) { lock.lock(); if marks.last?.0 != s { marks.append((s, now())) }; lock.unlock() }
+// 4. Optionally the whole selection on all cells (10-fold CV on 2.56 M rows: many minutes).
+if fullSelection {
+    final class Clock: @unchecked Sendable {
+        let lock = NSLock(); var marks: [(SelectionStage, Double)] = []
+        func mark(_ s: SelectionStage) { lock.lock(); if marks.last?.0 != s { marks.append((s, now())) }; lock.unlock() }
+    }
+    let clock = Clock()
+    let t0 = now()
+    let sel = try! selectModel(design: d, options: SelectionOptions()) { stage, _ in clock.mark(stage) }
+    let total = now() - t0
+    let marks = clock.marks
+    var stageTimes: [SelectionStage: Double] = [:]
+    for (i, (s, t)) in marks.enumerated() where i + 1 < marks.count { stageTimes[s, default: 0] += marks[i + 1].1 - t }
+    let en = sel.elasticNet!
+    rows.append(("full selection: data + 10-fold CV elastic net", size, (stageTimes[.elasticNet] ?? 0) + (stageTimes[.crossValidation] ?? 0) + (marks.first!.1 - t0),
+                 String(format: "%d λ, λ.min %.3g, %d shortlisted", en.lambdaCount, en.lambdaMin, en.shortlist.count)))
+    rows.append(("full selection: stepwise BIC, Poisson", "shortlist", stageTimes[.stepwisePoisson] ?? 0, ""))
+    rows.append(("full selection: stepwise BIC, NB2", "shortlist", stageTimes[.stepwiseNegativeBinomial] ?? 0, ""))
+    rows.append(("**full selection (selectModel)**", size, total, "family \(sel.family.rawValue), BIC \(String(format: "%.1f", sel.model.bic))"))
 }
-let clock = Clock()
-let t0 = now()
-let sel = try! selectModel(design: d, options: SelectionOptions()) { stage, _ in clock.mark(stage) }
-let total = now() - t0
-var prev = t0
-var stageTimes: [SelectionStage: Double] = [:]
-for (s, t) in clock.marks { _ = s; prev = t }
-_ = prev
-let marks = clock.marks
-for (i, (s, t)) in marks.enumerated() where i + 1 < marks.count { stageTimes[s, default: 0] += marks[i + 1].1 - t }
-let cvTime = (stageTimes[.elasticNet] ?? 0) + (stageTimes[.crossValidation] ?? 0)
-let en = sel.elasticNet!
-rows.append(("full selection: data + 10-fold CV elastic net", size, cvTime + (marks.first!.1 - t0),
-             String(format: "%d λ, λ.min %.3g, %d shortlisted", en.lambdaCount, en.lambdaMin, en.shortlist.count)))
-rows.append(("full selection: stepwise BIC, Poisson", "shortlist", stageTimes[.stepwisePoisson] ?? 0,
-             "\(sel.byFamily[.poisson]!.path.count - 1) steps, \(sel.byFamily[.poisson]!.fitCount) fits"))
-rows.append(("full selection: stepwise BIC, NB2", "shortlist", stageTimes[.stepwiseNegativeBinomial] ?? 0,
-             "\(sel.byFamily[.negativeBinomial]!.path.count - 1) steps, \(sel.byFamily[.negativeBinomial]!.fitCount) fits"))
-rows.append(("**full selection (selectModel)**", size, total, "family \(sel.family.rawValue), BIC \(String(format: "%.1f", sel.model.bic))"))
 
 // 5. Scaling of one path with rows and columns.
 if scaling {
@@ -135,10 +150,10 @@ print("| case | size | seconds | notes |")
 print("|---|---|---|---|")
 for (c, s, t, note) in rows { print("| \(c) | \(s) | \(String(format: "%.3f", t)) | \(note) |") }
 print("")
-print("Selected (\(sel.family.rawValue), θ = \(sel.model.theta.map { String(format: "%.3f", $0) } ?? "—")):")
-for t in sel.model.terms { print(String(format: "  %-22@ RRV %.3f  [%.3f, %.3f]", t.name as NSString, t.rrv, t.rrvCILow, t.rrvCIHigh)) }
+print("Selected by stepwise on all cells (\(chosen.family.rawValue), θ = \(chosen.model.theta.map { String(format: "%.3f", $0) } ?? "—")):")
+for t in chosen.model.terms { print(String(format: "  %-22@ RRV %.3f  [%.3f, %.3f]", t.name as NSString, t.rrv, t.rrvCILow, t.rrvCIHigh)) }
 print("Truth: " + london.truth.map { "\($0.0) ×\($0.1)" }.joined(separator: ", "))
-print("Stepwise path (\(sel.family.rawValue)): " + sel.stepwisePath.dropFirst().map { "\($0.move.rawValue) \($0.name!)" }.joined(separator: ", "))
+print("Stepwise path (\(chosen.family.rawValue)): " + chosen.path.dropFirst().map { "\($0.move.rawValue) \($0.name!)" }.joined(separator: ", "))
 if let j = jsonPath {
     let items = rows.map { "{\"case\": \"\($0.0)\", \"size\": \"\($0.1)\", \"seconds\": \(String(format: "%.4f", $0.2))}" }
     try! ("[" + items.joined(separator: ", ") + "]\n").write(toFile: j, atomically: true, encoding: .utf8)
