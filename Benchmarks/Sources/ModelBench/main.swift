@@ -8,7 +8,7 @@ import RiskModel
 
 var side = 1600, seed: UInt64 = 1, peerDir: String? = nil, scaling = false, jsonPath: String? = nil
 var subsampleRows = 256_000
-var onlyPath = false, fullSelection = false
+var onlyPath = false, fullSelection = false, refresh: Double? = nil
 var args = CommandLine.arguments.dropFirst().makeIterator()
 while let a = args.next() {
     switch a {
@@ -20,6 +20,7 @@ while let a = args.next() {
     case "--subsample": subsampleRows = Int(args.next()!)!
     case "--only-path": onlyPath = true
     case "--full-selection": fullSelection = true
+    case "--refresh": refresh = Double(args.next()!)!
     default: fatalError("unknown argument \(a)")
     }
 }
@@ -60,7 +61,9 @@ if let dir = peerDir {
 
 if onlyPath {
     let data = ElasticNetData(d)
-    _ = timed("elastic-net path, α 0.5", size, note: { (r: ElasticNetPath) in "\(r.lambdas.count) λ, \(r.passes) passes" }) { elasticNetPath(data) }
+    var eo = ElasticNetOptions()
+    if let r = refresh { eo.hessianRefresh = r }
+    _ = timed("elastic-net path, α 0.5, Hessian refresh \(eo.hessianRefresh)", size, note: { (r: ElasticNetPath) in "\(r.lambdas.count) λ, \(r.passes) passes" }) { elasticNetPath(data, options: eo) }
     exit(0)
 }
 
