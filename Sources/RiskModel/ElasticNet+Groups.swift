@@ -215,9 +215,10 @@ extension ENSolver {
                             if from == 0 {
                                 for a in 0..<c { let row = gp + list[a] * ns; for b in 0...a { row[list[b]] += w } }
                             } else {
-                                for a in 0..<c {
-                                    let la = list[a], row = gp + la * ns
-                                    for b in 0...a where la >= from || list[b] >= from { row[list[b]] += w }
+                                // Only pairs with a new column: O(nnz_S · nnz_new) per group.
+                                for a in 0..<c where list[a] >= from {
+                                    let row = gp + list[a] * ns
+                                    for b in 0..<c where b <= a || list[b] < from { row[list[b]] += w }
                                 }
                             }
                         }
