@@ -7,7 +7,7 @@ import PackageDescription
 let package = Package(
     name: "RiskTerrainBenchmarks",
     platforms: [.macOS(.v14)],
-    dependencies: [.package(name: "RiskTerrain", path: "..")],
+    dependencies: [.package(name: "RiskTerrain", path: "..")],  // name: the identity must not depend on the checkout folder
     targets: [
         // Distance transform, kernel density, rasterisation at London scale and beyond.
         .executableTarget(name: "RasterBench", dependencies: [.product(name: "RasterCore", package: "RiskTerrain")]),

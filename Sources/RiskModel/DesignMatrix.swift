@@ -79,6 +79,24 @@ public struct DesignMatrix: Sendable {
         self.offset = offset
     }
 
+    /// All columns at once: binary columns as bit-packed words ((rows + 63) / 64 per column, bit
+    /// `i & 63` of word `i >> 6` = row i), then continuous columns, each with its name.
+    /// - Throws: `ModelError` for invalid counts, offsets or non-finite continuous values.
+    public init(counts: [Double], offset: [Double]? = nil, binary: [(name: String, words: [UInt64])],
+                continuous: [(name: String, values: [Double])] = []) throws {
+        try self.init(counts: counts, offset: offset)
+        for (name, w) in binary { addBinary(name, words: w) }
+        for (name, v) in continuous { try addContinuous(name, values: v) }
+    }
+
+    /// All columns at once from Boolean and Double columns.
+    public init(counts: [Double], offset: [Double]? = nil, binary: [(name: String, values: [Bool])],
+                continuous: [(name: String, values: [Double])] = []) throws {
+        try self.init(counts: counts, offset: offset)
+        for (name, v) in binary { addBinary(name, values: v) }
+        for (name, v) in continuous { try addContinuous(name, values: v) }
+    }
+
     /// Convenience: integer counts.
     public init(counts: [Int32], offset: [Double]? = nil) throws {
         try self.init(counts: counts.map(Double.init), offset: offset)

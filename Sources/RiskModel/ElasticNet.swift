@@ -13,6 +13,14 @@ public struct ElasticNetOptions: Sendable {
     public var threshold: Double = 1e-7
     public var maxPasses: Int = 100_000
     public var workers: Int = 2
+    /// Run the strong-set passes on exact row groups (no offset, all columns binary). Same path.
+    public var groupRows: Bool = true
+    /// With groups, the strong-set Gram (the IRLS Hessian) is recomputed only when the linear
+    /// predictors moved since it was computed by more than this (weight-averaged RMS; or 10× this
+    /// for any group), or when a step worsened the penalised objective; otherwise coordinate
+    /// descent uses it with the exact current gradient (a Newton step with a slightly stale
+    /// Hessian: the same solution, convergence judged by glmnet's rule).
+    public var hessianRefresh: Double = 0.05
     public init() {}
 }
 
@@ -61,7 +69,7 @@ public func elasticNetPath(_ design: DesignMatrix, columns: [Int]? = nil, option
 }
 
 struct ENPass {
-    var sw = 0.0, sr = 0.0, ll = 0.0
+    var sw = 0.0, sr = 0.0, ll = 0.0, maxShift = 0.0, shift2 = 0.0
     var xw: [Double], xr: [Double]
     var gram: [Double]
     init(p: Int, s: Int) { xw = [Double](repeating: 0, count: p); xr = xw; gram = [Double](repeating: 0, count: s * s) }
@@ -118,63 +126,100 @@ struct ENSolver {
         let n = d.rowCount, W = d.wordsPerRow, nb = d.binaryCount, ns = strong.count
         let workers = max(1, o.workers)
         var parts = [ENPass](repeating: ENPass(p: p, s: ns), count: workers)
+        let nd = d.dense.count
+        // Hot loop on raw pointers: no retain/release or bounds checks per row.
+        let yP = UnsafeMutablePointer<Double>.allocate(capacity: n); defer { yP.deallocate() }
+        d.y.withUnsafeBufferPointer { yP.update(from: $0.baseAddress!, count: n) }
+        let offP: UnsafeMutablePointer<Double>? = d.offset.map { o in
+            let m = UnsafeMutablePointer<Double>.allocate(capacity: n); o.withUnsafeBufferPointer { m.update(from: $0.baseAddress!, count: n) }; return m
+        }
+        defer { offP?.deallocate() }
+        let uniform = 1 / Double(n)
         parts.withUnsafeMutableBufferPointer { pp in
             let base = pp.baseAddress!
             parallelWorkers(workers) { wk in
                 var acc = ENPass(p: p, s: ns)
                 let range = rowRange(wk, of: workers, n: n)
-                var list = [Int](repeating: 0, count: ns), vals = [Double](repeating: 0, count: ns)
-                d.rowBits.withUnsafeBufferPointer { bits in
-                  acc.xw.withUnsafeMutableBufferPointer { xw in
-                    acc.xr.withUnsafeMutableBufferPointer { xr in
-                      acc.gram.withUnsafeMutableBufferPointer { g in
+                let list = UnsafeMutablePointer<Int>.allocate(capacity: max(ns, 1)); defer { list.deallocate() }
+                let vals = UnsafeMutablePointer<Double>.allocate(capacity: max(ns, 1)); defer { vals.deallocate() }
+                let betaP = UnsafeMutablePointer<Double>.allocate(capacity: max(p, 1)); defer { betaP.deallocate() }
+                for j in 0..<p { betaP[j] = beta[j] }
+                let sIdx = UnsafeMutablePointer<Int>.allocate(capacity: max(p, 1)); defer { sIdx.deallocate() }
+                for j in 0..<p { sIdx[j] = strongIndex[j] }
+                var sw = 0.0, sr = 0.0, ll = 0.0
+                d.rowBits.withUnsafeBufferPointer { bitsB in
+                  let bits = bitsB.baseAddress!
+                  (q ?? []).withUnsafeBufferPointer { qB in
+                  acc.xw.withUnsafeMutableBufferPointer { xwB in
+                    acc.xr.withUnsafeMutableBufferPointer { xrB in
+                      acc.gram.withUnsafeMutableBufferPointer { gB in
+                        let xw = xwB.baseAddress!, xr = xrB.baseAddress!, g = gB.baseAddress
+                        let qP = q == nil ? nil : qB.baseAddress
                         for i in range {
-                            let qi = qw(i)
+                            let qi = qP?[i] ?? uniform
                             if qi == 0 { continue }
-                            var f = b0 + (d.offset?[i] ?? 0)
+                            var f = b0 + (offP?[i] ?? 0)
+                            let rb = bits + i * W
                             for k in 0..<W {
-                                var word = bits[i * W + k] & active[k]
-                                while word != 0 { f += beta[k << 6 | word.trailingZeroBitCount]; word &= word &- 1 }
+                                var word = rb[k] & active[k]
+                                while word != 0 { f += betaP[k << 6 | word.trailingZeroBitCount]; word &= word &- 1 }
                             }
-                            for c in activeDense { f += beta[nb + c] * d.dense[c][i] }
-                            let mu = Foundation.exp(f), yi = d.y[i]
+                            for c in activeDense { f += betaP[nb + c] * d.dense[c][i] }
+                            let mu = Foundation.exp(f), yi = yP[i]
                             let w = qi * mu, r = qi * yi - w
-                            acc.sw += w; acc.sr += r; acc.ll += qi * (yi * f - mu)
+                            sw += w; sr += r; ll += qi * (yi * f - mu)
                             // strong columns present in this row
                             var m = 0
                             for k in 0..<W {
-                                var word = bits[i * W + k] & strongMask[k]
+                                var word = rb[k] & strongMask[k]
                                 while word != 0 {
                                     let j = k << 6 | word.trailingZeroBitCount
-                                    list[m] = strongIndex[j]; vals[m] = 1; m += 1
+                                    list[m] = sIdx[j]
+                                    xw[j] += w; xr[j] += r
+                                    m += 1
                                     word &= word &- 1
                                 }
                             }
-                            for c in strongDense { list[m] = strongIndex[nb + c]; vals[m] = d.dense[c][i]; m += 1 }
-                            for a in 0..<m {
-                                let ja = strong[list[a]], va = vals[a] * w
-                                xw[ja] += va; xr[ja] += vals[a] * r
-                                let row = list[a] * ns
-                                for b in 0..<m { g[row + list[b]] += va * vals[b] }
+                            let mb = m
+                            // Binary strong columns: Gram lower triangle gets w per pair.
+                            if let g = g {
+                                for a in 0..<mb {
+                                    let row = g + list[a] * ns
+                                    for b in 0...a { row[list[b]] += w }
+                                }
+                            }
+                            if !strongDense.isEmpty, let g = g {
+                                for c in strongDense { list[m] = sIdx[nb + c]; vals[m] = d.dense[c][i]; m += 1 }
+                                for a in mb..<m {
+                                    let x = vals[a], ja = nb + strongDense[a - mb]
+                                    xw[ja] += w * x; xr[ja] += r * x
+                                    let row = g + list[a] * ns
+                                    for b in 0..<mb { row[list[b]] += w * x }
+                                    for b in mb...a { row[list[b]] += w * x * vals[b] }
+                                }
                             }
                             if full {
                                 for k in 0..<W {
-                                    var word = bits[i * W + k] & ~strongMask[k]
+                                    var word = rb[k] & ~strongMask[k]
                                     while word != 0 {
                                         let j = k << 6 | word.trailingZeroBitCount
                                         xw[j] += w; xr[j] += r
                                         word &= word &- 1
                                     }
                                 }
-                                for c in 0..<d.dense.count where strongIndex[nb + c] < 0 {
-                                    let x = d.dense[c][i]; xw[nb + c] += w * x; xr[nb + c] += r * x
+                                if nd > 0 {
+                                    for c in 0..<nd where sIdx[nb + c] < 0 {
+                                        let x = d.dense[c][i]; xw[nb + c] += w * x; xr[nb + c] += r * x
+                                    }
                                 }
                             }
                         }
                       }
                     }
                   }
+                  }
                 }
+                acc.sw = sw; acc.sr = sr; acc.ll = ll
                 base[wk] = acc
             }
         }
@@ -184,6 +229,8 @@ struct ENSolver {
             for j in 0..<p { t.xw[j] += pt.xw[j]; t.xr[j] += pt.xr[j] }
             for j in 0..<(ns * ns) { t.gram[j] += pt.gram[j] }
         }
+        // Rows filled one triangle in list order (either (a,b) or (b,a)); fold to symmetric.
+        for a in 0..<ns { for b in 0..<a { let v = t.gram[a * ns + b] + t.gram[b * ns + a]; t.gram[a * ns + b] = v; t.gram[b * ns + a] = v } }
         return t
     }
 
@@ -218,9 +265,41 @@ struct ENSolver {
             strongIndex[j] = strong.count; strong.append(j)
             if j < nb { strongMask[j >> 6] |= 1 << UInt64(j & 63) } else { strongDense.append(j - nb) }
         }
+        // Strong passes on exact groups when every row of a group shares its linear predictor.
+        let groups: StrongGroups? = (d.dense.isEmpty && d.offset == nil && o.groupRows) ? StrongGroups(rows: n, wordsPerRow: W) : nil
+        let qyx = groups == nil ? [] : weightedColumnY()
+        var snap: ENSnapshot? = nil
+        var forceRefresh = false, refreshes = 0
+        var hGram = [Double](), hXw = [Double](repeating: 0, count: p), hSw = 0.0, covered = 0
         func doPass(full: Bool) -> ENPass {
             passes += 1
             let (c, b) = original()
+            if let gr = groups {
+                d.rowBits.withUnsafeBufferPointer { bits in
+                    d.y.withUnsafeBufferPointer { y in
+                        gr.update(strongMask: strongMask, bits: bits.baseAddress!, q: { self.qw($0) }, y: y.baseAddress!)
+                    }
+                }
+                let r = groupedPass(gr, b0: c, beta: b, active: active, strong: strong, strongIndex: strongIndex,
+                                    strongMask: strongMask, full: full, qyx: qyx, snap: snap)
+                let ns = strong.count
+                let rms = r.sw > 0 ? (r.shift2 / r.sw).squareRoot() : 0
+                if snap == nil || rms > o.hessianRefresh || r.maxShift > 10 * o.hessianRefresh || forceRefresh {
+                    forceRefresh = false
+                    refreshes += 1
+                    snap = ENSnapshot(b0: c, beta: b, active: active)
+                    (hGram, hXw, hSw) = groupedGram(gr, snap: snap!, strong: strong, strongIndex: strongIndex, strongMask: strongMask, from: 0)
+                    covered = ns
+                } else if covered < ns {
+                    let add = groupedGram(gr, snap: snap!, strong: strong, strongIndex: strongIndex, strongMask: strongMask, from: covered)
+                    var g = add.gram
+                    for a in 0..<covered { for bb in 0..<covered { g[a * ns + bb] = hGram[a * covered + bb] } }
+                    hGram = g
+                    for si in covered..<ns { hXw[strong[si]] = add.xw[strong[si]] }
+                    covered = ns
+                }
+                return r
+            }
             return pass(b0: c, beta: b, active: active, activeDense: activeDense, strong: strong, strongIndex: strongIndex,
                         strongMask: strongMask, strongDense: strongDense, full: full)
         }
@@ -248,10 +327,21 @@ struct ENSolver {
             for j in 0..<p where usable[j] && strongIndex[j] < 0 && abs(grad[j]) > tl { addStrong(j) }
             var needFull = false
             var iter = 0
+            var lastObj = Double.infinity
             lambdaLoop: while true {
                 iter += 1
                 if iter > o.maxPasses { break }
-                if iter > 1 || li > 0 { ps = doPass(full: needFull) } else if strong.count > 0 { ps = doPass(full: true) }
+                if iter > 1 || li > 0 {
+                    ps = doPass(full: needFull)
+                    if groups != nil {
+                        // Safeguard of the stale-Hessian steps: a worse penalised objective → fresh Hessian.
+                        var pen = 0.0
+                        for j in strong where beta[j] != 0 { pen += lam * (alpha * abs(beta[j]) + 0.5 * (1 - alpha) * beta[j] * beta[j]) }
+                        let obj = -ps.ll + pen
+                        if obj > lastObj + 1e-12 * abs(obj) { forceRefresh = true; ps = doPass(full: needFull) }
+                        lastObj = obj
+                    }
+                } else if strong.count > 0 { ps = doPass(full: true) }
                 if needFull {
                     for j in 0..<p where usable[j] { grad[j] = gradient(ps, j) }
                     var violated = false
@@ -262,16 +352,19 @@ struct ENSolver {
                 }
                 // Coordinate descent on the quadratic approximation, covariance mode.
                 let ns = strong.count
-                let sw = ps.sw
+                // Hessian pieces: the pass's own (rows) or the snapshot's (groups); gradient: the pass's.
+                let sw = groups == nil ? ps.sw : hSw
+                let hx = groups == nil ? ps.xw : hXw
+                let hg = groups == nil ? ps.gram : hGram
                 var g = [Double](repeating: 0, count: ns), v = g, cw = g
                 for (si, j) in strong.enumerated() {
                     g[si] = (ps.xr[j] - mean[j] * ps.sr) / sd[j]
-                    cw[si] = (ps.xw[j] - mean[j] * sw) / sd[j]
-                    v[si] = (ps.gram[si * ns + si] - 2 * mean[j] * ps.xw[j] + mean[j] * mean[j] * sw) / (sd[j] * sd[j])
+                    cw[si] = (hx[j] - mean[j] * sw) / sd[j]
+                    v[si] = (hg[si * ns + si] - 2 * mean[j] * hx[j] + mean[j] * mean[j] * sw) / (sd[j] * sd[j])
                 }
                 func cov(_ a: Int, _ b: Int) -> Double {
                     let ja = strong[a], jb = strong[b]
-                    return (ps.gram[a * ns + b] - mean[ja] * ps.xw[jb] - mean[jb] * ps.xw[ja] + mean[ja] * mean[jb] * sw) / (sd[ja] * sd[jb])
+                    return (hg[a * ns + b] - mean[ja] * hx[jb] - mean[jb] * hx[ja] + mean[ja] * mean[jb] * sw) / (sd[ja] * sd[jb])
                 }
                 var C = [Double](repeating: 0, count: ns * ns)
                 for a in 0..<ns { for b in 0...a { let c = cov(a, b); C[a * ns + b] = c; C[b * ns + a] = c } }
