@@ -29,11 +29,12 @@ public enum Baseline: Sendable, Hashable {
             for i in cells.indices { r.values[i] = 1 }
             return r
         case .kde(let sigma, let edge):
-            var d = try KernelDensity.density(of: counts, kernel: .gaussian(sigma: sigma),
-                                              edgeCorrection: edge ? cells.mask : nil)
-            let inside = Set(cells.indices)
-            for i in d.values.indices where !inside.contains(i) { d.values[i] = 0 }
-            return d
+            let mask = cells.mask
+            let d = try KernelDensity.density(of: counts, kernel: .gaussian(sigma: sigma),
+                                              edgeCorrection: edge ? mask : nil)
+            var out = Raster<Float>(geometry: training.geometry, repeating: 0)
+            for i in cells.indices { out.values[i] = d.values[i] }
+            return out
         }
     }
 }

@@ -1,3 +1,5 @@
+import RasterCore
+
 /// Which risk factors drive a cluster's risk: each selected term's share of the cluster's
 /// log relative risk, for narratives such as "licensed premises 45%, station 30%, …".
 ///
@@ -48,6 +50,12 @@ public enum FactorShare {
         public let positiveTotal: Double
         public var drivers: [Share] { shares.filter(\.isDriver) }
         public var protective: [Share] { shares.filter(\.isProtective) }
+    }
+
+    /// Shares on a cluster's `cells` from per-term rasters of x (e.g. the selected influence
+    /// layers on the analysis grid), each with its coefficient.
+    public static func shares(cells: [Int], terms: [(name: String, coefficient: Double, values: Raster<Float>)]) -> Result {
+        shares(terms.map { t in Term(name: t.name, coefficient: t.coefficient, values: cells.map { Double(t.values.values[$0]) }) })
     }
 
     public static func shares(_ terms: [Term]) -> Result {

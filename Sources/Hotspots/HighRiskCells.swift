@@ -10,6 +10,11 @@ import RasterCore
 ///   first, so the selection is deterministic and has exactly that many cells.
 /// - `.above(v)`: cells with value strictly above a given value.
 ///
+/// The mean and SD come from the raster's Float values; RiskTerrain's `RiskSurface` classes use
+/// the Double scores, so a cell within Float rounding (~6e-8 relative) of mean + 2 SD could be
+/// classed differently. To match those classes exactly, pass
+/// `.above(surface.mean + 2 * surface.standardDeviation)`.
+///
 /// Complexity: O(n) for the thresholds, O(n log n) for `.topShare` (a sort). Mean and SD are
 /// accumulated in Double (two passes), so they match a Double reference to ~1e-12 relative.
 public enum HighRiskCells {

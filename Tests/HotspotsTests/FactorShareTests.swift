@@ -1,4 +1,5 @@
 import Testing
+import RasterCore
 @testable import Hotspots
 
 @Suite struct FactorShareTests {
@@ -33,5 +34,14 @@ import Testing
         #expect(r.shares[0].share == 0.5 && r.shares[1].share == 0.5 && close(r.shares[2].offset, 0.25))
         let none = FactorShare.shares([.init(name: "lighting", coefficient: -0.3, values: [1, 1])])
         #expect(none.drivers.isEmpty && none.shares[0].share == 0 && none.shares[0].offset == 0 && close(none.total, -0.6))
+    }
+
+    @Test func fromRastersOverClusterCells() {
+        // Cluster cells 1 and 2 of a 2 × 2 grid: premises present in both (0.5·2 = 1.0), station
+        // in cell 2 only (0.25·1), cell 0's station is outside the cluster and must not count.
+        let premises = raster([[0, 1], [1, 0]]), station = raster([[1, 0], [1, 0]])
+        let r = FactorShare.shares(cells: [1, 2], terms: [("station", 0.25, station), ("premises", 0.5, premises)])
+        #expect(r.shares.map(\.name) == ["premises", "station"])
+        #expect(close(r.shares[0].share, 0.8) && close(r.shares[1].share, 0.2) && close(r.total, 1.25))
     }
 }
