@@ -22,7 +22,7 @@ import RasterCore
 /// rounding of those products (relative ~1e-15).
 public enum CellOutline {
     /// Polygons (exterior counter-clockwise, then its holes clockwise) covering `cells`,
-    /// ordered by the raster order of their exteriors' north-west-most edges.
+    /// in the order traced (roughly raster order of each exterior's first edge).
     public static func polygons(of cells: [Int], geometry g: GridGeometry) -> [Polygon] {
         guard !cells.isEmpty else { return [] }
         let w = g.width

@@ -72,6 +72,13 @@ public enum RiskClusters {
         public let selectedCells: Int
     }
 
+    /// Clusters of `rrs` over its cells that are finite, not `noData`, and set in `mask` when
+    /// given (e.g. `RiskSurface.rrs` with `RiskSurface.noData`, or `AnalysisGrid.mask`).
+    public static func find(in rrs: Raster<Float>, noData: Float?, mask: BitMatrix? = nil,
+                            options: Options = Options()) -> Result {
+        find(in: rrs, cells: StudyCells(rrs, noData: noData, mask: mask), options: options)
+    }
+
     /// Clusters of high-risk cells of `rrs` over `cells`.
     public static func find(in rrs: Raster<Float>, cells: StudyCells, options: Options = Options()) -> Result {
         precondition(cells.geometry == rrs.geometry, "study cells and raster on different grids")

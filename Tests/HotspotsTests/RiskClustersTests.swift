@@ -149,6 +149,17 @@ import RasterCore
         #expect(merged.clusters[0].outline.count == 2)   // two separate parts
     }
 
+    @Test func nodataCellsAreOutsideTheStudyArea() {
+        // The −9999 cells would otherwise drag the mean down and make every 1 "high risk".
+        let r = raster([[-9999, -9999, 1, 1], [1, 1, 1, 6], [1, 1, 1, 1]])
+        let res = RiskClusters.find(in: r, noData: -9999)
+        // 10 cells: mean 1.5, SD √((9·0.25 + 20.25)/10) = 1.5, threshold 4.5 → cell 7 only.
+        #expect(res.clusters.map(\.cells) == [[7]] && close(res.threshold, 4.5))
+        var mask = BitMatrix(geometry: r.geometry)
+        for i in 2..<12 where i != 7 { mask[i] = true }
+        #expect(RiskClusters.find(in: r, noData: -9999, mask: mask).clusters.isEmpty)
+    }
+
     @Test func noStudyCellsNoClusters() {
         let res = RiskClusters.find(in: rrs, cells: StudyCells(geometry: rrs.geometry, indices: []))
         #expect(res.clusters.isEmpty && res.threshold.isNaN)
