@@ -129,6 +129,35 @@ import RasterCore
         #expect(expanding.splits.map(\.training) == [0..<2, 0..<4] && expanding.splits.map(\.test) == [2..<4, 4..<6])
     }
 
+    /// The tie-averaged curve is the mean of the curves over every order of every tie group
+    /// (brute force: all permutations of small groups, exact).
+    @Test func averagedCurveIsTheMeanOverTieOrders() {
+        var rng = SplitMix64(seed: 21)
+        for _ in 0..<20 {
+            let g = grid(4, 2)
+            let score = Raster(geometry: g, values: (0..<8).map { _ in Float(rng.int(0..<3)) })
+            let events = Raster(geometry: g, values: (0..<8).map { _ in Float(rng.int(0..<4)) })
+            let base = HitRateCurve(score: score, events: events, cells: all(g), ties: .byCellIndex).order
+            // Groups of equal score along `base`, then every combination of their permutations.
+            var groups: [[Int]] = []
+            for c in base {
+                if let last = groups.last?.last, score.values[last] == score.values[c] { groups[groups.count - 1].append(c) } else { groups.append([c]) }
+            }
+            func permutations(_ a: [Int]) -> [[Int]] {
+                a.count <= 1 ? [a] : a.indices.flatMap { i in permutations(Array(a[..<i] + a[(i + 1)...])).map { [a[i]] + $0 } }
+            }
+            var orders: [[Int]] = [[]]
+            for grp in groups { orders = orders.flatMap { o in permutations(grp).map { o + $0 } } }
+            var mean = [Double](repeating: 0, count: 9)
+            for o in orders {
+                let c = HitRateCurve(order: o, groupEnds: nil, events: events.values, ties: .byCellIndex).captured
+                for k in 0...8 { mean[k] += c[k] / Double(orders.count) }
+            }
+            let averaged = HitRateCurve(score: score, events: events, cells: all(g)).captured
+            for k in 0...8 { #expect(abs(averaged[k] - mean[k]) < 1e-9) }
+        }
+    }
+
     @Test func summarySkipsNaN() {
         let s = RollingOrigin.Summary([1, 2, .nan, 3])
         #expect(s.mean == 2 && s.sd == 1 && s.count == 3)
