@@ -158,6 +158,25 @@ import RasterCore
         }
     }
 
+    @Test func rollingOriginWithBaselines() throws {
+        var rng = SplitMix64(seed: 13)
+        let g = grid(8, 8)
+        // A persistent hotspot (cells 0…7 of row 0, three times the rate) under noise.
+        let periods = (0..<8).map { _ in
+            Raster(geometry: g, values: (0..<g.cellCount).map { i in Float(rng.int(0..<(i < 8 ? 6 : 2))) })
+        }
+        let cells = all(g)
+        let uniform = try RollingOrigin.evaluate(periods: periods, cells: cells, trainingLength: 3, areaShare: 0.125) {
+            try Baseline.uniform.score(training: $0.trainingCounts, cells: cells)
+        }
+        #expect(uniform.splits.count == 5)
+        #expect(close(uniform.auc.mean, 0.5) && uniform.auc.sd < 1e-12 && close(uniform.pai.mean, 1))
+        let previous = try RollingOrigin.evaluate(periods: periods, cells: cells, trainingLength: 3, areaShare: 0.125) {
+            try Baseline.previousCounts.score(training: $0.trainingCounts, cells: cells)
+        }
+        #expect(previous.pai.mean > 1.5 && previous.auc.mean > 0.55)
+    }
+
     @Test func summarySkipsNaN() {
         let s = RollingOrigin.Summary([1, 2, .nan, 3])
         #expect(s.mean == 2 && s.sd == 1 && s.count == 3)
