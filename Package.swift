@@ -34,11 +34,13 @@ let stages: [Target] = [
     .target(name: "RasterCore", dependencies: ["CFFTW"]),
     // GLMs (Poisson, NB2), cross-validated elastic net, stepwise BIC. Pure Swift.
     .target(name: "RiskModel"),
+    // Risk clusters, ranking, factor shares, Gi*, evaluation metrics, disclosure. Pure Swift.
+    .target(name: "Hotspots", dependencies: ["RasterCore"]),
     // The only importer of GDAL and PROJ: vector/raster read, CRS, transforms, writers.
     .target(name: "GeoIO", dependencies: ["CGDAL", "CPROJ", "RasterCore"]),
     // The spec, the pipeline, reports and manifest: what the CLI and the tests drive.
     .target(name: "RiskTerrain", dependencies: [
-        "GeoIO", "RasterCore", "RiskModel",
+        "GeoIO", "RasterCore", "RiskModel", "Hotspots",
         .product(name: "Yams", package: "Yams"),
     ]),
     // Thin command-line interface.
@@ -55,6 +57,7 @@ let tests: [Target] = [
     .testTarget(name: "RiskModelTests", dependencies: ["RiskModel"], resources: [.copy("Golden")]),
     .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "RasterCore"], resources: [.copy("Fixtures")]),
     .testTarget(name: "RiskTerrainTests", dependencies: ["RiskTerrain", "GeoIO"], exclude: ["Golden"]),
+    .testTarget(name: "HotspotsTests", dependencies: ["Hotspots"], exclude: ["Golden"]),
     .testTarget(name: "rtmTests", dependencies: ["rtm", "GeoIO"]),
 ]
 

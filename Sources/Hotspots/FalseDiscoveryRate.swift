@@ -1,0 +1,38 @@
+/// Benjamini–Hochberg step-up procedure controlling the false discovery rate at `q`
+/// (Benjamini & Hochberg 1995, J. R. Stat. Soc. B 57:289–300).
+///
+/// With the m p-values sorted ascending p₍₁₎ ≤ … ≤ p₍ₘ₎, let k be the largest i with
+/// p₍ᵢ₎ ≤ i·q/m; reject the hypotheses of p₍₁₎ … p₍ₖ₎ (none when there is no such i). NaN
+/// p-values are not tested and do not count in m. Also returns the BH-adjusted p-values
+/// (p̃₍ᵢ₎ = min over j ≥ i of m·p₍ⱼ₎/j, capped at 1; scipy's `false_discovery_control`, R's
+/// `p.adjust(method = "BH")`), so p̃ᵢ ≤ q ⇔ rejected.
+///
+/// Complexity O(m log m) (a sort); comparisons are exact in Double.
+public enum FalseDiscoveryRate {
+    public struct Result: Sendable, Hashable {
+        /// Per input, whether its null hypothesis is rejected.
+        public let rejected: [Bool]
+        /// Per input, the BH-adjusted p-value (NaN where the input was NaN).
+        public let adjusted: [Double]
+        /// The largest p-value rejected (the step-up cut-off); nil when none.
+        public let cutoff: Double?
+    }
+
+    public static func benjaminiHochberg(_ p: [Double], q: Double = 0.05) -> Result {
+        precondition(q > 0 && q < 1, "an FDR level is in (0, 1)")
+        let order = p.indices.filter { !p[$0].isNaN }.sorted { p[$0] != p[$1] ? p[$0] < p[$1] : $0 < $1 }
+        let m = order.count
+        var k = 0
+        for (i, j) in order.enumerated() where p[j] <= Double(i + 1) * q / Double(m) { k = i + 1 }
+        var rejected = [Bool](repeating: false, count: p.count)
+        for j in order.prefix(k) { rejected[j] = true }
+        var adjusted = [Double](repeating: .nan, count: p.count)
+        var running = 1.0
+        for i in stride(from: m - 1, through: 0, by: -1) {
+            let j = order[i]
+            running = min(running, p[j] * Double(m) / Double(i + 1))
+            adjusted[j] = running
+        }
+        return Result(rejected: rejected, adjusted: adjusted, cutoff: k > 0 ? p[order[k - 1]] : nil)
+    }
+}
