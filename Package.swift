@@ -53,7 +53,7 @@ let stages: [Target] = [
 // MARK: - Tests
 
 let tests: [Target] = [
-    .testTarget(name: "RasterCoreTests", dependencies: ["RasterCore"]),
+    .testTarget(name: "RasterCoreTests", dependencies: ["RasterCore"], exclude: ["Golden"]),
     .testTarget(name: "RiskModelTests", dependencies: ["RiskModel"], resources: [.copy("Golden")]),
     .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "RasterCore"], resources: [.copy("Fixtures")]),
     .testTarget(name: "RiskTerrainTests", dependencies: ["RiskTerrain", "GeoIO"], exclude: ["Golden"]),

@@ -14,7 +14,8 @@ public struct PointCounts: Sendable {
 public enum PolygonRule: Sendable, Hashable {
     /// Cells whose centre is inside (even-odd), GDAL's default rasterize rule.
     case centre
-    /// Every cell holding a point of the polygon: the centre rule ∪ the supercover of its rings.
+    /// Every cell that shares area with the polygon, GDAL's `ALL_TOUCHED`: the centre rule ∪ the
+    /// cells a ring passes through the interior of.
     case allTouched
 }
 
@@ -50,7 +51,7 @@ public enum Rasterize {
     }
 
     /// Burns `geometries` onto `grid` as a feature mask: points by the cell that holds them,
-    /// lines all-touched (supercover), polygons by `polygonRule`. Parts outside the grid are ignored.
+    /// lines all-touched (GDAL's rule, `SegmentInteriorCells`), polygons by `polygonRule`. Parts outside the grid are ignored.
     public static func features(_ geometries: [Geometry], on grid: GridGeometry,
                                 polygonRule: PolygonRule = .allTouched) -> BitMatrix {
         var mask = BitMatrix(geometry: grid)
@@ -75,9 +76,11 @@ public enum Rasterize {
         if p.x.isFinite, p.y.isFinite, let c = mask.geometry.cell(containingX: p.x, y: p.y) { mask[c.row, c.col] = true }
     }
 
-    /// All-touched line burn: the supercover (Amanatides & Woo 1987) of every segment,
-    /// O(vertices + cells crossed).
-    static func burnLine(_ line: [Point2], closed: Bool, into mask: inout BitMatrix) {
+    /// All-touched line burn: every cell whose open interior a segment passes through, as GDAL
+    /// burns it (see `SegmentInteriorCells`), O(vertices + cells crossed). A single vertex burns
+    /// the cell that holds it.
+    static func burnLine(_ line: [Point2], closed: Bool, onGridLine: SegmentInteriorCells.OnGridLine = .halfOpen,
+                         into mask: inout BitMatrix) {
         let g = mask.geometry
         guard let first = line.first else { return }
         if line.count == 1 { burnPoint(first, into: &mask); return }
@@ -86,7 +89,8 @@ public enum Rasterize {
         mask.words.withUnsafeMutableBufferPointer { words in
             let n = closed ? pts.count : pts.count - 1
             for i in 0..<n {
-                Supercover.traverse(pts[i], pts[(i + 1) % pts.count], width: g.width, height: g.height) { r, c in
+                SegmentInteriorCells.traverse(pts[i], pts[(i + 1) % pts.count], width: g.width, height: g.height,
+                                              onGridLine: onGridLine) { r, c in
                     let k = r * w + c
                     words[k >> 6] |= 1 << UInt64(k & 63)
                 }
@@ -94,12 +98,13 @@ public enum Rasterize {
         }
     }
 
-    /// Centre-rule scanline fill (see `PolygonScan.fillCentres`), plus for `.allTouched` the
-    /// supercover of every ring.
+    /// Centre-rule scanline fill (see `PolygonScan.fillCentres`), plus for `.allTouched` every
+    /// cell a ring passes through the interior of: together, the cells that share area with the
+    /// polygon (edges along grid lines add nothing, as in GDAL).
     static func burnPolygon(_ p: Polygon, rule: PolygonRule, into mask: inout BitMatrix) {
         PolygonScan.fillCentres(p, into: &mask)
         if rule == .allTouched {
-            for ring in p.rings { burnLine(ring, closed: true, into: &mask) }
+            for ring in p.rings { burnLine(ring, closed: true, onGridLine: .skip, into: &mask) }
         }
     }
 }

@@ -128,6 +128,26 @@ import Foundation
         #expect(throws: RasterError.mismatchedWeights(points: 8, weights: 1)) { try Rasterize.countPoints(pts, weights: [1], on: g) }
     }
 
+    /// GDAL's all-touched burns (rasterio `all_touched=True`, its GDAL 3.10.3) of degenerate segments on a
+    /// 6×6 grid of unit cells, row 0 at the top: endpoints on corners and edges, diagonals through
+    /// corners, lines along grid lines, a polygon on grid lines. Produced by
+    /// Golden/gdal_all_touched.py; RiskTerrain must burn the same cells.
+    @Test(arguments: [
+        ("end at corner", [Point2(0.5, 5.5), Point2(2, 4)], "#.....|.#....|......|......|......|......", false),
+        ("diagonal through corners", [Point2(0, 6), Point2(3, 3)], "#.....|.#....|..#...|......|......|......", false),
+        ("along y = 4", [Point2(0.5, 4), Point2(4.5, 4)], "......|......|#####.|......|......|......", false),
+        ("along x = 2", [Point2(2, 5.5), Point2(2, 1.5)], "..#...|..#...|..#...|..#...|..#...|......", false),
+        ("interior", [Point2(0.3, 5.2), Point2(4.7, 1.6)], "#.....|##....|.##...|..###.|....#.|......", false),
+        ("square on grid lines", [Point2(1, 1), Point2(4, 1), Point2(4, 4), Point2(1, 4)], "......|......|.###..|.###..|.###..|......", true),
+        ("ends mid-edge", [Point2(0.5, 5.5), Point2(2, 5.5)], "##....|......|......|......|......|......", false),
+    ])
+    func allTouchedMatchesGDAL(_ name: String, _ vertices: [Point2], _ expected: String, _ polygon: Bool) throws {
+        let g = try GridGeometry(originX: 0, originY: 6, cellSize: 1, width: 6, height: 6)
+        let m = Rasterize.features([polygon ? .polygon(Polygon(exterior: vertices)) : .lineString(vertices)], on: g, polygonRule: .allTouched)
+        let drawn = (0..<6).map { r in String((0..<6).map { m[r, $0] ? "#" : "." }) }.joined(separator: "|")
+        #expect(drawn == expected, "\(name)")
+    }
+
     @Test func linesAreAllTouched() throws {
         var rng = SplitMix64(seed: 99)
         for trial in 0..<200 {
@@ -138,25 +158,7 @@ import Foundation
                 line = [Point2(g.originX + 20, g.originY - 20), Point2(g.originX + 60, g.originY - 60), Point2(g.originX + 60, g.originY - 10)]
             }
             let m = Rasterize.features([.lineString(line)], on: g)
-            var sampled = BitMatrix(geometry: g)
-            for i in 0..<(line.count - 1) {
-                let a = line[i], b = line[i + 1]
-                for k in 0...4000 {
-                    let t = Double(k) / 4000
-                    if let c = g.cell(containingX: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y)) { sampled[c.row, c.col] = true }
-                }
-            }
-            // Every sampled point's cell is burned…
-            var both = sampled; both.formIntersection(m)
-            #expect(both == sampled, "trial \(trial): a cell holding part of the line was missed")
-            // …and every burned cell's closed square meets the line.
-            for i in m.setIndices {
-                let r = i / g.width, c = i % g.width
-                let x0 = g.originX + Double(c) * g.cellSize, y1 = g.originY - Double(r) * g.cellSize
-                var meets = false
-                for s in 0..<(line.count - 1) where segmentMeetsBox(line[s], line[s + 1], x0, y1 - g.cellSize, x0 + g.cellSize, y1) { meets = true }
-                #expect(meets, "trial \(trial): cell \(r),\(c) burned but not touched")
-            }
+            #expect(m == interiorCellsByBruteForce(line, g), "trial \(trial)")
         }
     }
 
@@ -183,4 +185,36 @@ import Foundation
         let shifted = try GridGeometry(originX: 5, originY: 100, cellSize: 10, width: 2, height: 2)
         #expect(throws: RasterError.mismatchedGrids) { try g.offset(of: shifted) }
     }
+}
+
+/// Cells whose open interior a polyline passes through (a piece of positive length strictly inside
+/// the square), plus, for a segment lying along a grid line, the cells on the half-open side (east
+/// of a vertical line, south of a horizontal one): GDAL's all-touched rule, by brute force over
+/// every cell.
+func interiorCellsByBruteForce(_ line: [Point2], _ g: GridGeometry) -> BitMatrix {
+    var m = BitMatrix(geometry: g)
+    for s in 0..<(line.count - 1) {
+        let a = line[s], b = line[s + 1]
+        for r in 0..<g.height {
+            for c in 0..<g.width {
+                let x0 = g.originX + Double(c) * g.cellSize, x1 = x0 + g.cellSize
+                let y1 = g.originY - Double(r) * g.cellSize, y0 = y1 - g.cellSize
+                var t0 = 0.0, t1 = 1.0
+                let dx = b.x - a.x, dy = b.y - a.y
+                var inside = true
+                for (p, q) in [(-dx, a.x - x0), (dx, x1 - a.x), (-dy, a.y - y0), (dy, y1 - a.y)] {
+                    if p == 0 { if q < 0 { inside = false } } else {
+                        let t = q / p
+                        if p < 0 { t0 = max(t0, t) } else { t1 = min(t1, t) }
+                    }
+                }
+                guard inside, t1 - t0 > 1e-12 else { continue }
+                let mx = a.x + (t0 + t1) / 2 * dx, my = a.y + (t0 + t1) / 2 * dy
+                if mx > x0, mx < x1, my > y0, my < y1 { m[r, c] = true; continue }
+                if dx == 0, a.x == x0 { m[r, c] = true }          // along the cell's west edge: east side
+                if dy == 0, a.y == y1 { m[r, c] = true }          // along the cell's north edge: south side
+            }
+        }
+    }
+    return m
 }

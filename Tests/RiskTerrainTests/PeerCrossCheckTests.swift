@@ -45,6 +45,8 @@ import Testing
         }
     }
 
+    @Test func rtmSelectionMatchesThePeer() throws { try compare("peer_rtm") }
+
     /// Every influence kind (proximity, density, distance, density_value, inside, value) and NB.
     @Test func fixedModelOverEveryInfluenceMatchesThePeer() throws { try compare("peer_fixed") }
 }

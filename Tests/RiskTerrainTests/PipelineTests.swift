@@ -12,11 +12,12 @@ import RasterCore
         let f = try Self.fitted.get()
         #expect(f.model.family == "negbin")
         let byName = Dictionary(uniqueKeysWithValues: f.model.terms.map { ($0.name, $0) })
-        // every true term is selected at its true distance, and its true RRV is inside the 95% CI
+        // every true term is selected at its true distance, and its estimate is no gross error
+        // (within 4 SE of the truth); CI coverage is a property of many draws, tested below
         for truth in SampleBorough.trueTerms {
             let name = "\(truth.factor):\(truth.influence)" + (truth.distanceM.map { ":\(Int($0))" } ?? "")
             let term = try #require(byName[name], "\(name) not selected; got \(byName.keys.sorted())")
-            #expect(term.rrvCiLow <= truth.rrv && truth.rrv <= term.rrvCiHigh, "\(name): RRV \(term.rrv) CI \(term.rrvCiLow)–\(term.rrvCiHigh), truth \(truth.rrv)")
+            #expect(abs(term.coefficient - log(truth.rrv)) <= 4 * term.stdError, "\(name): RRV \(term.rrv), truth \(truth.rrv)")
         }
         #expect(f.model.terms.count == SampleBorough.trueTerms.count, "extra terms: \(byName.keys.sorted())")
         let theta = try #require(f.model.selection.model.theta)
@@ -25,12 +26,12 @@ import RasterCore
 
     @Test func countsEveryEventAndCell() throws {
         let f = try Self.fitted.get()
-        #expect(f.design.eventsRead == 3186)
-        #expect(f.design.events == 3186)                      // all synthetic events fall in study-area cells
+        #expect(f.design.eventsRead == 3096)
+        #expect(f.design.events == 3096)                      // all synthetic events fall in study-area cells
         #expect(f.design.cells.count == f.design.grid.cellsInside)
         #expect(f.design.cellsDroppedNoData == 0)
         #expect(f.design.columns.count + f.design.dropped.count == 33)
-        #expect(f.design.design.totalCount == 3186)
+        #expect(f.design.design.totalCount == 3096)
     }
 
     @Test func surfaceIsTheProductOfTheSelectedRRVs() throws {
@@ -116,6 +117,31 @@ import RasterCore
         for name in ["risk.tif", "classes.tif", "model.json", "rrv.csv", "risk.png", "report.html"] {
             #expect(FileManager.default.contents(atPath: a + "/" + name) == FileManager.default.contents(atPath: b + "/" + name), "\(name) differs")
         }
+    }
+}
+
+/// The sample generator and the pipeline together, over seeds 1–7: the true RRVs fall inside the
+/// reported 95% CIs in most draws. Stepwise selection makes the intervals somewhat narrow (they
+/// ignore the search over distances), so coverage is expected a little under 95%; measured when
+/// this test was written: 31 of 35 (89%).
+@Suite struct CoverageTests {
+    @Test func trueRRVsFallInsideTheirIntervalsInMostDraws() throws {
+        var covered = 0, total = 0, selected = 0
+        for seed in UInt64(1)...7 {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rtm-cover-\(seed)-\(UUID().uuidString)").path
+            try SampleBorough(seed: seed).write(to: dir)
+            let f = try Pipeline.fit(SpecParser.load(dir + "/spec.yaml"))
+            let byName = Dictionary(uniqueKeysWithValues: f.model.terms.map { ($0.name, $0) })
+            for truth in SampleBorough.trueTerms {
+                total += 1
+                let name = "\(truth.factor):\(truth.influence)" + (truth.distanceM.map { ":\(Int($0))" } ?? "")
+                guard let t = byName[name] else { continue }
+                selected += 1
+                if t.rrvCiLow <= truth.rrv && truth.rrv <= t.rrvCiHigh { covered += 1 }
+            }
+        }
+        #expect(selected >= 33, "true terms selected: \(selected) of \(total)")
+        #expect(Double(covered) / Double(total) >= 0.8, "coverage \(covered) of \(total)")
     }
 }
 

@@ -10,8 +10,8 @@ let sampleSpec = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
     @Test func loadsTheBundledSample() throws {
         let inputs = try StudyInputs.load(SpecParser.load(sampleSpec))
         #expect(inputs.crs.authorityCode == "EPSG:27700")
-        #expect(inputs.outcome.count == 3186)
-        #expect(inputs.outcome.report.passedWhere == 3198)          // 3186 + 12 without a location
+        #expect(inputs.outcome.count == 3096)
+        #expect(inputs.outcome.report.passedWhere == 3108)          // 3096 + 12 without a location
         #expect(inputs.outcome.report.skipped == ["blank coordinates": 12])
         #expect(inputs.factors.map(\.spec.name) == ["licensed_premises", "stations", "bus_stops", "high_streets", "parks", "schools", "street_light_outages", "lux"])
         #expect(inputs.factors[0].features?.count == 110)

@@ -11,7 +11,7 @@ public enum DemoText {
             let name = "\(t.factor):\(t.influence)" + (t.distanceM.map { ":\(Int($0))" } ?? "")
             named.insert(name)
             if let f = fitted[name] {
-                let inside = f.rrvCiLow <= t.rrv && t.rrv <= f.rrvCiHigh ? "covers the truth" : "misses the truth"
+                let inside = f.rrvCiLow <= t.rrv && t.rrv <= f.rrvCiHigh ? "CI holds the truth" : "CI misses the truth"
                 lines.append("  " + pad(name, 34) + String(format: " %8.3f %8.3f  %.3f–%.3f  ", t.rrv, f.rrv, f.rrvCiLow, f.rrvCiHigh) + inside)
             } else {
                 lines.append("  " + pad(name, 34) + String(format: " %8.3f        —  not selected", t.rrv))

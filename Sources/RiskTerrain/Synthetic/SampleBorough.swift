@@ -87,18 +87,21 @@ public struct SampleBorough: Sendable {
             ("Bruce Grove", 533_950, 190_550), ("White Hart Lane", 533_850, 191_550), ("Silver Street", 534_050, 192_400),
             ("Seven Sisters", 533_600, 189_050), ("Edmonton Green", 534_450, 193_350),
         ].map { NamedPoint(name: $0.0, kind: "station", at: Point2($0.1, $0.2)) }
+        // Surveyed coordinates are not round numbers: vertices sit off the 25 m cell lattice, as
+        // real ones do (a line through an exact cell corner is burned differently by GIS tools).
+        func surveyed(_ x: Double, _ y: Double) -> Point2 { Point2(x + 3.7, y - 2.9) }
         highStreets = [
-            NamedLine(name: "High Road, Wood Green", vertices: [Point2(531_300, 189_000), Point2(531_150, 190_000),
-                                                               Point2(531_000, 190_800), Point2(530_900, 191_600)]),
-            NamedLine(name: "High Road, Tottenham", vertices: [Point2(533_650, 189_000), Point2(533_850, 190_000),
-                                                               Point2(534_000, 191_000), Point2(534_050, 191_800)]),
-            NamedLine(name: "Fore Street", vertices: [Point2(534_050, 191_800), Point2(534_150, 192_600), Point2(534_250, 193_300)]),
-            NamedLine(name: "Lordship Lane", vertices: [Point2(531_150, 190_900), Point2(532_500, 190_800), Point2(533_900, 190_700)]),
+            NamedLine(name: "High Road, Wood Green", vertices: [surveyed(531_300, 189_000), surveyed(531_150, 190_000),
+                                                               surveyed(531_000, 190_800), surveyed(530_900, 191_600)]),
+            NamedLine(name: "High Road, Tottenham", vertices: [surveyed(533_650, 189_000), surveyed(533_850, 190_000),
+                                                               surveyed(534_000, 191_000), surveyed(534_050, 191_800)]),
+            NamedLine(name: "Fore Street", vertices: [surveyed(534_050, 191_800), surveyed(534_150, 192_600), surveyed(534_250, 193_300)]),
+            NamedLine(name: "Lordship Lane", vertices: [surveyed(531_150, 190_900), surveyed(532_500, 190_800), surveyed(533_900, 190_700)]),
         ]
         func blob(_ cx: Double, _ cy: Double, _ rx: Double, _ ry: Double, _ rng: inout SplitMix64) -> Polygon {
             Polygon(exterior: (0..<12).map { k in
                 let a = Double(k) / 12 * 2 * .pi, wobble = 0.85 + 0.3 * rng.uniform()
-                return Point2((cx + rx * wobble * cos(a)).rounded(), (cy + ry * wobble * sin(a)).rounded())
+                return Point2(((cx + rx * wobble * cos(a)) * 10).rounded() / 10 + 0.03, ((cy + ry * wobble * sin(a)) * 10).rounded() / 10 + 0.07)
             })
         }
         parks = [("Lordship Recreation Ground", 532_300, 190_250, 280.0, 220.0), ("Bruce Castle Park", 533_450, 190_950, 130.0, 120.0),

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 PEER=../../../../shared/peers/pipeline.py
 tmp=$(mktemp -d)
-for s in peer_fixed; do
+for s in peer_rtm peer_fixed; do
   python3 "$PEER" "$s.yaml" --out "$tmp/$s" -q
   python3 -c "import json,sys; m=json.load(open('$tmp/$s/model.json')); m.pop('options',None); json.dump(m, open('$s.model.json','w'), indent=1, sort_keys=True)"
 done
