@@ -50,6 +50,8 @@ public struct VectorQuery: Sendable {
     public var yColumn: String?
     /// Attributes to carry with each feature, by name (forgiving match).
     public var fields: [String]
+    /// Attributes to carry when the layer has them (e.g. "name" for labels); absent ones are ignored.
+    public var optionalFields: [String] = []
 
     public init(layer: String? = nil, whereClause: String? = nil, time: TimeFilter? = nil,
                 declaredCRS: CRS? = nil, xColumn: String? = nil, yColumn: String? = nil, fields: [String] = []) {

@@ -227,6 +227,8 @@ struct FilteredFeatures {
                 throw GeoDataError.noSuchField(path: layer.path, field: wanted, fields: fields)
             }
             return (wanted, layer.fieldIndex(name))
+        } + query.optionalFields.compactMap { wanted in
+            NameMatching.match(wanted, in: fields).map { (wanted, layer.fieldIndex($0)) }
         }
         OGR_L_ResetReading(layer.handle)
     }

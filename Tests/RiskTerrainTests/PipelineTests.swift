@@ -66,7 +66,8 @@ import RasterCore
         options.writeFactorLayers = true
         let r = try Pipeline.run(SpecParser.load(sampleSpec), options: options)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
-        #expect(files == ["classes.tif", "factors", "manifest.json", "model.json", "report.html", "risk.png", "risk.tif", "rrv.csv"])
+        #expect(files == ["classes.tif", "factors", "hotspots.csv", "hotspots.geojson", "hotspots.gpkg", "hotspots.tif",
+                          "manifest.json", "model.json", "report.html", "risk.png", "risk.tif", "rrv.csv"])
         let png = try Data(contentsOf: URL(fileURLWithPath: dir + "/risk.png"))
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         let report = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
@@ -79,9 +80,13 @@ import RasterCore
             let f = line.split(separator: ",", omittingEmptySubsequences: false)
             return f.count > 5 && !f[4].isEmpty ? "\(f[4]),\(f[5])" : nil
         }
-        for name in ["report.html", "model.json", "rrv.csv", "manifest.json"] {
+        for name in ["report.html", "model.json", "rrv.csv", "manifest.json", "hotspots.csv", "hotspots.geojson"] {
             let text = try String(contentsOfFile: dir + "/" + name, encoding: .utf8)
-            #expect(!coordinates.contains { text.contains($0) || text.contains(String($0.split(separator: ",")[1])) }, "\(name) holds an event coordinate")
+            // an event's location is its coordinate pair (a lone latitude can coincide with a cell corner's)
+            #expect(!coordinates.contains { pair in
+                let p = pair.split(separator: ",")
+                return containsNumber(text, String(p[0]) + "," + String(p[1])) || containsNumber(text, String(p[0]) + ", " + String(p[1]))
+            }, "\(name) holds an event coordinate")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/factors").count == r.model.terms.count)
         let risk = try GeoTIFFWriter.read(dir + "/risk.tif")
@@ -101,7 +106,7 @@ import RasterCore
         #expect(inputs.count == 10)                             // study area, outcome, 8 factors
         let crimes = try #require(inputs.first { ($0["path"] as! String).hasSuffix("crimes.csv") })
         #expect(crimes["sha256"] as? String == (try SHA256.file((sampleSpec as NSString).deletingLastPathComponent + "/crimes.csv")))
-        #expect((manifest["outputs"] as! [[String: Any]]).count == 6 + r.model.terms.count)   // all but the manifest itself
+        #expect((manifest["outputs"] as! [[String: Any]]).count == 10 + r.model.terms.count)   // all but the manifest itself
         #expect((manifest["timings_s"] as! [String: Double]).keys.contains("selection"))
         let csv = try String(contentsOfFile: dir + "/rrv.csv", encoding: .utf8)
         #expect(csv.split(separator: "\n").count == 1 + r.model.terms.count)
@@ -124,6 +129,18 @@ import RasterCore
 /// reported 95% CIs in most draws. Stepwise selection makes the intervals somewhat narrow (they
 /// ignore the search over distances), so coverage is expected a little under 95%; measured when
 /// this test was written: 31 of 35 (89%).
+/// Whether `text` holds `number` as a whole number (not as the start of a longer one).
+func containsNumber(_ text: String, _ number: String) -> Bool {
+    var range = text.startIndex..<text.endIndex
+    while let r = text.range(of: number, range: range) {
+        let before = r.lowerBound > text.startIndex ? text[text.index(before: r.lowerBound)] : " "
+        let after = r.upperBound < text.endIndex ? text[r.upperBound] : " "
+        if !before.isNumber && before != "." && !after.isNumber { return true }
+        range = r.upperBound..<text.endIndex
+    }
+    return false
+}
+
 @Suite struct CoverageTests {
     @Test func trueRRVsFallInsideTheirIntervalsInMostDraws() throws {
         var covered = 0, total = 0, selected = 0
@@ -142,6 +159,50 @@ import RasterCore
         }
         #expect(selected >= 33, "true terms selected: \(selected) of \(total)")
         #expect(Double(covered) / Double(total) >= 0.8, "coverage \(covered) of \(total)")
+    }
+}
+
+/// Hotspots of the sample: the highest-class cells joined into ranked, named, explained places.
+@Suite struct HotspotIntegrationTests {
+    @Test func hotspotsAreTheHighestClassRankedAndExplained() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rtm-hot-\(UUID().uuidString)").path
+        let r = try Pipeline.run(SpecParser.load(sampleSpec), options: .init(outFolder: dir))
+        let hs = r.hotspots
+        #expect(hs.count >= 5)
+        #expect(hs.map(\.cluster.rank) == Array(1...hs.count))
+        #expect(zip(hs, hs.dropFirst()).allSatisfy { $0.cluster.score >= $1.cluster.score })
+        for h in hs {
+            #expect(h.cluster.cellCount >= 4)
+            #expect(h.cluster.cells.allSatisfy { r.surface.classes.values[$0] == RiskSurface.RiskClass.highest.rawValue })
+            #expect(!h.label.hasPrefix("near E"), "\(h.label)")          // the sample names its stations and streets
+            #expect(h.narrative.contains("%"))
+            #expect(h.reports != nil)                                   // the sample's spec names its StreetSafe reports
+        }
+        // every highest-class cell in a cluster of 4 or more is in some hotspot, and in one only
+        let inHotspots = hs.reduce(0) { $0 + $1.cluster.cellCount }
+        #expect(Set(hs.flatMap(\.cluster.cells)).count == inHotspots)
+        // the rank raster and the vector outlines agree with the clusters
+        let ranks = try GeoTIFFWriter.read(dir + "/hotspots.tif").raster
+        for h in hs { #expect(h.cluster.cells.allSatisfy { ranks.values[$0] == Double(h.cluster.rank) }) }
+        let layer = try VectorReader.read(dir + "/hotspots.gpkg", query: VectorQuery(fields: ["rank", "events", "label"]))
+        #expect(layer.count == hs.count)
+        let area = layer.geometries.map { g -> Double in
+            guard case .multiPolygon(let ps) = g else { return 0 }
+            return ps.reduce(0) { sum, p in sum + p.rings.enumerated().reduce(0) { $0 + ($1.offset == 0 ? 1 : -1) * abs(shoelace($1.element)) } }
+        }
+        for (a, h) in zip(area, hs) { #expect(abs(a - h.cluster.area) < 1e-6 * h.cluster.area) }
+        let geojson = try VectorReader.read(dir + "/hotspots.geojson")
+        #expect(geojson.crs.authorityCode == "EPSG:4326" && geojson.count == hs.count)
+        // small counts are suppressed in every export
+        for (events, h) in zip(layer.attributes["events"]!, hs) {
+            #expect(events == (h.events > 0 && h.events < 5 ? "<5" : String(h.events)))   // 0 stays "0", as police.uk shows it
+        }
+        let report = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
+        #expect(report.contains("<h2>Hotspots</h2>") && report.contains(hs[0].label.replacingOccurrences(of: "&", with: "&amp;")))
+    }
+
+    func shoelace(_ ring: [Point2]) -> Double {
+        zip(ring, ring.dropFirst() + [ring[0]]).reduce(0) { $0 + $1.0.x * $1.1.y - $1.1.x * $1.0.y } / 2
     }
 }
 

@@ -24,6 +24,7 @@ public enum Pipeline {
         public let design: AnalysisDesign
         public let model: FittedModel
         public let surface: RiskSurface
+        public let hotspots: [Hotspot]
         public let timings: [Timing]
         /// Files written, relative to the output folder.
         public let outputs: [String]
@@ -82,23 +83,29 @@ public enum Pipeline {
                            progress: @escaping Progress = { _, _ in }) throws -> Result {
         let started = Date()
         let fitted = try fit(spec, progress: progress)
-        progress("writing outputs", nil)
         let clock = ContinuousClock()
+        progress("hotspots", nil)
+        let th = clock.now
+        let hotspots = try HotspotStage.find(fitted, options: spec.hotspots, streetSafe: fitted.inputs.streetSafe)
+        let dh = clock.now - th
+        progress("writing outputs", nil)
         let t0 = clock.now
         let folder = try OutputFolder(options.outFolder)
         try RunOutputs.writeMaps(fitted, to: folder, factorLayers: options.writeFactorLayers)
+        try HotspotOutputs.write(hotspots, fitted: fitted, options: spec.hotspots, to: folder)
         try folder.write(try RunOutputs.modelJSON(fitted), to: "model.json")
         try folder.write(RunOutputs.rrvCSV(fitted), to: "rrv.csv")
-        let map = QuickLookMap.render(fitted.surface)
+        let map = QuickLookMap.render(fitted.surface, hotspots: hotspots.map(\.cluster))
         let png = try PNGEncoder.encode(rgba: map.rgba, width: map.width, height: map.height)
         try folder.write(png, to: "risk.png")
-        try folder.write(ReportHTML.render(fitted, mapPNG: png), to: "report.html")
+        try folder.write(ReportHTML.render(fitted, mapPNG: png, hotspots: hotspots), to: "report.html")
         let d = clock.now - t0
-        let timings = fitted.timings + [Timing(stage: "write", seconds: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)]
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+        let timings = fitted.timings + [Timing(stage: "hotspots", seconds: seconds(dh)), Timing(stage: "write", seconds: seconds(d))]
         try folder.write(try Manifest.json(fitted, spec: spec, timings: timings, started: started, arguments: arguments,
                                            stagedOutputs: folder), to: "manifest.json")
         let outputs = try folder.commit()
         return Result(inputs: fitted.inputs, design: fitted.design, model: fitted.model, surface: fitted.surface,
-                      timings: timings, outputs: outputs)
+                      hotspots: hotspots, timings: timings, outputs: outputs)
     }
 }

@@ -24,6 +24,8 @@ public struct StudyInputs: Sendable {
     public let studyExtent: Extent
     public let outcome: FeatureSet
     public let factors: [FactorLayer]
+    /// StreetSafe reports in the analysis CRS, when the spec names them.
+    public let streetSafe: FeatureSet?
     /// Things a user should read before trusting the model (a factor far from the study area, …).
     public let warnings: [String]
 
@@ -102,13 +104,21 @@ public struct StudyInputs: Sendable {
                 layers.append(FactorLayer(spec: f, features: set, raster: nil, rasterCRS: nil))
             }
         }
+        var streetSafe: FeatureSet?
+        if let s = spec.streetSafe {
+            progress("reading the StreetSafe reports")
+            streetSafe = try VectorReader.read(s.path, query: query(s, declared: try s.crs.map(CRS.init)), into: crs)
+            if streetSafe!.report.skippedTotal > 0 { warnings.append(streetSafe!.report.summary) }
+        }
         if outcome.report.skippedTotal > 0 { warnings.insert(outcome.report.summary, at: 0) }
         return StudyInputs(spec: spec, crs: crs, studyArea: polygons, studyExtent: extent, outcome: outcome,
-                           factors: layers, warnings: warnings)
+                           factors: layers, streetSafe: streetSafe, warnings: warnings)
     }
 
     static func query(_ s: LayerSource, declared: CRS?) -> VectorQuery {
-        VectorQuery(layer: s.layer, whereClause: s.whereClause, time: s.time, declaredCRS: declared, xColumn: s.x, yColumn: s.y)
+        var q = VectorQuery(layer: s.layer, whereClause: s.whereClause, time: s.time, declaredCRS: declared, xColumn: s.x, yColumn: s.y)
+        q.optionalFields = ["name"]      // labels hotspots when the layer names its features
+        return q
     }
 
     /// An extent's four corners and edge midpoints, reprojected, as a bounding box.

@@ -1,4 +1,5 @@
 import Foundation
+import Hotspots
 import RasterCore
 
 /// Renders the relative risk surface as an RGBA image with a legend, a scale bar and a north
@@ -24,7 +25,8 @@ public enum QuickLookMap {
         return (UInt8(a.0 + (b.0 - a.0) * f), UInt8(a.1 + (b.1 - a.1) * f), UInt8(a.2 + (b.2 - a.2) * f))
     }
 
-    public static func render(_ surface: RiskSurface) -> Image {
+    /// - Parameter hotspots: outlined in dark grey and numbered by rank (the first nine).
+    public static func render(_ surface: RiskSurface, hotspots: [RiskClusters.Cluster] = []) -> Image {
         let g = surface.rrs.geometry
         let step = max(1, Int((Double(g.width) / Double(maxMapWidth)).rounded(.up)))
         let scale = step == 1 ? max(1, min(4, maxMapWidth / max(g.width, 1), 700 / max(g.height, 1))) : 1
@@ -51,6 +53,27 @@ public enum QuickLookMap {
             }
         }
         let ink: (UInt8, UInt8, UInt8) = (40, 40, 40)
+        // Hotspots: outline the cells on a cluster's edge, and number the top nine at their centroid.
+        if step == 1 {
+            for c in hotspots {
+                let members = Set(c.cells)
+                for cell in c.cells {
+                    let r = cell / g.width, col = cell % g.width
+                    let edge = [(-1, 0), (1, 0), (0, -1), (0, 1)].contains { dr, dc in
+                        let rr = r + dr, cc = col + dc
+                        return rr < 0 || cc < 0 || rr >= g.height || cc >= g.width || !members.contains(rr * g.width + cc)
+                    }
+                    guard edge else { continue }
+                    for dy in 0..<scale { for dx in 0..<scale { set(margin + col * scale + dx, margin + r * scale + dy, (60, 60, 60)) } }
+                }
+            }
+        }
+        for c in hotspots where c.rank <= 9 {
+            let x = margin + Int((c.centroid.x - g.originX) / g.cellSize / Double(step) * Double(scale)) - 5
+            let y = margin + Int((g.originY - c.centroid.y) / g.cellSize / Double(step) * Double(scale)) - 7
+            for dy in -2..<16 { for dx in -2..<12 { set(x + dx, y + dy, (255, 255, 255)) } }
+            for p in BitmapFont.pixels("\(c.rank)", x: x, y: y, scale: 2) { set(p.x, p.y, ink) }
+        }
         // Legend: a vertical ramp with five RRS labels, "RRS" above.
         let lx = margin + mapW + margin, ly = margin + 22, lh = 180
         for (p) in BitmapFont.pixels("RRS", x: lx, y: margin, scale: 2) { set(p.x, p.y, ink) }

@@ -1,5 +1,6 @@
 import Foundation
 import GeoIO
+import Hotspots
 import RiskModel
 
 /// `report.html`: one self-contained file for a tasking meeting or a paper's appendix — the map,
@@ -7,7 +8,7 @@ import RiskModel
 /// chosen (the cross-validation curve, the stepwise path), and what was read and skipped.
 /// No scripts, no external files; the map is an embedded PNG, the curve inline SVG.
 public enum ReportHTML {
-    public static func render(_ f: Pipeline.Fitted, mapPNG: Data) -> String {
+    public static func render(_ f: Pipeline.Fitted, mapPNG: Data, hotspots: [Hotspot] = []) -> String {
         let spec = f.inputs.spec
         let m = f.model.selection.model
         let title = "Risk terrain model: " + ((spec.path as NSString).lastPathComponent as String)
@@ -40,6 +41,7 @@ public enum ReportHTML {
         }
         h += "</table>\n"
 
+        h += hotspotSection(hotspots, spec: spec)
         h += "<h2>Risk factors</h2>\n"
         if f.model.terms.isEmpty {
             h += "<p>No factor was selected: none improved the model enough to pass the BIC test.</p>\n"
@@ -96,6 +98,30 @@ public enum ReportHTML {
         h += "<p class=\"muted\">rtm \(RiskTerrainVersion.rtm), GDAL \(GeoLibraries.gdal), PROJ \(GeoLibraries.proj). Inputs' SHA-256 and timings are in manifest.json. "
         h += "Event locations are not shown: the map and tables aggregate them to cells.</p>\n</body></html>\n"
         return h
+    }
+
+    static func hotspotSection(_ hotspots: [Hotspot], spec: ModelSpec) -> String {
+        let d = Disclosure(threshold: spec.hotspots.disclosureThreshold)
+        var h = "<h2>Hotspots</h2>\n"
+        guard !hotspots.isEmpty else { return h + "<p>No cluster of highest-risk cells reached the minimum size.</p>\n" }
+        let rule: String = switch spec.hotspots.rule {
+        case .standardDeviations(let k): "cells above mean + \(num(k)) SD of the relative risk score"
+        case .topShare(let s): "the top \(num(s * 100))% of cells by relative risk score"
+        }
+        h += "<p>\(hotspots.count) hotspots: \(esc(rule)), joined where they touch (8 neighbours), at least \(spec.hotspots.minimumCells) cells, "
+        h += "ranked by \(spec.hotspots.score == .sum ? "the sum of relative risk over their cells" : spec.hotspots.score == .mean ? "mean relative risk" : "outcome events inside"). "
+        h += "Counts below \(spec.hotspots.disclosureThreshold) are shown as &lt;\(spec.hotspots.disclosureThreshold). The map numbers the first nine.</p>\n"
+        h += "<table><tr><th>rank</th><th>place</th><th>area (ha)</th><th>mean RRS</th><th>events</th>"
+        h += hotspots.first?.reports != nil ? "<th>StreetSafe</th>" : ""
+        h += "<th>why</th></tr>\n"
+        for s in hotspots.prefix(20) {
+            h += "<tr><td class=n>\(s.cluster.rank)</td><td>\(esc(s.label))</td><td class=n>\(String(format: "%.1f", s.cluster.area / 10_000))</td>"
+            h += "<td class=n>\(String(format: "%.2f", s.cluster.meanRRS))</td><td class=n>\(esc(d.render(s.events)))</td>"
+            if let r = s.reports { h += "<td class=n>\(esc(d.render(r)))</td>" }
+            h += "<td>\(esc(s.narrative))</td></tr>\n"
+        }
+        if hotspots.count > 20 { h += "<tr><td colspan=7 class=muted>… \(hotspots.count - 20) more in hotspots.csv</td></tr>\n" }
+        return h + "</table>\n"
     }
 
     static func influenceText(_ t: FittedModel.TermRow) -> String {

@@ -16,6 +16,12 @@ public enum RunSummaryText {
         }
         let highest = r.surface.classCounts[.highest] ?? 0
         lines.append(String(format: "risk: RRS %.2f–%.2f, mean %.2f; %d cells in the highest class", r.surface.min, r.surface.max, r.surface.mean, highest))
+        if !r.hotspots.isEmpty {
+            lines.append("hotspots: \(r.hotspots.count); the first \(min(5, r.hotspots.count)):")
+            for h in r.hotspots.prefix(5) {
+                lines.append(String(format: "  %2d. ", h.cluster.rank) + DemoText.pad(h.label, 58) + String(format: " %5.1f ha  ", h.cluster.area / 10_000) + h.narrative)
+            }
+        }
         lines.append("wrote \(r.outputs.sorted().joined(separator: ", ")) to \(folder)")
         return lines.joined(separator: "\n")
     }

@@ -16,6 +16,10 @@ public struct ModelSpec: Sendable {
     public var outcome: LayerSource
     public var factors: [FactorSpec]
     public var model: ModelOptions
+    /// How hotspots are found and ranked (defaults: RTMDx's highest class, at least 4 cells).
+    public var hotspots = HotspotOptions()
+    /// StreetSafe reports, counted per hotspot as a second lens on risk (optional).
+    public var streetSafe: LayerSource?
 }
 
 /// Where a layer comes from, and how to read it.

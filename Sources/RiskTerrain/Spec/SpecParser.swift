@@ -122,7 +122,8 @@ private struct Reader {
     // MARK: Sections
 
     func spec(_ root: Node) throws -> ModelSpec {
-        let top = try mapping(root, "", allowed: ["crs", "cell_size", "block_length", "study_area", "outcome", "factors", "model"])
+        let top = try mapping(root, "", allowed: ["crs", "cell_size", "block_length", "study_area", "outcome", "factors", "model",
+                                                  "hotspots", "streetsafe"])
         func required(_ name: String) throws -> Node {
             guard let n = top[name] else { throw fail(root, name, "missing — every spec needs \(name) (see docs/spec.md)") }
             return n
@@ -143,11 +144,14 @@ private struct Reader {
             if let j = seen[f.name] { throw fail(seq[i], "factors[\(i + 1)].name", "'\(f.name)' is also the name of factors[\(j + 1)] — names must be unique") }
             seen[f.name] = i
         }
-        return ModelSpec(path: file, crs: try top["crs"].map { try string($0, "crs") },
-                         cellSize: cellSize, blockLength: blockLength,
-                         studyArea: try source(required("study_area"), "study_area", extra: []).source,
-                         outcome: try source(required("outcome"), "outcome", extra: []).source,
-                         factors: factors, model: try model(top["model"]))
+        var spec = ModelSpec(path: file, crs: try top["crs"].map { try string($0, "crs") },
+                             cellSize: cellSize, blockLength: blockLength,
+                             studyArea: try source(required("study_area"), "study_area", extra: []).source,
+                             outcome: try source(required("outcome"), "outcome", extra: []).source,
+                             factors: factors, model: try model(top["model"]))
+        spec.hotspots = try hotspots(top["hotspots"])
+        spec.streetSafe = try top["streetsafe"].map { try source($0, "streetsafe", extra: []).source }
+        return spec
     }
 
     static let sourceKeys = ["path", "layer", "where", "crs", "x", "y", "time"]
@@ -228,6 +232,26 @@ private struct Reader {
                           bandwidth: try m["bandwidth"].map { try number($0, "\(key).bandwidth") },
                           resampling: try m["resampling"].map { try choice($0, "\(key).resampling", Resampling.self) } ?? .bilinear,
                           band: try m["band"].map { try integer($0, "\(key).band", range: 1...10_000) } ?? 1)
+    }
+
+    func hotspots(_ node: Node?) throws -> HotspotOptions {
+        var o = HotspotOptions()
+        guard let node else { return o }
+        let m = try mapping(node, "hotspots", allowed: ["threshold_sd", "top_share", "min_cells", "merge_distance", "score", "disclosure_threshold"])
+        if m["threshold_sd"] != nil, m["top_share"] != nil {
+            throw fail(node, "hotspots", "give threshold_sd or top_share, not both")
+        }
+        if let n = m["threshold_sd"] { o.rule = .standardDeviations(try number(n, "hotspots.threshold_sd", positive: false)) }
+        if let n = m["top_share"] {
+            let v = try number(n, "hotspots.top_share")
+            guard v < 1 else { throw fail(n, "hotspots.top_share", "is a share of the study area: between 0 and 1, e.g. 0.05 for 5%") }
+            o.rule = .topShare(v)
+        }
+        if let n = m["min_cells"] { o.minimumCells = try integer(n, "hotspots.min_cells", range: 1...1_000_000) }
+        if let n = m["merge_distance"] { o.mergeDistance = try number(n, "hotspots.merge_distance") }
+        if let n = m["score"] { o.score = try choice(n, "hotspots.score", HotspotOptions.Score.self) }
+        if let n = m["disclosure_threshold"] { o.disclosureThreshold = try integer(n, "hotspots.disclosure_threshold", range: 1...1000) }
+        return o
     }
 
     func model(_ node: Node?) throws -> ModelOptions {

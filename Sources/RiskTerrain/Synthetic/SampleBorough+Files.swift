@@ -143,6 +143,10 @@ factors:
     path: lux.tif           # street lighting raster: its value at each cell centre
     influence: value
     resampling: nearest     # the 20 m pixel under the centre, as the sample's events were drawn
+streetsafe: streetsafe.csv   # StreetSafe reports, counted per hotspot as a second lens
+hotspots:
+  threshold_sd: 2           # RTMDx highest class: cells above mean + 2 SD
+  min_cells: 4
 model:
   selection: rtm            # cross-validated elastic net, then stepwise BIC
   family: auto              # Poisson or negative binomial, by BIC

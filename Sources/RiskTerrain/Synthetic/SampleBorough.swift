@@ -166,13 +166,13 @@ public struct SampleBorough: Sendable {
             for col in 0..<luxGrid.width {
                 let c = luxGrid.centre(row: row, col: col)
                 let p = Point2(c.x, c.y)
-                let dStreet = highStreets.map { Self.distance(p, toLine: $0.vertices) }.min()!
+                let dStreet = highStreets.map { Planar.distance(p, toLine: $0.vertices) }.min()!
                 let pools = lampClusters.reduce(0.0) { sum, lamp in
                     let d2 = (p.x - lamp.0.x) * (p.x - lamp.0.x) + (p.y - lamp.0.y) * (p.y - lamp.0.y)
                     return sum + lamp.1 * exp(-d2 / (2 * 180 * 180))
                 }
                 var v = 2 + pools + 4 * exp(-dStreet / 80) + 1.5 * rng.normal()
-                if parks.contains(where: { Self.contains($0.polygon, p) }) { v = 0.5 + abs(rng.normal()) }
+                if parks.contains(where: { Planar.contains($0.polygon, p) }) { v = 0.5 + abs(rng.normal()) }
                 lux[row, col] = Float(max(0.2, v).rounded(toPlaces: 1))
             }
         }
@@ -232,8 +232,8 @@ public struct SampleBorough: Sendable {
             let p = Self.randomPoint(in: boundary, &rng)
             guard let cell = luxGrid.cell(containingX: p.x, y: p.y) else { continue }
             let dark = Double(lux[cell.row, cell.col]) < 6
-            let nearStation = stations.contains { Self.distance(p, $0.at) <= 300 }
-            let nearVenue = licensedPremises.contains { Self.distance(p, $0.at) <= 150 }
+            let nearStation = stations.contains { Planar.distance(p, $0.at) <= 300 }
+            let nearVenue = licensedPremises.contains { Planar.distance(p, $0.at) <= 150 }
             let accept = 0.08 + (dark ? 0.35 : 0) + (nearStation ? 0.3 : 0) + (nearVenue ? 0.25 : 0)
             guard rng.uniform() < accept else { continue }
             let reason = reasons[rng.pick([dark ? 5 : 1, nearStation ? 4 : 1, nearVenue ? 4 : 1, 1.5, dark ? 2 : 0.5, 0.5])]
@@ -247,42 +247,14 @@ public struct SampleBorough: Sendable {
         streetSafe = reports
     }
 
-    // MARK: Geometry helpers (brute force: the sample is small)
+    // MARK: Geometry helpers
 
-    static func distance(_ a: Point2, _ b: Point2) -> Double { ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot() }
-
-    static func distance(_ p: Point2, toLine v: [Point2]) -> Double {
-        zip(v, v.dropFirst()).map { a, b -> Double in
-            let dx = b.x - a.x, dy = b.y - a.y
-            let t = max(0, min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / (dx * dx + dy * dy)))
-            return distance(p, Point2(a.x + t * dx, a.y + t * dy))
-        }.min() ?? .infinity
-    }
-
-    static func distance(_ p: Point2, toArea polygon: Polygon) -> Double {
-        contains(polygon, p) ? 0 : polygon.rings.map { distance(p, toLine: $0 + [$0[0]]) }.min()!
-    }
-
-    /// Even-odd point in polygon over all rings (ray casting).
-    static func contains(_ polygon: Polygon, _ p: Point2) -> Bool {
-        var inside = false
-        for ring in polygon.rings {
-            var j = ring.count - 1
-            for i in ring.indices {
-                let a = ring[i], b = ring[j]
-                if (a.y > p.y) != (b.y > p.y), p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
-                j = i
-            }
-        }
-        return inside
-    }
-
-    static func length(_ v: [Point2]) -> Double { zip(v, v.dropFirst()).map { distance($0, $1) }.reduce(0, +) }
+    static func length(_ v: [Point2]) -> Double { zip(v, v.dropFirst()).map { Planar.distance($0, $1) }.reduce(0, +) }
 
     static func pointAlong(_ v: [Point2], _ fraction: Double) -> Point2 {
         var remaining = fraction * length(v)
         for (a, b) in zip(v, v.dropFirst()) {
-            let d = distance(a, b)
+            let d = Planar.distance(a, b)
             if remaining <= d { return Point2(a.x + (b.x - a.x) * remaining / d, a.y + (b.y - a.y) * remaining / d) }
             remaining -= d
         }
@@ -297,15 +269,15 @@ public struct SampleBorough: Sendable {
         let e = polygon.extent
         while true {
             let p = Point2((e.minX + rng.uniform() * e.width).rounded(), (e.minY + rng.uniform() * e.height).rounded())
-            if contains(polygon, p) { return p }
+            if Planar.contains(polygon, p) { return p }
         }
     }
 
     static func nearestPlaceName(_ p: Point2, _ stations: [NamedPoint], _ streets: [NamedLine]) -> String {
-        let s = stations.min { distance(p, $0.at) < distance(p, $1.at) }!
-        if distance(p, s.at) < 150 { return "On or near \(s.name) station" }
-        let l = streets.min { distance(p, toLine: $0.vertices) < distance(p, toLine: $1.vertices) }!
-        return distance(p, toLine: l.vertices) < 100 ? "On or near \(l.name)" : "On or near Residential Street"
+        let s = stations.min { Planar.distance(p, $0.at) < Planar.distance(p, $1.at) }!
+        if Planar.distance(p, s.at) < 150 { return "On or near \(s.name) station" }
+        let l = streets.min { Planar.distance(p, toLine: $0.vertices) < Planar.distance(p, toLine: $1.vertices) }!
+        return Planar.distance(p, toLine: l.vertices) < 100 ? "On or near \(l.name)" : "On or near Residential Street"
     }
 }
 

@@ -1,0 +1,54 @@
+import Foundation
+import GeoIO
+import Hotspots
+import RasterCore
+
+/// `hotspots.gpkg`, `hotspots.geojson`, `hotspots.csv` and `hotspots.tif`. Counts of events and
+/// reports below the disclosure threshold are written as "<5"; no event coordinates are written.
+enum HotspotOutputs {
+    static let fields = [
+        OutputField("rank", .integer), OutputField("id", .integer), OutputField("label", .string),
+        OutputField("cells", .integer), OutputField("area_m2", .real), OutputField("mean_rrs", .real), OutputField("max_rrs", .real),
+        OutputField("score", .real), OutputField("events", .string), OutputField("streetsafe_reports", .string),
+        OutputField("drivers", .string), OutputField("centroid_x", .real), OutputField("centroid_y", .real),
+        OutputField("lon", .real), OutputField("lat", .real),
+    ]
+
+    static func values(_ h: Hotspot, _ disclosure: Disclosure) -> [AttributeValue] {
+        let c = h.cluster
+        return [.integer(c.rank), .integer(c.id), .string(h.label), .integer(c.cellCount), .real(c.area), .real(c.meanRRS),
+                .real(c.maxRRS), .real(c.score), .string(disclosure.render(h.events)),
+                h.reports.map { .string(disclosure.render($0)) } ?? .null, .string(h.narrative),
+                .real(c.centroid.x), .real(c.centroid.y), .real(h.lonLat.x), .real(h.lonLat.y)]
+    }
+
+    static func write(_ hotspots: [Hotspot], fitted f: Pipeline.Fitted, options: HotspotOptions, to folder: OutputFolder) throws {
+        let disclosure = Disclosure(threshold: options.disclosureThreshold)
+        let features = hotspots.map { OutputFeature(geometry: .multiPolygon($0.cluster.outline), values: values($0, disclosure)) }
+        try VectorWriter.write(features, fields: fields, layerName: "hotspots", crs: f.inputs.crs, to: try folder.stage("hotspots.gpkg"), format: .geoPackage)
+        try VectorWriter.write(features, fields: fields, layerName: "hotspots", crs: f.inputs.crs, to: try folder.stage("hotspots.geojson"), format: .geoJSON)
+        try folder.write(csv(hotspots, disclosure), to: "hotspots.csv")
+        // Rank raster: the hotspot's rank in its cells, 0 elsewhere in the study area, −1 outside.
+        let g = f.surface.rrs.geometry
+        var ranks = [Int32](repeating: -1, count: g.cellCount)
+        for cell in f.design.cells { ranks[cell] = 0 }
+        for h in hotspots { for cell in h.cluster.cells { ranks[cell] = Int32(h.cluster.rank) } }
+        try GeoTIFFWriter.write(Raster(geometry: g, values: ranks), crs: f.inputs.crs, to: try folder.stage("hotspots.tif"),
+                                options: .init(noData: -1, overviewResampling: "NEAREST", bandDescription: "hotspot rank (0: not a hotspot)"))
+    }
+
+    static func csv(_ hotspots: [Hotspot], _ disclosure: Disclosure) -> String {
+        var lines = [fields.map(\.name).joined(separator: ",")]
+        for h in hotspots {
+            lines.append(values(h, disclosure).map { v -> String in
+                switch v {
+                case .integer(let i): return String(i)
+                case .real(let d): return String(format: "%.6g", d)
+                case .string(let s): return s.contains(where: { ",\"\n".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+                case .null: return ""
+                }
+            }.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import GeoIO
+import Hotspots
+import RasterCore
+
+/// A ranked place of highest risk, with what a tasking meeting needs to act on it.
+public struct Hotspot: Sendable {
+    public let cluster: RiskClusters.Cluster
+    /// Readable name from nearby named features, e.g. "Bruce Grove (stations) / High Road, Tottenham (high streets)".
+    public let label: String
+    /// Centroid in WGS 84 longitude/latitude.
+    public let lonLat: Point2
+    public let shares: FactorShare.Result
+    /// The factors behind the risk and their shares, in words.
+    public let narrative: String
+    /// Outcome events and StreetSafe reports inside (exact; exports suppress small counts).
+    public let events: Int
+    public let reports: Int?
+}
+
+/// How hotspots are found (spec key `hotspots`).
+public struct HotspotOptions: Sendable, Equatable {
+    public enum Rule: Sendable, Equatable { case standardDeviations(Double), topShare(Double) }
+    public enum Score: String, Sendable, Equatable, CaseIterable { case sum, mean, events }
+    public var rule: Rule = .standardDeviations(2)
+    public var minimumCells = 4
+    public var mergeDistance: Double?
+    public var score: Score = .sum
+    public var disclosureThreshold = 5
+    public init() {}
+}
+
+/// Finds, ranks, names and explains the hotspots of a fitted model (issue 6; `Hotspots` holds
+/// the algorithms and cites them).
+enum HotspotStage {
+    static func find(_ f: Pipeline.Fitted, options: HotspotOptions, streetSafe: FeatureSet?) throws -> [Hotspot] {
+        let g = f.surface.rrs.geometry
+        let cells = StudyCells(geometry: g, indices: f.design.cells)
+        var o = RiskClusters.Options()
+        o.rule = switch options.rule {
+        // the surface's own Double statistics, so hotspots are exactly the "highest" class
+        case .standardDeviations(let k): .above(f.surface.mean + k * f.surface.standardDeviation)
+        case .topShare(let s): .topShare(s)
+        }
+        o.minimumCells = options.minimumCells
+        o.mergeDistance = options.mergeDistance
+        o.score = switch options.score {
+        case .sum: .sumRRS
+        case .mean: .meanRRS
+        case .events: .recentEvents(f.design.countsPerCell)
+        }
+        let result = RiskClusters.find(in: f.surface.rrs, cells: cells, options: o)
+        let terms = termRasters(f)
+        let named = namedFeatures(f.inputs)
+        let reportCounts = try streetSafe.map { try Rasterize.countPoints($0.geometries.flatMap(\.vertices), on: g).counts }
+        let toLonLat = try CoordinateTransformer(from: f.inputs.crs, to: CRS.wgs84)
+        return result.clusters.map { c in
+            let shares = FactorShare.shares(cells: c.cells, terms: terms)
+            let events = c.cells.reduce(0) { $0 + Int(f.design.countsPerCell.values[$1]) }
+            let reports = reportCounts.map { r in c.cells.reduce(0) { $0 + Int(r.values[$1]) } }
+            return Hotspot(cluster: c, label: label(c.centroid, named), lonLat: toLonLat.transform(c.centroid) ?? Point2(.nan, .nan),
+                           shares: shares, narrative: narrative(shares, f.model), events: events, reports: reports)
+        }
+    }
+
+    /// Each selected term's values on the grid (binary 0/1 or continuous), for factor shares.
+    static func termRasters(_ f: Pipeline.Fitted) -> [(name: String, coefficient: Double, values: Raster<Float>)] {
+        let g = f.surface.rrs.geometry
+        return zip(f.model.columns, f.model.terms).map { column, t in
+            var v = [Float](repeating: 0, count: g.cellCount)
+            switch f.design.design.columns[column] {
+            case .binary(let bits):
+                for (r, cell) in f.design.cells.enumerated() where bits.words[r >> 6] >> UInt64(r & 63) & 1 != 0 { v[cell] = 1 }
+            case .continuous(let x):
+                for (r, cell) in f.design.cells.enumerated() { v[cell] = Float(x[r]) }
+            }
+            return (t.name, t.coefficient, Raster(geometry: g, values: v))
+        }
+    }
+
+    struct Named { let name: String; let layer: String; let geometry: Geometry }
+
+    static func namedFeatures(_ inputs: StudyInputs) -> [Named] {
+        inputs.factors.flatMap { l -> [Named] in
+            guard let set = l.features, let names = set.attributes["name"] else { return [] }
+            return zip(names, set.geometries).compactMap { n, g in
+                guard let n, !n.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+                return Named(name: n, layer: l.spec.name, geometry: g)
+            }
+        }
+    }
+
+    /// Names a place after landmarks: among named features within 300 m, those of the layers with
+    /// the fewest features first (a station or a street says more than one of a hundred venues),
+    /// then the nearest; two from different layers. The nearest named feature within 400 m
+    /// otherwise, and a grid reference when nothing named is near.
+    static func label(_ p: Point2, _ named: [Named]) -> String {
+        var layerSize: [String: Int] = [:]
+        for n in named { layerSize[n.layer, default: 0] += 1 }
+        let near = named.map { ($0, Planar.distance(p, to: $0.geometry)) }.filter { $0.1 <= 400 }
+        guard !near.isEmpty else { return String(format: "near E %.0f N %.0f", p.x, p.y) }
+        func key(_ c: (Named, Double)) -> (Int, Double) { (c.1 <= 300 ? layerSize[c.0.layer]! : Int.max, c.1) }
+        let ranked = near.sorted { key($0) < key($1) }
+        func text(_ n: Named) -> String { "\(n.name) (\(n.layer.replacingOccurrences(of: "_", with: " ")))" }
+        var label = text(ranked[0].0)
+        if let second = ranked.first(where: { $0.0.layer != ranked[0].0.layer }) { label += " / " + text(second.0) }
+        return label
+    }
+
+    /// "stations within 300 m 46%, licensed premises within 200 m 37%; lux lowers it".
+    static func narrative(_ shares: FactorShare.Result, _ model: FittedModel) -> String {
+        let rows = Dictionary(uniqueKeysWithValues: model.terms.map { ($0.name, $0) })
+        func words(_ name: String) -> String {
+            guard let t = rows[name] else { return name }
+            let factor = t.factor.replacingOccurrences(of: "_", with: " ")
+            return ["proximity", "density", "inside"].contains(t.influence) ? "\(factor) \(ReportHTML.influenceText(t))" : factor
+        }
+        let drivers = shares.drivers.sorted { $0.share > $1.share }.map { "\(words($0.name)) \(Int(($0.share * 100).rounded()))%" }
+        let protective = shares.protective.map { words($0.name) }
+        var s = drivers.isEmpty ? "no risk factor present" : drivers.joined(separator: ", ")
+        if !protective.isEmpty { s += "; " + protective.joined(separator: ", ") + " lower\(protective.count == 1 ? "s" : "") it" }
+        return s
+    }
+}

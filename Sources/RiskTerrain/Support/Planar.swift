@@ -1,0 +1,48 @@
+import RasterCore
+
+/// Exact planar distances and containment for single features, by brute force over their
+/// vertices and segments: for the synthetic sample and for naming hotspots after the features
+/// nearest them (a few hundred features at most; the raster core handles whole layers).
+enum Planar {
+    static func distance(_ a: Point2, _ b: Point2) -> Double { ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot() }
+
+    static func distance(_ p: Point2, toLine v: [Point2]) -> Double {
+        if v.count == 1 { return distance(p, v[0]) }
+        return zip(v, v.dropFirst()).map { a, b -> Double in
+            let dx = b.x - a.x, dy = b.y - a.y
+            let len2 = dx * dx + dy * dy
+            let t = len2 > 0 ? max(0, min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2)) : 0
+            return distance(p, Point2(a.x + t * dx, a.y + t * dy))
+        }.min() ?? .infinity
+    }
+
+    static func distance(_ p: Point2, toArea polygon: Polygon) -> Double {
+        contains(polygon, p) ? 0 : polygon.rings.map { distance(p, toLine: $0 + [$0[0]]) }.min() ?? .infinity
+    }
+
+    /// Distance to any geometry: 0 inside a polygon.
+    static func distance(_ p: Point2, to g: Geometry) -> Double {
+        switch g {
+        case .point(let q): distance(p, q)
+        case .multiPoint(let qs): qs.map { distance(p, $0) }.min() ?? .infinity
+        case .lineString(let l): distance(p, toLine: l)
+        case .multiLineString(let ls): ls.map { distance(p, toLine: $0) }.min() ?? .infinity
+        case .polygon(let poly): distance(p, toArea: poly)
+        case .multiPolygon(let ps): ps.map { distance(p, toArea: $0) }.min() ?? .infinity
+        }
+    }
+
+    /// Even-odd point in polygon over all rings (ray casting).
+    static func contains(_ polygon: Polygon, _ p: Point2) -> Bool {
+        var inside = false
+        for ring in polygon.rings {
+            var j = ring.count - 1
+            for i in ring.indices {
+                let a = ring[i], b = ring[j]
+                if (a.y > p.y) != (b.y > p.y), p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
+                j = i
+            }
+        }
+        return inside
+    }
+}
