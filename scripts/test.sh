@@ -12,7 +12,7 @@ log=$(mktemp)
 swift test "${FLAGS[@]}" --skip-build 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 total=$(grep -oE 'Test run with [0-9]+ tests?' "$log" | grep -oE '[0-9]+' | tail -1)
-failed=$(grep -cE '^✘ Test .* failed after' "$log" || true)
+failed=$(grep -E '^✘ Test .* failed after' "$log" | grep -vc '^✘ Test run with' || true)
 rm -f "$log"
 if [ -z "$total" ]; then echo "rtm tests: the test run did not finish"; exit 1; fi
 echo "rtm tests: $((total - failed)) passed, $failed failed"

@@ -30,6 +30,15 @@ struct Demo: ParsableCommand {
             progress.finish()
             print(RunSummaryText.render(result, folder: modelFolder))
             print(DemoText.truthTable(result))
+            if let e = spec.evaluation {
+                let evaluation = try EvaluationStage.run(spec, e, progress: progress.update)
+                progress.finish()
+                let folder = try OutputFolder((out as NSString).appendingPathComponent("evaluation"))
+                try folder.write(try EvaluationStage.json(evaluation), to: "evaluation.json")
+                try folder.write(EvaluationStage.curvesSVG(evaluation), to: "evaluation.svg")
+                try folder.commit()
+                print("\n" + EvaluationStage.text(evaluation))
+            }
             print("\nopen \((modelFolder as NSString).appendingPathComponent("report.html")) for the map and the full report")
         } catch {
             CLIError.report(error)

@@ -118,3 +118,15 @@ func temporaryPath(_ prefix: String) -> String {
                     "street_lights.gpkg (layer street_lights): no features pass the where/time filter")
     }
 }
+
+@Suite struct EvaluateCLITests {
+    @Test func evaluateWritesItsJSONAndPlot() throws {
+        let out = temporaryPath("rtm-cli-eval")
+        let r = try RTMBinary.run(["evaluate", dataFile("spec.yaml"), "--out", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("PAI") && r.stdout.contains("uniform"))
+        #expect(FileManager.default.fileExists(atPath: out + "/evaluation.json"))
+        let svg = try String(contentsOfFile: out + "/evaluation.svg", encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.contains("polyline"))
+    }
+}

@@ -20,6 +20,8 @@ public struct ModelSpec: Sendable {
     public var hotspots = HotspotOptions()
     /// StreetSafe reports, counted per hotspot as a second lens on risk (optional).
     public var streetSafe: LayerSource?
+    /// A temporal split for `rtm evaluate` (optional).
+    public var evaluation: EvaluationOptions?
 }
 
 /// Where a layer comes from, and how to read it.

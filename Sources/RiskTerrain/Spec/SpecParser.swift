@@ -123,7 +123,7 @@ private struct Reader {
 
     func spec(_ root: Node) throws -> ModelSpec {
         let top = try mapping(root, "", allowed: ["crs", "cell_size", "block_length", "study_area", "outcome", "factors", "model",
-                                                  "hotspots", "streetsafe"])
+                                                  "hotspots", "streetsafe", "evaluation"])
         func required(_ name: String) throws -> Node {
             guard let n = top[name] else { throw fail(root, name, "missing — every spec needs \(name) (see docs/spec.md)") }
             return n
@@ -151,6 +151,7 @@ private struct Reader {
                              factors: factors, model: try model(top["model"]))
         spec.hotspots = try hotspots(top["hotspots"])
         spec.streetSafe = try top["streetsafe"].map { try source($0, "streetsafe", extra: []).source }
+        spec.evaluation = try top["evaluation"].map(evaluation)
         return spec
     }
 
@@ -251,6 +252,27 @@ private struct Reader {
         if let n = m["merge_distance"] { o.mergeDistance = try number(n, "hotspots.merge_distance") }
         if let n = m["score"] { o.score = try choice(n, "hotspots.score", HotspotOptions.Score.self) }
         if let n = m["disclosure_threshold"] { o.disclosureThreshold = try integer(n, "hotspots.disclosure_threshold", range: 1...1000) }
+        return o
+    }
+
+    func evaluation(_ node: Node) throws -> EvaluationOptions {
+        let m = try mapping(node, "evaluation", allowed: ["train", "test", "area_share", "kde_bandwidth"])
+        func window(_ key: String) throws -> (String, String) {
+            guard let n = m[key] else { throw fail(node, "evaluation.\(key)", "missing — give { from: 2024-01, to: 2024-09 }") }
+            let w = try mapping(n, "evaluation.\(key)", allowed: ["from", "to"])
+            guard let f = w["from"], let t = w["to"] else { throw fail(n, "evaluation.\(key)", "give both from and to") }
+            let from = try timeBound(f, "evaluation.\(key).from"), to = try timeBound(t, "evaluation.\(key).to")
+            if from > to { throw fail(n, "evaluation.\(key)", "from \(from) is after to \(to)") }
+            return (from, to)
+        }
+        let (trainFrom, trainTo) = try window("train"), (testFrom, testTo) = try window("test")
+        if testFrom <= trainTo { throw fail(m["test"], "evaluation.test", "the test window must start after the training window ends (\(trainTo))") }
+        var o = EvaluationOptions(trainFrom: trainFrom, trainTo: trainTo, testFrom: testFrom, testTo: testTo)
+        if let n = m["area_share"] {
+            o.areaShare = try number(n, "evaluation.area_share")
+            guard o.areaShare <= 1 else { throw fail(n, "evaluation.area_share", "is a share: between 0 and 1, e.g. 0.05") }
+        }
+        if let n = m["kde_bandwidth"] { o.kdeBandwidth = try number(n, "evaluation.kde_bandwidth") }
         return o
     }
 

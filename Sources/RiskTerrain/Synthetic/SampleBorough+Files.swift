@@ -147,6 +147,10 @@ streetsafe: streetsafe.csv   # StreetSafe reports, counted per hotspot as a seco
 hotspots:
   threshold_sd: 2           # RTMDx highest class: cells above mean + 2 SD
   min_cells: 4
+evaluation:                 # rtm evaluate: fit on 9 months, test on the last 3
+  train: { from: 2024-01, to: 2024-09 }
+  test: { from: 2024-10, to: 2024-12 }
+  area_share: 0.05
 model:
   selection: rtm            # cross-validated elastic net, then stepwise BIC
   family: auto              # Poisson or negative binomial, by BIC
