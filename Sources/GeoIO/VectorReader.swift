@@ -27,24 +27,36 @@ public enum VectorReader {
 
     private static func readGeometries(_ layer: VectorLayerHandle, query: VectorQuery) throws -> FeatureSet {
         guard let crs = try query.declaredCRS ?? layer.crs() else { throw GeoDataError.missingCRS(path: layer.path) }
-        var report = layer.emptyReport()
+        return try collect(layer, query: query, crs: crs, report: layer.emptyReport()) { feature, fid, report in
+            guard let g = OGR_F_GetGeometryRef(feature) else {
+                report.skip("no geometry", "feature \(fid)")
+                return nil
+            }
+            switch OGRGeometryConversion.convert(g) {
+            case .skipped(let reason):
+                report.skip(reason, "feature \(fid)")
+                return nil
+            case .geometry(let geometry):
+                return geometry
+            }
+        }
+    }
+
+    /// Reads every feature that passes the filters, keeping those `geometry` turns into one (it
+    /// counts the others in the report), with their ids and requested attributes.
+    private static func collect(_ layer: VectorLayerHandle, query: VectorQuery, crs: CRS, report initial: ReadReport,
+                                geometry: (OGRFeatureH, Int, inout ReadReport) throws -> Geometry?) throws -> FeatureSet {
+        var report = initial
         var reader = try FilteredFeatures(layer: layer, query: query, report: &report)
         var geometries: [Geometry] = [], ids: [Int] = []
         var attributes = [String: [String?]]()
         while let feature = reader.next(report: &report) {
             defer { OGR_F_Destroy(feature) }
             let fid = Int(OGR_F_GetFID(feature))
-            guard let g = OGR_F_GetGeometryRef(feature) else {
-                report.skip("no geometry", "feature \(fid)")
-                continue
-            }
-            switch OGRGeometryConversion.convert(g) {
-            case .skipped(let reason): report.skip(reason, "feature \(fid)")
-            case .geometry(let geometry):
-                geometries.append(geometry)
-                ids.append(fid)
-                reader.collect(feature, into: &attributes)
-            }
+            guard let g = try geometry(feature, fid, &report) else { continue }
+            geometries.append(g)
+            ids.append(fid)
+            reader.collect(feature, into: &attributes)
         }
         report.kept = geometries.count
         return FeatureSet(crs: crs, geometries: geometries, attributes: attributes, featureIDs: ids, report: report)
@@ -59,22 +71,17 @@ public enum VectorReader {
         let crs = try query.declaredCRS ?? columns.defaultCRS ?? layer.crs()
         guard let crs else { throw GeoDataError.missingCRS(path: layer.path) }
         let xIndex = layer.fieldIndex(columns.x), yIndex = layer.fieldIndex(columns.y)
-        var reader = try FilteredFeatures(layer: layer, query: query, report: &report)
-        var geometries: [Geometry] = [], ids: [Int] = []
-        var attributes = [String: [String?]]()
-        while let feature = reader.next(report: &report) {
-            defer { OGR_F_Destroy(feature) }
-            let fid = Int(OGR_F_GetFID(feature))
+        return try collect(layer, query: query, crs: crs, report: report) { feature, fid, report in
             let line = fid + 1
             let xs = String(cString: OGR_F_GetFieldAsString(feature, xIndex)).trimmingCharacters(in: .whitespaces)
             let ys = String(cString: OGR_F_GetFieldAsString(feature, yIndex)).trimmingCharacters(in: .whitespaces)
             if xs.isEmpty || ys.isEmpty {
                 report.skip("blank coordinates", "line \(line)")
-                continue
+                return nil
             }
             guard let x = Double(xs), let y = Double(ys), x.isFinite, y.isFinite else {
                 report.skip("coordinates that are not finite numbers", "line \(line)")
-                continue
+                return nil
             }
             if crs.isGeographic {
                 if abs(y) > 90 {
@@ -86,12 +93,8 @@ public enum VectorReader {
                                                             value: x, swapLikely: false)
                 }
             }
-            geometries.append(.point(Point2(x, y)))
-            ids.append(fid)
-            reader.collect(feature, into: &attributes)
+            return .point(Point2(x, y))
         }
-        report.kept = geometries.count
-        return FeatureSet(crs: crs, geometries: geometries, attributes: attributes, featureIDs: ids, report: report)
     }
 
     // MARK: Reprojection

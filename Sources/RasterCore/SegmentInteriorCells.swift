@@ -17,17 +17,8 @@ enum SegmentInteriorCells {
 
     static func traverse(_ a: GridPoint, _ b: GridPoint, width: Int, height: Int, onGridLine: OnGridLine,
                          _ visit: (Int, Int) -> Void) {
-        guard a.u.isFinite, a.v.isFinite, b.u.isFinite, b.v.isFinite else { return }
-        var t0 = 0.0, t1 = 1.0
+        guard let (t0, t1) = Supercover.clip(a, b, width: width, height: height) else { return }
         let du = b.u - a.u, dv = b.v - a.v
-        for (p, q) in [(-du, a.u), (du, Double(width) - a.u), (-dv, a.v), (dv, Double(height) - a.v)] {
-            if p == 0 {
-                if q < 0 { return }
-            } else {
-                let t = q / p
-                if p < 0 { if t > t1 { return }; if t > t0 { t0 = t } } else { if t < t0 { return }; if t < t1 { t1 = t } }
-            }
-        }
         guard t1 > t0 else { return }
         // Cuts at whole u and whole v, each list increasing in t, merged on the fly.
         func cuts(_ start: Double, _ delta: Double) -> [Double] {

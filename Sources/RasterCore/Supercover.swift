@@ -11,20 +11,8 @@ enum Supercover {
     /// Cells can be visited twice (at shared vertices); callers burn idempotently.
     static func traverse(_ a: GridPoint, _ b: GridPoint, width: Int, height: Int,
                          _ visit: (Int, Int) -> Void) {
-        guard a.u.isFinite, a.v.isFinite, b.u.isFinite, b.v.isFinite else { return }
-        // Liang–Barsky clip to [0, W] × [0, H] (closed: a segment on the far edge touches nothing
-        // inside, and is dropped by the bounds check below).
-        var t0 = 0.0, t1 = 1.0
+        guard let (t0, t1) = clip(a, b, width: width, height: height) else { return }
         let du = b.u - a.u, dv = b.v - a.v
-        for (p, q) in [(-du, a.u), (du, Double(width) - a.u), (-dv, a.v), (dv, Double(height) - a.v)] {
-            if p == 0 {
-                if q < 0 { return }
-            } else {
-                let t = q / p
-                if p < 0 { if t > t1 { return }; if t > t0 { t0 = t } }
-                else { if t < t0 { return }; if t < t1 { t1 = t } }
-            }
-        }
         let u0 = a.u + t0 * du, v0 = a.v + t0 * dv
         let u1 = a.u + t1 * du, v1 = a.v + t1 * dv
         @inline(__always) func mark(_ r: Int, _ c: Int) {
@@ -54,5 +42,22 @@ enum Supercover {
             mark(r, c)
         }
         mark(rEnd, cEnd)
+    }
+
+    /// Liang & Barsky (1984) clip of segment `a`–`b` to the closed grid [0, W] × [0, H]: the
+    /// parameter interval inside, or nil when the segment misses the grid (or has a non-finite end).
+    static func clip(_ a: GridPoint, _ b: GridPoint, width: Int, height: Int) -> (Double, Double)? {
+        guard a.u.isFinite, a.v.isFinite, b.u.isFinite, b.v.isFinite else { return nil }
+        var t0 = 0.0, t1 = 1.0
+        let du = b.u - a.u, dv = b.v - a.v
+        for (p, q) in [(-du, a.u), (du, Double(width) - a.u), (-dv, a.v), (dv, Double(height) - a.v)] {
+            if p == 0 {
+                if q < 0 { return nil }
+            } else {
+                let t = q / p
+                if p < 0 { if t > t1 { return nil }; if t > t0 { t0 = t } } else { if t < t0 { return nil }; if t < t1 { t1 = t } }
+            }
+        }
+        return (t0, t1)
     }
 }
