@@ -20,6 +20,7 @@ public enum DemoText {
         for f in r.model.terms where !named.contains(f.name) {
             lines.append("  " + pad(f.name, 34) + String(format: "        — %8.3f  %.3f–%.3f  selected, not in the truth", f.rrv, f.rrvCiLow, f.rrvCiHigh))
         }
+        lines.append("  (a 95% interval misses the truth about one time in twenty, a little more often after a stepwise search)")
         return lines.joined(separator: "\n")
     }
 
