@@ -54,7 +54,7 @@ func temporaryPath(_ prefix: String) -> String {
         let r = try RTMBinary.run(["demo", "--data", packageRoot.appendingPathComponent("data").path, "--out", out])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("true model (data/truth.json) against the fitted one"))
-        let verdicts = r.stdout.components(separatedBy: "the truth").count - 1      // "inside/outside … the truth"
+        let verdicts = r.stdout.components(separatedBy: "CI holds the truth").count + r.stdout.components(separatedBy: "CI misses the truth").count - 2
         #expect(verdicts == 5, "\(r.stdout)")
         #expect(FileManager.default.fileExists(atPath: out + "/model/report.html"))
     }
