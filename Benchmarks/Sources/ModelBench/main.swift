@@ -8,7 +8,7 @@ import RiskModel
 
 var side = 1600, seed: UInt64 = 1, peerDir: String? = nil, scaling = false, jsonPath: String? = nil
 var subsampleRows = 256_000
-var onlyPath = false, fullSelection = false, refresh: Double? = nil
+var onlyPath = false, onlyCV = false, fullSelection = false, refresh: Double? = nil
 var args = CommandLine.arguments.dropFirst().makeIterator()
 while let a = args.next() {
     switch a {
@@ -19,6 +19,7 @@ while let a = args.next() {
     case "--json": jsonPath = args.next()!
     case "--subsample": subsampleRows = Int(args.next()!)!
     case "--only-path": onlyPath = true
+    case "--only-cv": onlyCV = true
     case "--full-selection": fullSelection = true
     case "--refresh": refresh = Double(args.next()!)!
     default: fatalError("unknown argument \(a)")
@@ -64,6 +65,20 @@ if onlyPath {
     var eo = ElasticNetOptions()
     if let r = refresh { eo.hessianRefresh = r }
     _ = timed("elastic-net path, α 0.5, Hessian refresh \(eo.hessianRefresh)", size, note: { (r: ElasticNetPath) in "\(r.lambdas.count) λ, \(r.passes) passes" }) { elasticNetPath(data, options: eo) }
+    exit(0)
+}
+
+if onlyCV {
+    // 10-fold CV alone on the first --subsample rows (all rows when ≥ n), then exit.
+    let r = min(subsampleRows, n)
+    let sdata = ElasticNetData(r < n ? d.subset(rows: Array(0..<r)) : d)
+    var co = CrossValidationOptions()
+    if let x = refresh { co.elasticNet.hessianRefresh = x }
+    let cv = timed("10-fold CV elastic net (path + 10 folds)", String(format: "%.2fM×%d", Double(r) / 1e6, p), note: { (x: CrossValidatedPath) in
+        String(format: "%d λ, λ.min %.3g, %d shortlisted", x.path.lambdas.count, x.lambdaMin, x.shortlist.count) }) {
+        crossValidatedElasticNet(sdata, options: co)
+    }
+    print("cvm at λ.min \(cv.meanDeviance[cv.lambdaMinIndex]), shortlist \(cv.shortlist)")
     exit(0)
 }
 
