@@ -22,44 +22,64 @@ final class StrongGroups {
     }
 
     /// Refines the groups by every column of `strongMask` not yet in them, then recomputes the
-    /// group sums. O(n) per new column + O(n).
+    /// group sums. New columns are taken several at a time (id' = compact(id·2^c + bits), one
+    /// O(n) pass per batch, as many columns as keep the remap table ≤ max(2·groups, 2^22)), and
+    /// the sums ride on the last batch's pass.
     func update(strongMask: [UInt64], bits: UnsafePointer<UInt64>, q: (Int) -> Double, y: UnsafePointer<Double>) {
-        var changed = qsum.isEmpty
+        var newCols = [(Int, Int)]()
         for k in 0..<W {
             var new = strongMask[k] & ~mask[k]
-            while new != 0 {
-                let b = new.trailingZeroBitCount
-                new &= new &- 1
-                refine(word: k, bit: b, bits: bits)
-                changed = true
-            }
+            while new != 0 { newCols.append((k, new.trailingZeroBitCount)); new &= new &- 1 }
             mask[k] = strongMask[k]
         }
-        guard changed else { return }
-        qsum = [Double](repeating: 0, count: count); qy = qsum
-        rep = [Int32](repeating: -1, count: count)
-        for i in 0..<n {
-            let g = Int(ids[i])
-            if rep[g] < 0 { rep[g] = Int32(i) }
-            let qi = q(i)
-            qsum[g] += qi; qy[g] += qi * y[i]
-        }
+        guard qsum.isEmpty || !newCols.isEmpty else { return }
+        var at = 0
+        repeat {
+            var c = 0
+            let limit = max(2 * count, 1 << 22)
+            while at + c < newCols.count && c < 24 && (count << (c + 1)) <= limit { c += 1 }
+            if newCols.isEmpty { c = 0 } else { c = max(c, 1) }
+            let batch = Array(newCols[at..<(at + c)])
+            at += c
+            refine(batch, bits: bits, sums: at >= newCols.count, q: q, y: y)
+        } while at < newCols.count
     }
 
-    private func refine(word k: Int, bit b: Int, bits: UnsafePointer<UInt64>) {
-        var remap = [Int32](repeating: -1, count: 2 * count)
+    /// One pass: splits every group by the bits of `cols` (c ≤ 24 columns); with `sums`, also
+    /// the group representatives and Σq, Σq·y.
+    private func refine(_ cols: [(Int, Int)], bits: UnsafePointer<UInt64>, sums: Bool, q: (Int) -> Double, y: UnsafePointer<Double>) {
+        let c = cols.count
+        let size = count << c
+        var remap = [Int32](repeating: -1, count: size)
+        let cap = min(n, size)
+        var qs = [Double](repeating: 0, count: sums ? cap : 0), qyy = qs
+        var rp = [Int32](repeating: -1, count: sums ? cap : 0)
         var next: Int32 = 0
+        let ck = cols.map { $0.0 }, cb = cols.map { UInt64($0.1) }
         ids.withUnsafeMutableBufferPointer { id in
-            remap.withUnsafeMutableBufferPointer { rm in
-                for i in 0..<n {
-                    let key = Int(id[i]) << 1 | Int((bits[i * W + k] >> UInt64(b)) & 1)
-                    var v = rm[key]
-                    if v < 0 { v = next; rm[key] = v; next += 1 }
-                    id[i] = v
+        remap.withUnsafeMutableBufferPointer { rm in
+        qs.withUnsafeMutableBufferPointer { qsP in qyy.withUnsafeMutableBufferPointer { qyP in rp.withUnsafeMutableBufferPointer { rpP in
+        ck.withUnsafeBufferPointer { ckP in cb.withUnsafeBufferPointer { cbP in
+            for i in 0..<n {
+                let rb = bits + i * W
+                var key = Int(id[i]) << c
+                for t in 0..<c { key |= Int((rb[ckP[t]] >> cbP[t]) & 1) << t }
+                var v = rm[key]
+                if v < 0 { v = next; rm[key] = v; next += 1 }
+                id[i] = v
+                if sums {
+                    let g = Int(v)
+                    if rpP[g] < 0 { rpP[g] = Int32(i) }
+                    let qi = q(i)
+                    qsP[g] += qi; qyP[g] += qi * y[i]
                 }
             }
-        }
+        } } } } } } }
         count = Int(next)
+        if sums {
+            qs.removeLast(cap - count); qyy.removeLast(cap - count); rp.removeLast(cap - count)
+            qsum = qs; qy = qyy; rep = rp
+        }
     }
 }
 
