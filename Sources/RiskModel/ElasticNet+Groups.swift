@@ -14,6 +14,11 @@ final class StrongGroups {
     var rep: [Int32] = [0]
     var qsum: [Double] = [], qy: [Double] = []
     var mask: [UInt64]
+    /// A value per group carried through refinement (each new group inherits its parent's):
+    /// the linear predictor at the Hessian snapshot. Exact for the children too: columns join
+    /// the strong set with a zero coefficient, so the snapshot's active columns are within the
+    /// columns the parent group was already split by.
+    var carried: [Double] = []
 
     init(rows n: Int, wordsPerRow W: Int) {
         self.n = n; self.W = W
@@ -22,44 +27,68 @@ final class StrongGroups {
     }
 
     /// Refines the groups by every column of `strongMask` not yet in them, then recomputes the
-    /// group sums. O(n) per new column + O(n).
+    /// group sums. New columns are taken several at a time (id' = compact(id·2^c + bits), one
+    /// O(n) pass per batch, as many columns as keep the remap table ≤ max(2·groups, 2^22)), and
+    /// the sums ride on the last batch's pass.
     func update(strongMask: [UInt64], bits: UnsafePointer<UInt64>, q: (Int) -> Double, y: UnsafePointer<Double>) {
-        var changed = qsum.isEmpty
+        var newCols = [(Int, Int)]()
         for k in 0..<W {
             var new = strongMask[k] & ~mask[k]
-            while new != 0 {
-                let b = new.trailingZeroBitCount
-                new &= new &- 1
-                refine(word: k, bit: b, bits: bits)
-                changed = true
-            }
+            while new != 0 { newCols.append((k, new.trailingZeroBitCount)); new &= new &- 1 }
             mask[k] = strongMask[k]
         }
-        guard changed else { return }
-        qsum = [Double](repeating: 0, count: count); qy = qsum
-        rep = [Int32](repeating: -1, count: count)
-        for i in 0..<n {
-            let g = Int(ids[i])
-            if rep[g] < 0 { rep[g] = Int32(i) }
-            let qi = q(i)
-            qsum[g] += qi; qy[g] += qi * y[i]
-        }
+        guard qsum.isEmpty || !newCols.isEmpty else { return }
+        var at = 0
+        repeat {
+            var c = 0
+            let limit = max(2 * count, 1 << 22)
+            while at + c < newCols.count && c < 24 && (count << (c + 1)) <= limit { c += 1 }
+            if newCols.isEmpty { c = 0 } else { c = max(c, 1) }
+            let batch = Array(newCols[at..<(at + c)])
+            at += c
+            refine(batch, bits: bits, sums: at >= newCols.count, q: q, y: y)
+        } while at < newCols.count
     }
 
-    private func refine(word k: Int, bit b: Int, bits: UnsafePointer<UInt64>) {
-        var remap = [Int32](repeating: -1, count: 2 * count)
+    /// One pass: splits every group by the bits of `cols` (c ≤ 24 columns); with `sums`, also
+    /// the group representatives and Σq, Σq·y.
+    private func refine(_ cols: [(Int, Int)], bits: UnsafePointer<UInt64>, sums: Bool, q: (Int) -> Double, y: UnsafePointer<Double>) {
+        let c = cols.count
+        let size = count << c
+        var remap = [Int32](repeating: -1, count: size)
+        let cap = min(n, size)
+        var qs = [Double](repeating: 0, count: sums ? cap : 0), qyy = qs
+        var rp = [Int32](repeating: -1, count: sums ? cap : 0)
         var next: Int32 = 0
+        let ck = cols.map { $0.0 }, cb = cols.map { UInt64($0.1) }
+        let carry = !carried.isEmpty && c > 0
+        var newCarried = [Double](repeating: 0, count: carry ? cap : 0)
+        newCarried.withUnsafeMutableBufferPointer { ncP in carried.withUnsafeBufferPointer { ocP in
         ids.withUnsafeMutableBufferPointer { id in
-            remap.withUnsafeMutableBufferPointer { rm in
-                for i in 0..<n {
-                    let key = Int(id[i]) << 1 | Int((bits[i * W + k] >> UInt64(b)) & 1)
-                    var v = rm[key]
-                    if v < 0 { v = next; rm[key] = v; next += 1 }
-                    id[i] = v
+        remap.withUnsafeMutableBufferPointer { rm in
+        qs.withUnsafeMutableBufferPointer { qsP in qyy.withUnsafeMutableBufferPointer { qyP in rp.withUnsafeMutableBufferPointer { rpP in
+        ck.withUnsafeBufferPointer { ckP in cb.withUnsafeBufferPointer { cbP in
+            for i in 0..<n {
+                let rb = bits + i * W
+                var key = Int(id[i]) << c
+                for t in 0..<c { key |= Int((rb[ckP[t]] >> cbP[t]) & 1) << t }
+                var v = rm[key]
+                if v < 0 { v = next; rm[key] = v; next += 1; if carry { ncP[Int(v)] = ocP[Int(id[i])] } }
+                id[i] = v
+                if sums {
+                    let g = Int(v)
+                    if rpP[g] < 0 { rpP[g] = Int32(i) }
+                    let qi = q(i)
+                    qsP[g] += qi; qyP[g] += qi * y[i]
                 }
             }
-        }
+        } } } } } } } } }
         count = Int(next)
+        if carry { newCarried.removeLast(cap - count); carried = newCarried }
+        if sums {
+            qs.removeLast(cap - count); qyy.removeLast(cap - count); rp.removeLast(cap - count)
+            qsum = qs; qy = qyy; rep = rp
+        }
     }
 }
 
@@ -82,6 +111,10 @@ extension ENSolver {
         var mu = [Double](repeating: 0, count: G)
         var parts = [ENPass](repeating: ENPass(p: p, s: 0), count: workers)
         let sb0 = snap?.b0 ?? b0, sbeta = snap?.beta ?? beta, sact = snap?.active ?? active
+        // The snapshot's linear predictor per group, kept by `groupedGram` (nil: compute it).
+        let useCarried = snap != nil && gr.carried.count == G
+        gr.carried.withUnsafeBufferPointer { carriedB in
+        let fsP = useCarried ? carriedB.baseAddress : nil
         d.rowBits.withUnsafeBufferPointer { bitsB in
             let bits = bitsB.baseAddress!
             mu.withUnsafeMutableBufferPointer { muB in
@@ -109,9 +142,11 @@ extension ENSolver {
                                 if qs[g] == 0 { continue }
                                 sw += w; sr += r; ll += qyB[g] * f - w
                                 var fs = sb0
-                                for k in 0..<W {
-                                    var word = rb[k] & sact[k]
-                                    while word != 0 { fs += sbeta[k << 6 | word.trailingZeroBitCount]; word &= word &- 1 }
+                                if let fsP = fsP { fs = fsP[g] } else {
+                                    for k in 0..<W {
+                                        var word = rb[k] & sact[k]
+                                        while word != 0 { fs += sbeta[k << 6 | word.trailingZeroBitCount]; word &= word &- 1 }
+                                    }
                                 }
                                 shift = max(shift, abs(f - fs)); wshift += w * (f - fs) * (f - fs)
                                 for k in 0..<W {
@@ -129,38 +164,14 @@ extension ENSolver {
                     }
                 }
                 if full {
-                    // Non-strong columns: Σ_{x_j=1} q μ over rows (one gather per row).
-                    var extra = [[Double]](repeating: [Double](repeating: 0, count: p), count: workers)
-                    extra.withUnsafeMutableBufferPointer { eb in
-                        let e = eb.baseAddress!
-                        parallelWorkers(workers) { wk in
-                            var xw = [Double](repeating: 0, count: p)
-                            let range = rowRange(wk, of: workers, n: n)
-                            let inv = 1 / Double(n)
-                            gr.ids.withUnsafeBufferPointer { ids in xw.withUnsafeMutableBufferPointer { x in
-                                let qP = q
-                                for i in range {
-                                    let qi = qP?[i] ?? inv
-                                    if qi == 0 { continue }
-                                    let v = qi * muP[Int(ids[i])]
-                                    let rb = bits + i * W
-                                    for k in 0..<W {
-                                        var word = rb[k] & ~strongMask[k]
-                                        while word != 0 { x[k << 6 | word.trailingZeroBitCount] += v; word &= word &- 1 }
-                                    }
-                                }
-                            } }
-                            e[wk] = xw
-                        }
-                    }
+                    let s = kktRows(gr, mu: muP, strongMask: strongMask)
                     for j in 0..<p where strongIndex[j] < 0 {
-                        var s = 0.0
-                        for wk in 0..<workers { s += extra[wk][j] }
-                        parts[0].xw[j] += s
-                        parts[0].xr[j] += qyx[j] - s
+                        parts[0].xw[j] += s[j]
+                        parts[0].xr[j] += qyx[j] - s[j]
                     }
                 }
             }
+        }
         }
         var t = parts[0]
         for pt in parts.dropFirst() {
@@ -171,6 +182,42 @@ extension ENSolver {
         return t
     }
 
+    /// Σ_{x_j=1} q·μ over the rows for every column outside `strongMask` (μ per group), one
+    /// gather per row, row blocks on the workers. O(n·W + nnz outside the strong set).
+    func kktRows(_ gr: StrongGroups, mu muP: UnsafePointer<Double>, strongMask: [UInt64]) -> [Double] {
+        let W = d.wordsPerRow, n = d.rowCount
+        let workers = max(1, o.workers)
+        var extra = [[Double]](repeating: [Double](repeating: 0, count: p), count: workers)
+        d.rowBits.withUnsafeBufferPointer { bitsB in
+            let bits = bitsB.baseAddress!
+            extra.withUnsafeMutableBufferPointer { eb in
+                let e = eb.baseAddress!
+                parallelWorkers(workers) { wk in
+                    var xw = [Double](repeating: 0, count: p)
+                    let range = rowRange(wk, of: workers, n: n)
+                    let inv = 1 / Double(n)
+                    gr.ids.withUnsafeBufferPointer { ids in xw.withUnsafeMutableBufferPointer { x in
+                        let qP = q
+                        for i in range {
+                            let qi = qP?[i] ?? inv
+                            if qi == 0 { continue }
+                            let v = qi * muP[Int(ids[i])]
+                            let rb = bits + i * W
+                            for k in 0..<W {
+                                var word = rb[k] & ~strongMask[k]
+                                while word != 0 { x[k << 6 | word.trailingZeroBitCount] += v; word &= word &- 1 }
+                            }
+                        }
+                    } }
+                    e[wk] = xw
+                }
+            }
+        }
+        var out = extra[0]
+        for wk in 1..<workers { for j in 0..<p { out[j] += extra[wk][j] } }
+        return out
+    }
+
     /// Weighted Gram of the strong set on the groups, with the IRLS weights at the snapshot
     /// coefficients: entries of pairs involving a strong index ≥ `from` (all when 0), plus
     /// Σ_{x_j=1} w for those columns and Σ w. O(Σ_groups nnz_S · nnz_new).
@@ -179,6 +226,10 @@ extension ENSolver {
         let W = d.wordsPerRow, ns = strong.count, G = gr.count
         let workers = max(1, o.workers)
         var parts = [([Double], [Double], Double)](repeating: ([], [], 0), count: workers)
+        // A full recompute moves the snapshot: keep its linear predictor per group.
+        var fsOut = [Double](repeating: 0, count: from == 0 ? G : 0)
+        fsOut.withUnsafeMutableBufferPointer { fsB in
+        let fsW = from == 0 ? fsB.baseAddress : nil
         d.rowBits.withUnsafeBufferPointer { bitsB in
             let bits = bitsB.baseAddress!
             parts.withUnsafeMutableBufferPointer { pp in
@@ -198,6 +249,7 @@ extension ENSolver {
                                 var word = rb[k] & snap.active[k]
                                 while word != 0 { fs += snap.beta[k << 6 | word.trailingZeroBitCount]; word &= word &- 1 }
                             }
+                            fsW?[g] = fs
                             let w = qs * Foundation.exp(fs)
                             sw += w
                             var c = 0, newest = -1
@@ -227,6 +279,8 @@ extension ENSolver {
                 }
             }
         }
+        }
+        if from == 0 { gr.carried = fsOut }
         var gm = parts[0].0, xw = parts[0].1, sw = parts[0].2
         for pt in parts.dropFirst() {
             for j in 0..<(ns * ns) { gm[j] += pt.0[j] }

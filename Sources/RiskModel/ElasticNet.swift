@@ -75,6 +75,23 @@ struct ENPass {
     init(p: Int, s: Int) { xw = [Double](repeating: 0, count: p); xr = xw; gram = [Double](repeating: 0, count: s * s) }
 }
 
+/// Wall-clock seconds per phase of one path (diagnostics; RTM_ENET_PROFILE=1 prints them).
+struct ENProfile {
+    static let enabled = ProcessInfo.processInfo.environment["RTM_ENET_PROFILE"] != nil
+    var t: [String: Double] = [:]
+    var n: [String: Int] = [:]
+    @inline(__always) static func now() -> Double { enabled ? Date().timeIntervalSince1970 : 0 }
+    @inline(__always) mutating func add(_ k: String, _ t0: Double) {
+        guard ENProfile.enabled else { return }
+        t[k, default: 0] += ENProfile.now() - t0; n[k, default: 0] += 1
+    }
+    func report(_ tag: String) {
+        guard ENProfile.enabled else { return }
+        let s = t.sorted { $0.value > $1.value }.map { String(format: "%@ %.3f s (%d)", $0.key, $0.value, n[$0.key] ?? 0) }.joined(separator: ", ")
+        FileHandle.standardError.write("enet profile \(tag): \(s)\n".data(using: .utf8)!)
+    }
+}
+
 struct ENSolver {
     let d: ElasticNetData
     let o: ElasticNetOptions
@@ -82,6 +99,8 @@ struct ENSolver {
     let p: Int
     var mean: [Double], sd: [Double], usable: [Bool]
     var passes = 0
+    /// Seconds per phase, filled when RTM_ENET_PROFILE is set (printed to stderr at the end).
+    var prof = ENProfile()
 
     init(data: ElasticNetData, options: ElasticNetOptions, weights: [Double]?) {
         d = data; o = options; p = data.columnCount
@@ -275,13 +294,16 @@ struct ENSolver {
             passes += 1
             let (c, b) = original()
             if let gr = groups {
+                var t0 = ENProfile.now()
                 d.rowBits.withUnsafeBufferPointer { bits in
                     d.y.withUnsafeBufferPointer { y in
                         gr.update(strongMask: strongMask, bits: bits.baseAddress!, q: { self.qw($0) }, y: y.baseAddress!)
                     }
                 }
+                prof.add("groups", t0); t0 = ENProfile.now()
                 let r = groupedPass(gr, b0: c, beta: b, active: active, strong: strong, strongIndex: strongIndex,
                                     strongMask: strongMask, full: full, qyx: qyx, snap: snap)
+                prof.add(full ? "pass+kkt" : "pass", t0); t0 = ENProfile.now()
                 let ns = strong.count
                 let rms = r.sw > 0 ? (r.shift2 / r.sw).squareRoot() : 0
                 if snap == nil || rms > o.hessianRefresh || r.maxShift > 10 * o.hessianRefresh || forceRefresh {
@@ -298,6 +320,7 @@ struct ENSolver {
                     for si in covered..<ns { hXw[strong[si]] = add.xw[strong[si]] }
                     covered = ns
                 }
+                prof.add("gram", t0)
                 return r
             }
             return pass(b0: c, beta: b, active: active, activeDense: activeDense, strong: strong, strongIndex: strongIndex,
@@ -351,6 +374,7 @@ struct ENSolver {
                     ps = doPass(full: false)   // Gram for the enlarged strong set
                 }
                 // Coordinate descent on the quadratic approximation, covariance mode.
+                let tcd = ENProfile.now()
                 let ns = strong.count
                 // Hessian pieces: the pass's own (rows) or the snapshot's (groups); gradient: the pass's.
                 let sw = groups == nil ? ps.sw : hSw
@@ -400,6 +424,7 @@ struct ENSolver {
                     while inner < 10_000 { inner += 1; if sweep(act) < shr { break } }
                 }
                 refreshActive()
+                prof.add("cd", tcd)
                 // Outer convergence (glmnet): every change small in the metric of the old weights.
                 var conv = sw * (a0 - a00) * (a0 - a00) < shr
                 if conv { for (si, j) in strong.enumerated() where v[si] * (beta[j] - start[si]) * (beta[j] - start[si]) >= shr { conv = false; break } }
@@ -417,6 +442,7 @@ struct ENSolver {
                 if dr > 0.999 { break }
             }
         }
+        prof.report("n=\(n) p=\(p) λ=\(outL.count) passes=\(passes) groups=\(groups?.count ?? 0)")
         return ElasticNetPath(lambdas: outL, intercepts: outA, coefficients: outB, devianceRatio: outDev,
                               nullDeviance: 2 * dev0 * (q == nil ? Double(n) : 1), designColumns: d.designColumns,
                               names: d.names, passes: passes)

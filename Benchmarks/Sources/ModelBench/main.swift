@@ -8,7 +8,7 @@ import RiskModel
 
 var side = 1600, seed: UInt64 = 1, peerDir: String? = nil, scaling = false, jsonPath: String? = nil
 var subsampleRows = 256_000
-var onlyPath = false, fullSelection = false, refresh: Double? = nil
+var onlyPath = false, onlyCV = false, onlySelection = false, fullSelection = false, refresh: Double? = nil
 var args = CommandLine.arguments.dropFirst().makeIterator()
 while let a = args.next() {
     switch a {
@@ -19,6 +19,8 @@ while let a = args.next() {
     case "--json": jsonPath = args.next()!
     case "--subsample": subsampleRows = Int(args.next()!)!
     case "--only-path": onlyPath = true
+    case "--only-cv": onlyCV = true
+    case "--only-selection": onlySelection = true   // the whole selection alone, then exit
     case "--full-selection": fullSelection = true
     case "--refresh": refresh = Double(args.next()!)!
     default: fatalError("unknown argument \(a)")
@@ -66,6 +68,51 @@ if onlyPath {
     _ = timed("elastic-net path, α 0.5, Hessian refresh \(eo.hessianRefresh)", size, note: { (r: ElasticNetPath) in "\(r.lambdas.count) λ, \(r.passes) passes" }) { elasticNetPath(data, options: eo) }
     exit(0)
 }
+
+if onlyCV {
+    // 10-fold CV alone on the first --subsample rows (all rows when ≥ n), then exit.
+    let r = min(subsampleRows, n)
+    let sdata = ElasticNetData(r < n ? d.subset(rows: Array(0..<r)) : d)
+    var co = CrossValidationOptions()
+    if let x = refresh { co.elasticNet.hessianRefresh = x }
+    let cv = timed("10-fold CV elastic net (path + 10 folds)", String(format: "%.2fM×%d", Double(r) / 1e6, p), note: { (x: CrossValidatedPath) in
+        String(format: "%d λ, λ.min %.3g, %d shortlisted", x.path.lambdas.count, x.lambdaMin, x.shortlist.count) }) {
+        crossValidatedElasticNet(sdata, options: co)
+    }
+    print("cvm at λ.min \(cv.meanDeviance[cv.lambdaMinIndex]), shortlist \(cv.shortlist)")
+    exit(0)
+}
+
+/// The whole selection (selectModel: data + 10-fold CV elastic net on all cells + stepwise for
+/// both families), timed per stage.
+@MainActor func runSelection() {
+    final class Clock: @unchecked Sendable {
+        let lock = NSLock(); var marks: [(SelectionStage, Double)] = []
+        func mark(_ s: SelectionStage) { lock.lock(); if marks.last?.0 != s { marks.append((s, now())) }; lock.unlock() }
+    }
+    let clock = Clock()
+    let t0 = now()
+    let sel = try! selectModel(design: d, options: SelectionOptions()) { stage, _ in clock.mark(stage) }
+    let total = now() - t0
+    let marks = clock.marks
+    var stageTimes: [SelectionStage: Double] = [:]
+    for (i, (s, t)) in marks.enumerated() where i + 1 < marks.count { stageTimes[s, default: 0] += marks[i + 1].1 - t }
+    let en = sel.elasticNet!
+    rows.append(("full selection: data + 10-fold CV elastic net", size, (stageTimes[.elasticNet] ?? 0) + (stageTimes[.crossValidation] ?? 0) + (marks.first!.1 - t0),
+                 String(format: "%d λ, λ.min %.3g, %d shortlisted", en.lambdaCount, en.lambdaMin, en.shortlist.count)))
+    rows.append(("full selection: stepwise BIC, Poisson", "shortlist", stageTimes[.stepwisePoisson] ?? 0, ""))
+    rows.append(("full selection: stepwise BIC, NB2", "shortlist", stageTimes[.stepwiseNegativeBinomial] ?? 0, ""))
+    rows.append(("**full selection (selectModel)**", size, total, "family \(sel.family.rawValue), BIC \(String(format: "%.1f", sel.model.bic))"))
+    FileHandle.standardError.write("full selection: \(sel.family.rawValue), terms \(sel.model.terms.map { $0.name })\n".data(using: .utf8)!)
+}
+
+@MainActor func printRows() {
+    print("| case | size | seconds | notes |")
+    print("|---|---|---|---|")
+    for (c, s, t, note) in rows { print("| \(c) | \(s) | \(String(format: "%.3f", t)) | \(note) |") }
+}
+
+if onlySelection { runSelection(); printRows(); exit(0) }
 
 // 1. Single GLM fits.
 let first50 = Array(0..<min(50, p))
@@ -116,25 +163,7 @@ for fam in [Family.poisson, .negativeBinomial] {
 let chosen = results[.poisson]!.model.bic <= results[.negativeBinomial]!.model.bic ? results[.poisson]! : results[.negativeBinomial]!
 
 // 4. Optionally the whole selection on all cells (10-fold CV on 2.56 M rows: many minutes).
-if fullSelection {
-    final class Clock: @unchecked Sendable {
-        let lock = NSLock(); var marks: [(SelectionStage, Double)] = []
-        func mark(_ s: SelectionStage) { lock.lock(); if marks.last?.0 != s { marks.append((s, now())) }; lock.unlock() }
-    }
-    let clock = Clock()
-    let t0 = now()
-    let sel = try! selectModel(design: d, options: SelectionOptions()) { stage, _ in clock.mark(stage) }
-    let total = now() - t0
-    let marks = clock.marks
-    var stageTimes: [SelectionStage: Double] = [:]
-    for (i, (s, t)) in marks.enumerated() where i + 1 < marks.count { stageTimes[s, default: 0] += marks[i + 1].1 - t }
-    let en = sel.elasticNet!
-    rows.append(("full selection: data + 10-fold CV elastic net", size, (stageTimes[.elasticNet] ?? 0) + (stageTimes[.crossValidation] ?? 0) + (marks.first!.1 - t0),
-                 String(format: "%d λ, λ.min %.3g, %d shortlisted", en.lambdaCount, en.lambdaMin, en.shortlist.count)))
-    rows.append(("full selection: stepwise BIC, Poisson", "shortlist", stageTimes[.stepwisePoisson] ?? 0, ""))
-    rows.append(("full selection: stepwise BIC, NB2", "shortlist", stageTimes[.stepwiseNegativeBinomial] ?? 0, ""))
-    rows.append(("**full selection (selectModel)**", size, total, "family \(sel.family.rawValue), BIC \(String(format: "%.1f", sel.model.bic))"))
-}
+if fullSelection { runSelection() }
 
 // 5. Scaling of one path with rows and columns.
 if scaling {
@@ -149,9 +178,7 @@ if scaling {
     }
 }
 
-print("| case | size | seconds | notes |")
-print("|---|---|---|---|")
-for (c, s, t, note) in rows { print("| \(c) | \(s) | \(String(format: "%.3f", t)) | \(note) |") }
+printRows()
 print("")
 print("Selected by stepwise on all cells (\(chosen.family.rawValue), θ = \(chosen.model.theta.map { String(format: "%.3f", $0) } ?? "—")):")
 for t in chosen.model.terms { print(String(format: "  %-22@ RRV %.3f  [%.3f, %.3f]", t.name as NSString, t.rrv, t.rrvCILow, t.rrvCIHigh)) }
