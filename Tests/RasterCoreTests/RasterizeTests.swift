@@ -3,18 +3,6 @@ import Foundation
 @testable import RasterCore
 
 @Suite struct RasterizeTests {
-    /// Even-odd point in polygon (ray casting), independent of the scanline code.
-    func inside(_ x: Double, _ y: Double, _ p: Polygon) -> Bool {
-        var odd = false
-        for ring in p.rings {
-            for i in ring.indices {
-                let a = ring[i], b = ring[(i + 1) % ring.count]
-                if (a.y > y) != (b.y > y), x < a.x + (y - a.y) * (b.x - a.x) / (b.y - a.y) { odd.toggle() }
-            }
-        }
-        return odd
-    }
-
     func shoelace(_ ring: [Point2]) -> Double {
         var s = 0.0
         for i in ring.indices { let a = ring[i], b = ring[(i + 1) % ring.count]; s += a.x * b.y - b.x * a.y }

@@ -9,17 +9,6 @@ import Testing
         return hypot(a.x + t * dx - p.x, a.y + t * dy - p.y)
     }
 
-    func inside(_ x: Double, _ y: Double, _ p: Polygon) -> Bool {
-        var odd = false
-        for ring in p.rings {
-            for i in ring.indices {
-                let a = ring[i], b = ring[(i + 1) % ring.count]
-                if (a.y > y) != (b.y > y), x < a.x + (y - a.y) * (b.x - a.x) / (b.y - a.y) { odd.toggle() }
-            }
-        }
-        return odd
-    }
-
     /// Brute force: min over every segment, 0 inside a polygon.
     func bruteForce(_ geoms: [Geometry], _ g: GridGeometry) -> [Double] {
         var segs: [(Point2, Point2)] = [], polys: [Polygon] = []

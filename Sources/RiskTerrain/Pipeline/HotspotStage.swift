@@ -63,18 +63,14 @@ enum HotspotStage {
         }
     }
 
-    /// Each selected term's values on the grid (binary 0/1 or continuous), for factor shares.
+    /// Each selected term's values on the grid (binary 0/1 or continuous), for factor shares:
+    /// the candidate layers already hold them.
     static func termRasters(_ f: Pipeline.Fitted) -> [(name: String, coefficient: Double, values: Raster<Float>)] {
-        let g = f.surface.rrs.geometry
-        return zip(f.model.columns, f.model.terms).map { column, t in
-            var v = [Float](repeating: 0, count: g.cellCount)
-            switch f.design.design.columns[column] {
-            case .binary(let bits):
-                for (r, cell) in f.design.cells.enumerated() where bits.words[r >> 6] >> UInt64(r & 63) & 1 != 0 { v[cell] = 1 }
-            case .continuous(let x):
-                for (r, cell) in f.design.cells.enumerated() { v[cell] = Float(x[r]) }
+        zip(f.model.columns, f.model.terms).map { column, t in
+            switch f.design.columns[column].values {
+            case .binary(let bits): (t.name, t.coefficient, bits.raster(of: Float.self))
+            case .continuous(let r): (t.name, t.coefficient, r)
             }
-            return (t.name, t.coefficient, Raster(geometry: g, values: v))
         }
     }
 
