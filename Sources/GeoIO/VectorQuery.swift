@@ -26,7 +26,7 @@ public struct TimeFilter: Hashable, Sendable, Codable {
     }
 
     /// "2024/01/15 13:45:00" → "2024-01-15T13:45:00"; ISO text is left as it is.
-    static func normalised(_ value: String) -> String {
+    public static func normalised(_ value: String) -> String {
         var chars = Array(value.trimmingCharacters(in: .whitespaces))
         for i in chars.indices.prefix(10) where chars[i] == "/" { chars[i] = "-" }
         if chars.count > 10, chars[10] == " " { chars[10] = "T" }

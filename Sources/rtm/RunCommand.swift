@@ -15,6 +15,12 @@ struct Run: ParsableCommand {
     @Flag(help: "Also write each selected influence layer as factors/NAME.tif.")
     var factors = false
 
+    @Flag(help: "Also run the spec's out-of-sample evaluation (its evaluation: section) and add it to the report.")
+    var evaluate = false
+
+    @Flag(help: "Also write the events and StreetSafe reports as points (events.gpkg, streetsafe_reports.gpkg). They locate victims: off by default.")
+    var includeEvents = false
+
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
 
@@ -27,6 +33,12 @@ struct Run: ParsableCommand {
             let folder = out ?? URL(fileURLWithPath: spec).deletingLastPathComponent().appendingPathComponent("out").path
             var options = Pipeline.Options(outFolder: folder)
             options.writeFactorLayers = factors
+            options.evaluate = evaluate
+            options.includeEvents = includeEvents
+            if evaluate, parsed.evaluation == nil {
+                throw SpecError(file: spec, line: nil, key: "evaluation",
+                                message: "--evaluate needs an evaluation section — add evaluation: { train: { from: 2024-01, to: 2024-09 }, test: { from: 2024-10, to: 2024-12 } }")
+            }
             let progress = Progress(quiet: quiet, verbose: verbose)
             let result = try Pipeline.run(parsed, options: options, arguments: CommandLine.arguments, progress: progress.update)
             progress.finish()

@@ -16,6 +16,8 @@ public enum Manifest {
         let timingsS: [String: Double]
         let totalS: Double
         let warnings: [String]
+        /// Whether the folder holds raw event locations (`--include-events`).
+        let includesEvents: Bool
     }
 
     /// Files that make up a dataset: a Shapefile's sidecars count as input too.
@@ -34,8 +36,8 @@ public enum Manifest {
     }
 
     static func json(_ f: Pipeline.Fitted, spec: ModelSpec, timings: [Pipeline.Timing], started: Date, arguments: [String],
-                     stagedOutputs: OutputFolder) throws -> Data {
-        var paths = [spec.studyArea.path, spec.outcome.path] + spec.factors.map(\.source.path)
+                     stagedOutputs: OutputFolder, includesEvents: Bool = false) throws -> Data {
+        var paths = [spec.studyArea.path, spec.outcome.path] + spec.factors.map(\.source.path) + (spec.streetSafe.map { [$0.path] } ?? [])
         var seen = Set<String>()
         paths = paths.flatMap(datasetFiles).filter { seen.insert($0).inserted }
         let outputs = try FileManager.default.subpathsOfDirectory(atPath: stagedOutputs.staging).sorted().compactMap { name -> FileHash? in
@@ -51,7 +53,7 @@ public enum Manifest {
                            spec: spec.path, specSha256: SHA256.hex(specData), specText: String(decoding: specData, as: UTF8.self),
                            seed: spec.model.seed, inputs: try paths.map { try hash($0) }, outputs: outputs,
                            timingsS: Dictionary(uniqueKeysWithValues: timings.map { ($0.stage, $0.seconds) }),
-                           totalS: timings.reduce(0) { $0 + $1.seconds }, warnings: f.inputs.warnings)
+                           totalS: timings.reduce(0) { $0 + $1.seconds }, warnings: f.inputs.warnings, includesEvents: includesEvents)
         return try RunOutputs.jsonEncoder().encode(doc)
     }
 }

@@ -107,7 +107,9 @@ public struct StudyInputs: Sendable {
         var streetSafe: FeatureSet?
         if let s = spec.streetSafe {
             progress("reading the StreetSafe reports")
-            streetSafe = try VectorReader.read(s.path, query: query(s, declared: try s.crs.map(CRS.init)), into: crs)
+            var q = query(s, declared: try s.crs.map(CRS.init))
+            q.optionalFields.append("reason")     // why people felt unsafe: the hotspots' StreetSafe lens names the commonest
+            streetSafe = try VectorReader.read(s.path, query: q, into: crs)
             if streetSafe!.report.skippedTotal > 0 { warnings.append(streetSafe!.report.summary) }
         }
         if outcome.report.skippedTotal > 0 { warnings.insert(outcome.report.summary, at: 0) }
@@ -118,6 +120,7 @@ public struct StudyInputs: Sendable {
     static func query(_ s: LayerSource, declared: CRS?) -> VectorQuery {
         var q = VectorQuery(layer: s.layer, whereClause: s.whereClause, time: s.time, declaredCRS: declared, xColumn: s.x, yColumn: s.y)
         q.optionalFields = ["name"]      // labels hotspots when the layer names its features
+        if let t = s.time { q.optionalFields.append(t.field) }   // each event's time, for rolling-origin splits
         return q
     }
 

@@ -238,7 +238,8 @@ private struct Reader {
     func hotspots(_ node: Node?) throws -> HotspotOptions {
         var o = HotspotOptions()
         guard let node else { return o }
-        let m = try mapping(node, "hotspots", allowed: ["threshold_sd", "top_share", "min_cells", "merge_distance", "score", "disclosure_threshold"])
+        let m = try mapping(node, "hotspots", allowed: ["threshold_sd", "top_share", "min_cells", "merge_distance", "score", "disclosure_threshold",
+                                                           "gi_star"])
         if m["threshold_sd"] != nil, m["top_share"] != nil {
             throw fail(node, "hotspots", "give threshold_sd or top_share, not both")
         }
@@ -252,11 +253,19 @@ private struct Reader {
         if let n = m["merge_distance"] { o.mergeDistance = try number(n, "hotspots.merge_distance") }
         if let n = m["score"] { o.score = try choice(n, "hotspots.score", HotspotOptions.Score.self) }
         if let n = m["disclosure_threshold"] { o.disclosureThreshold = try integer(n, "hotspots.disclosure_threshold", range: 1...1000) }
+        if let n = m["gi_star"] {
+            let g = try mapping(n, "hotspots.gi_star", allowed: ["distance", "fdr"])
+            if let d = g["distance"] { o.giStar.distance = try number(d, "hotspots.gi_star.distance") }
+            if let q = g["fdr"] {
+                o.giStar.falseDiscoveryRate = try number(q, "hotspots.gi_star.fdr")
+                guard o.giStar.falseDiscoveryRate < 1 else { throw fail(q, "hotspots.gi_star.fdr", "is a false-discovery rate between 0 and 1, e.g. 0.05") }
+            }
+        }
         return o
     }
 
     func evaluation(_ node: Node) throws -> EvaluationOptions {
-        let m = try mapping(node, "evaluation", allowed: ["train", "test", "area_share", "kde_bandwidth"])
+        let m = try mapping(node, "evaluation", allowed: ["train", "test", "area_share", "kde_bandwidth", "rolling"])
         func window(_ key: String) throws -> (String, String) {
             guard let n = m[key] else { throw fail(node, "evaluation.\(key)", "missing — give { from: 2024-01, to: 2024-09 }") }
             let w = try mapping(n, "evaluation.\(key)", allowed: ["from", "to"])
@@ -273,7 +282,29 @@ private struct Reader {
             guard o.areaShare <= 1 else { throw fail(n, "evaluation.area_share", "is a share: between 0 and 1, e.g. 0.05") }
         }
         if let n = m["kde_bandwidth"] { o.kdeBandwidth = try number(n, "evaluation.kde_bandwidth") }
+        if let n = m["rolling"] { o.rolling = try rolling(n) }
         return o
+    }
+
+    func rolling(_ node: Node) throws -> EvaluationOptions.Rolling {
+        let m = try mapping(node, "evaluation.rolling", allowed: ["train_months", "test_months", "step_months", "expanding"])
+        func months(_ key: String) throws -> Int? {
+            try m[key].map { try integer($0, "evaluation.rolling.\(key)", range: 1...1200) }
+        }
+        guard let train = try months("train_months") else {
+            throw fail(node, "evaluation.rolling.train_months", "missing — e.g. rolling: { train_months: 6, test_months: 1 }")
+        }
+        var r = EvaluationOptions.Rolling(trainMonths: train)
+        r.testMonths = try months("test_months") ?? 1
+        r.stepMonths = try months("step_months") ?? r.testMonths
+        if let n = m["expanding"] {
+            switch try string(n, "evaluation.rolling.expanding").lowercased() {
+            case "true", "yes": r.expanding = true
+            case "false", "no": r.expanding = false
+            default: throw fail(n, "evaluation.rolling.expanding", "is true or false")
+            }
+        }
+        return r
     }
 
     func model(_ node: Node?) throws -> ModelOptions {

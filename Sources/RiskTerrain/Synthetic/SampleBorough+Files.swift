@@ -151,6 +151,7 @@ evaluation:                 # rtm evaluate: fit on 9 months, test on the last 3
   train: { from: 2024-01, to: 2024-09 }
   test: { from: 2024-10, to: 2024-12 }
   area_share: 0.05
+  rolling: { train_months: 6, test_months: 1 }   # and six backtests: 6 months → the next one
 model:
   selection: rtm            # cross-validated elastic net, then stepwise BIC
   family: auto              # Poisson or negative binomial, by BIC
