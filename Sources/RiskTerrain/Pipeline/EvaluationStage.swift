@@ -97,6 +97,7 @@ public enum EvaluationStage {
         }
         // One read of every event from the start of training to the end of the test window, and
         // one set of candidate layers; each split refits the model on its own training events.
+        let plan = try rollingPlan(spec, e)
         var whole = spec
         whole.outcome.time = TimeFilter(field: field, from: e.trainFrom, to: e.testTo)
         let prepared = try Pipeline.prepare(whole, progress: progress)
@@ -123,7 +124,9 @@ public enum EvaluationStage {
                           curve: (0...100).map { curve.hitRate(cells: Int((Double($0) / 100 * Double(n)).rounded())) })
         }
         let testInCells = cells.indices.reduce(0) { $0 + Int(testCounts.values[$1]) }
-        let rolling = try rollingOrigin(spec, e, prepared: prepared, events: events, times: times, cells: cells, progress: progress)
+        let rolling = try plan.map {
+            try rollingOrigin(spec, e, plan: $0, prepared: prepared, events: events, times: times, cells: cells, progress: progress)
+        }
         return Result(trainWindow: "\(e.trainFrom)–\(e.trainTo)", testWindow: "\(e.testFrom)–\(e.testTo)", areaShare: e.areaShare,
                       hotspotCells: hotspotCells, trainEvents: fitted.design.events, testEvents: testInCells, methods: methods,
                       rolling: rolling)
@@ -144,11 +147,15 @@ public enum EvaluationStage {
 
     static func monthText(_ i: Int) -> String { String(format: "%04d-%02d", i / 12, i % 12 + 1) }
 
-    /// Rolling-origin backtests (Hotspots.RollingOrigin) over the months from `trainFrom` to
-    /// `testTo`: the model refitted on each split's training months, the baselines scored from
-    /// them, every method tested on the months that follow.
-    static func rollingOrigin(_ spec: ModelSpec, _ e: EvaluationOptions, prepared: Pipeline.Prepared, events: FeatureSet,
-                              times: [String?], cells: StudyCells, progress: @escaping Pipeline.Progress) throws -> RollingResult? {
+    /// The rolling splits a spec asks for (or, without `rolling`, the default when the span holds
+    /// two or more); checked before any model is fitted.
+    struct RollingPlan {
+        let rolling: EvaluationOptions.Rolling
+        /// Month number of the first period, the number of periods and of splits.
+        let first: Int, periodCount: Int, splitCount: Int
+    }
+
+    static func rollingPlan(_ spec: ModelSpec, _ e: EvaluationOptions) throws -> RollingPlan? {
         guard let first = monthIndex(e.trainFrom), let last = monthIndex(e.testTo) else {
             if e.rolling == nil { return nil }
             throw SpecError(file: spec.path, line: nil, key: "evaluation.rolling",
@@ -157,9 +164,9 @@ public enum EvaluationStage {
         let r: EvaluationOptions.Rolling
         if let given = e.rolling { r = given } else {
             // Default: splits as long as the main windows, stepped by the test length.
-            guard let tf = monthIndex(e.trainFrom), let tt = monthIndex(e.trainTo), let sf = monthIndex(e.testFrom), let st = monthIndex(e.testTo) else { return nil }
-            var d = EvaluationOptions.Rolling(trainMonths: tt - tf + 1)
-            d.testMonths = st - sf + 1
+            guard let tt = monthIndex(e.trainTo), let sf = monthIndex(e.testFrom) else { return nil }
+            var d = EvaluationOptions.Rolling(trainMonths: tt - first + 1)
+            d.testMonths = last - sf + 1
             d.stepMonths = d.testMonths
             r = d
         }
@@ -169,9 +176,19 @@ public enum EvaluationStage {
             throw SpecError(file: spec.path, line: nil, key: "evaluation.rolling",
                             message: "\(r.trainMonths) training + \(r.testMonths) test months do not fit in the \(periodCount) months from \(e.trainFrom) to \(e.testTo) — shorten them")
         }
-        // Splits this span holds; the default needs at least two to say anything the main split does not.
         let splitCount = (periodCount - r.trainMonths - r.testMonths) / r.stepMonths + 1
+        // The default needs at least two splits to say anything the main split does not.
         if e.rolling == nil, splitCount < 2 { return nil }
+        return RollingPlan(rolling: r, first: first, periodCount: periodCount, splitCount: splitCount)
+    }
+
+    /// Rolling-origin backtests (Hotspots.RollingOrigin) over the months from `trainFrom` to
+    /// `testTo`: the model refitted on each split's training months, the baselines scored from
+    /// them, every method tested on the months that follow.
+    static func rollingOrigin(_ spec: ModelSpec, _ e: EvaluationOptions, plan: RollingPlan, prepared: Pipeline.Prepared, events: FeatureSet,
+                              times: [String?], cells: StudyCells, progress: @escaping Pipeline.Progress) throws -> RollingResult {
+        let r = plan.rolling, first = plan.first, periodCount = plan.periodCount, splitCount = plan.splitCount
+        let last = first + periodCount - 1
         let g = cells.geometry
         var monthPoints = [[Point2]](repeating: [], count: periodCount)
         for (geometry, t) in zip(events.geometries, times) {
