@@ -57,6 +57,11 @@ func temporaryPath(_ prefix: String) -> String {
         let verdicts = r.stdout.components(separatedBy: "CI holds the truth").count + r.stdout.components(separatedBy: "CI misses the truth").count - 2
         #expect(verdicts == 5, "\(r.stdout)")
         #expect(FileManager.default.fileExists(atPath: out + "/model/report.html"))
+        // the week after the sample's data ends, all three operations, with the held-out comparison
+        #expect(r.stdout.contains("patrol plan 2025-W02") && r.stdout.contains("held-out: plan for 2024-W41"))
+        for name in ["patrols-2025-W02.csv", "patrols-2025-W02.json", "patrols-2025-W02.ics", "briefing-2025-W02-2025-01-10.html"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/patrols/" + name), "\(name)")
+        }
     }
 }
 
