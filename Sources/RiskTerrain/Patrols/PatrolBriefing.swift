@@ -2,7 +2,9 @@ import Foundation
 
 /// One printable HTML page per day with patrols: each operation's patrols in time order (team,
 /// hotspot, places in walking order, why) and a small map of the day's hotspots and routes
-/// (inline SVG in the analysis CRS, north up, with a scale bar). No scripts, no external files.
+/// (inline SVG in the analysis CRS, north up, with a scale bar: hotspot outlines numbered by rank,
+/// each visit's walk through its places dashed, each team's way from hotspot to hotspot faint, in
+/// its operation's colour). No scripts, no external files.
 enum PatrolBriefing {
     /// (local date, page) for each day with patrols, in date order.
     static func render(_ plan: PatrolPlan) -> [(String, String)] {
@@ -38,7 +40,7 @@ enum PatrolBriefing {
             for p in mine {
                 let places = p.places.isEmpty ? "patrol the hotspot (no mapped places near it)" : p.places.map { "\(html($0.name)) <span class=\"small\">(\(PatrolSites.singular($0.kind)))</span>" }.joined(separator: " → ")
                 s += "<tr><td>\(p.start)–\(p.end)</td><td>\(html(p.team))</td><td>#\(p.hotspotRank) \(html(p.hotspotLabel))</td><td>\(places)</td>"
-                s += "<td>\(html(p.factors))<br><span class=\"small\">busiest: \(html(p.peakHours.joined(separator: ", "))); covers \(String(format: "%.2f", p.expectedCoverage * 100))% of the week's risk\(p.allocation == "random" ? " (random rotation)" : "")</span></td></tr>\n"
+                s += "<td>\(html(p.factors))<br><span class=\"small\">busiest: \(html(p.peakHours.joined(separator: ", "))); covers \(String(format: "%.3f", p.expectedCoverage * 100))% of the week's risk\(p.allocation == "random" ? " (random rotation)" : "")</span></td></tr>\n"
             }
             s += "</table>\n"
         }
@@ -67,6 +69,20 @@ enum PatrolBriefing {
                 s += "<polygon points=\"\(pts)\" fill=\"#e74c3c\" fill-opacity=\"0.25\" stroke=\"#c0392b\" stroke-width=\"1\"/>\n"
             }
         }
+        // each team's day: its hotspots in visiting order, centre to centre
+        func centre(_ id: Int) -> (Double, Double)? {
+            guard let r = plan.outlines[id]?.first, r.count >= 2 else { return nil }
+            let n = Double(r.count / 2)
+            return (stride(from: 0, to: r.count - 1, by: 2).map { r[$0] }.reduce(0, +) / n, stride(from: 1, to: r.count, by: 2).map { r[$0] }.reduce(0, +) / n)
+        }
+        let colours = ["Op Verona": "#1a5276", "Project Vigilant": "#6c3483", "Walk & Talk": "#117a65"]
+        for (key, mine) in Dictionary(grouping: patrols, by: { "\($0.operation)|\($0.team)" }).sorted(by: { $0.key < $1.key }) {
+            let stops = mine.sorted { $0.startUtc < $1.startUtc }.compactMap { centre($0.hotspotId) }
+            guard stops.count > 1 else { continue }
+            let pts = stops.map { String(format: "%.1f,%.1f", X($0.0), Y($0.1)) }.joined(separator: " ")
+            let colour = colours[String(key.split(separator: "|")[0])] ?? "#555"
+            s += "<polyline points=\"\(pts)\" fill=\"none\" stroke=\"\(colour)\" stroke-opacity=\"0.35\" stroke-width=\"1\"/>\n"
+        }
         var seen = Set<Int>()
         for p in patrols where seen.insert(p.hotspotId).inserted {
             if p.places.count > 1 {
@@ -76,9 +92,7 @@ enum PatrolBriefing {
             for (i, q) in p.places.enumerated() {
                 s += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%@\"/>\n", X(q.x), Y(q.y), i == 0 ? 3.5 : 2.5, i == 0 ? "#1f4e79" : "#2e86c1")
             }
-            if let r = plan.outlines[p.hotspotId]?.first, r.count >= 2 {
-                let mx = stride(from: 0, to: r.count - 1, by: 2).map { r[$0] }.reduce(0, +) / Double(r.count / 2)
-                let my = stride(from: 1, to: r.count, by: 2).map { r[$0] }.reduce(0, +) / Double(r.count / 2)
+            if let (mx, my) = centre(p.hotspotId) {
                 s += String(format: "<text x=\"%.1f\" y=\"%.1f\" font-weight=\"bold\" fill=\"#7b241c\">#%d</text>\n", X(mx) + 6, Y(my) - 6, p.hotspotRank)
             }
         }

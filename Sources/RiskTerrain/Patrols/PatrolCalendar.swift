@@ -18,7 +18,7 @@ enum PatrolCalendar {
                     "Hotspot #\(p.hotspotRank): \(p.hotspotLabel).",
                     places.isEmpty ? "No mapped places near it: patrol the hotspot." : "Visit in order: \(places).",
                     "Why: \(p.factors); busiest hours \(p.peakHours.joined(separator: ", ")).",
-                    String(format: "Expected coverage: %.2f%% of the week's hotspot risk (%@).", p.expectedCoverage * 100, p.allocation),
+                    String(format: "Expected coverage: %.3f%% of the week's hotspot risk (%@).", p.expectedCoverage * 100, p.allocation),
                 ].joined(separator: "\n")
                 lines += ["BEGIN:VEVENT", "UID:" + p.uid, "DTSTAMP:" + basic(stamp), "DTSTART:" + basic(p.startUtc), "DTEND:" + basic(p.endUtc),
                           "SUMMARY:" + escape("\(p.operation) \(p.team): #\(p.hotspotRank) \(p.hotspotLabel)"),

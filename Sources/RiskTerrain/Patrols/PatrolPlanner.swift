@@ -116,7 +116,7 @@ public enum PatrolPlanner {
                 eligible = s.sites.indices.filter { s.sites[$0].reports > 0 }.map { ($0, Double(s.sites[$0].reports)) }
                 let walks = walksInWeek(perMonth: op.perMonth ?? 6, week: week)
                 rules.teamDaysPerWeek = walks
-                notes.append("\(walks) of the month's \(op.perMonth ?? 6) walks fall in this week (spread evenly over each month's days); places of StreetSafe concern: \(eligible.count) hotspots with reports, weighted by their reports")
+                notes.append("\(walks) of the month's \(op.perMonth ?? 6) walks \(walks == 1 ? "falls" : "fall") in this week (spread evenly over each month's days); places of StreetSafe concern: \(eligible.count) hotspots with reports, weighted by their reports")
             }
             let total = eligible.reduce(0) { $0 + $1.1 }
             guard !eligible.isEmpty, total > 0, rules.teamDaysPerWeek ?? 1 > 0 else {
