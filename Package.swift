@@ -60,7 +60,7 @@ let tests: [Target] = [
     .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "RasterCore"], resources: [.copy("Fixtures")]),
     .testTarget(name: "RiskTerrainTests", dependencies: ["RiskTerrain", "GeoIO", "Patrols"], exclude: ["Golden"]),
     .testTarget(name: "HotspotsTests", dependencies: ["Hotspots"], exclude: ["Golden"]),
-    .testTarget(name: "PatrolsTests", dependencies: ["Patrols"]),
+    .testTarget(name: "PatrolsTests", dependencies: ["Patrols", "RiskModel"]),
     .testTarget(name: "rtmTests", dependencies: ["rtm", "GeoIO"]),
 ]
 

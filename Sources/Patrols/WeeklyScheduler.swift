@@ -83,6 +83,8 @@ public enum WeeklyScheduler {
         /// (day, team) of each team-day, days in order.
         let teamDays: [(day: Int, team: Int)]
         let starts: [[Int]]                 // start minutes per team-day
+        /// Every (team-day, start, site), in day, team, start, site order.
+        let candidates: [Candidate]
         var byTeamDay: [[Visit]]            // sorted by start
         var bySite: [[Visit]]
         var values: [[Double]]              // per site, best first
@@ -96,6 +98,7 @@ public enum WeeklyScheduler {
             self.travel = travel
             teamDays = rules.days.sorted().flatMap { d in (1...rules.teamsPerDay).map { (d, $0) } }
             starts = teamDays.map { rules.startMinutes(day: $0.day) }
+            candidates = starts.enumerated().flatMap { t, ss in ss.flatMap { s in sites.indices.map { Candidate(teamDay: t, start: s, site: $0) } } }
             byTeamDay = Array(repeating: [], count: teamDays.count)
             bySite = Array(repeating: [], count: sites.count)
             values = Array(repeating: [], count: sites.count)
@@ -126,34 +129,22 @@ public enum WeeklyScheduler {
 
         /// Every feasible visit with a positive gain.
         func feasible() -> [(candidate: Candidate, gain: Double)] {
-            var out: [(Candidate, Double)] = []
-            for t in teamDays.indices {
-                for s in starts[t] {
-                    for h in sites.indices {
-                        let c = Candidate(teamDay: t, start: s, site: h)
-                        guard canAdd(c) else { continue }
-                        let g = gain(c)
-                        if g > 0 { out.append((c, g)) }
-                    }
-                }
+            candidates.compactMap { c in
+                guard canAdd(c) else { return nil }
+                let g = gain(c)
+                return g > 0 ? (c, g) : nil
             }
-            return out
         }
 
         /// The feasible visit of largest gain (ties: the first in day, team, start, site order).
         func best(excluding tabu: [Candidate] = []) -> Candidate? {
             var best: Candidate?, bestGain = 0.0
-            for t in teamDays.indices {
-                for s in starts[t] {
-                    for h in sites.indices {
-                        let c = Candidate(teamDay: t, start: s, site: h)
-                        if !tabu.isEmpty, tabu.contains(c) { continue }
-                        let g = gain(c)
-                        guard g > bestGain * (1 + 1e-12), canAdd(c) else { continue }
-                        best = c
-                        bestGain = g
-                    }
-                }
+            for c in candidates {
+                if !tabu.isEmpty, tabu.contains(c) { continue }
+                let g = gain(c)
+                guard g > bestGain * (1 + 1e-12), canAdd(c) else { continue }
+                best = c
+                bestGain = g
             }
             return best
         }

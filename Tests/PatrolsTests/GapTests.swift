@@ -1,5 +1,6 @@
 import Testing
 import Patrols
+import RiskModel
 
 /// The scheduler's gap to the exact optimum, found by brute force over every feasible week of
 /// small instances (3 places, two team-days of 2 hours, 30-minute visits on 15-minute steps, walks

@@ -1,18 +1,11 @@
 import Patrols
+import RiskModel
 
-/// Seeded generator for the property tests (Steele, Lea & Flood 2014; the constants of Vigna's
-/// reference `splitmix64.c`).
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform(_ lo: Double = 0, _ hi: Double = 1) -> Double { lo + (hi - lo) * Double(next() >> 11) * 0x1p-53 }
+/// The property tests' seeded generator: RiskModel's SplitMix64 (Steele, Lea & Flood 2014), with
+/// the two draws they need.
+extension SplitMix64 {
+    /// Uniform in [lo, hi).
+    mutating func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * Double(next() >> 11) * 0x1p-53 }
     mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
 }
 

@@ -1,5 +1,6 @@
 import Testing
 import Patrols
+import RiskModel
 
 @Suite struct TimeOfWeekProfileTests {
     @Test func smoothingKeepsEveryEventAndWrapsAroundTheWeek() {

@@ -1,5 +1,6 @@
 import Testing
 import Patrols
+import RiskModel
 
 @Suite struct WalkingRouteTests {
     /// Every order of the places after the first, for the exact shortest open path.

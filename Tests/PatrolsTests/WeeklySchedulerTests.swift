@@ -1,5 +1,6 @@
 import Testing
 import Patrols
+import RiskModel
 
 @Suite struct WeeklySchedulerTests {
     static let verona = OperationRules(window: .init(start: 14 * 60, end: 1440), dwell: 15, spacing: 120, teamsPerDay: 2, capPerPlace: 10)

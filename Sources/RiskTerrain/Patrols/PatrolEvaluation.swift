@@ -31,16 +31,7 @@ extension PatrolPlanner {
         test.outcome.time = TimeFilter(field: field, from: e.testFrom, to: e.testTo)
         test.streetSafe?.time = TimeFilter(field: o.streetSafeTime, from: e.testFrom, to: e.testTo)
         let (testOutcome, testStreetSafe) = try readEvents(test, crs: fitted.inputs.crs, options: o)
-        let g = fitted.surface.rrs.geometry
-        var cellSite = [Int32](repeating: -1, count: g.cellCount)
-        var inStudy = [Bool](repeating: false, count: g.cellCount)
-        for c in fitted.design.cells { inStudy[c] = true }
-        for (i, h) in hotspots.enumerated() { for c in h.cluster.cells { cellSite[c] = Int32(i) } }
-        func locate(_ p: Point2) -> (study: Bool, site: Int?) {
-            guard let (r, c) = g.cell(containingX: p.x, y: p.y) else { return (false, nil) }
-            let k = g.index(row: r, col: c)
-            return (inStudy[k], cellSite[k] >= 0 ? Int(cellSite[k]) : nil)
-        }
+        let locate = PatrolSites.locator(fitted, hotspots: hotspots)
         var crimeBySite = [Double](repeating: 0, count: hotspots.count), crimeTotal = 0
         for p in testOutcome.points {
             let (study, site) = locate(p)

@@ -33,21 +33,14 @@ struct PatrolSites {
 
     static func build(_ f: Pipeline.Fitted, hotspots: [Hotspot], options o: PatrolOptions, outcome: Events,
                       streetSafe: Events?) throws -> PatrolSites {
-        let g = f.surface.rrs.geometry
-        var cellSite = [Int32](repeating: -1, count: g.cellCount)
-        for (i, h) in hotspots.enumerated() { for c in h.cluster.cells { cellSite[c] = Int32(i) } }
-        func site(of p: Point2) -> Int? {
-            guard let (r, c) = g.cell(containingX: p.x, y: p.y) else { return nil }
-            let s = cellSite[g.index(row: r, col: c)]
-            return s >= 0 ? Int(s) : nil
-        }
+        let site = locator(f, hotspots: hotspots)
         /// Minutes of the week of the timed events, per hotspot and area-wide.
         func minutes(_ e: Events) -> (bySite: [[Int]], all: [Int]) {
             var bySite = [[Int]](repeating: [], count: hotspots.count), all: [Int] = []
             for (p, t) in zip(e.points, e.times) {
                 guard let t, let m = PlanWeek.minuteOfWeek(t) else { continue }
                 all.append(m)
-                if let s = site(of: p) { bySite[s].append(m) }
+                if let s = site(p).hotspot { bySite[s].append(m) }
             }
             return (bySite, all)
         }
@@ -56,7 +49,7 @@ struct PatrolSites {
         let reports: (bySite: [[Int]], all: [Int]) = streetSafe.map(minutes) ?? (Array(repeating: [], count: hotspots.count), [])
         let reportCounts: [Int] = streetSafe.map { e in
             var n = [Int](repeating: 0, count: hotspots.count)
-            for p in e.points { if let s = site(of: p) { n[s] += 1 } }
+            for p in e.points { if let s = site(p).hotspot { n[s] += 1 } }
             return n
         } ?? Array(repeating: 0, count: hotspots.count)
         let σ = o.smoothingHours, k = o.priorWeight
@@ -123,6 +116,19 @@ struct PatrolSites {
             notes.append(String(format: "time-of-week profiles: each hotspot's own events smoothed (σ %.1f h) and shrunk toward the area-wide profile of %d events with a prior weight of %.0f events", σ, crime.all.count, k))
         }
         return PatrolSites(sites: built, crimeTimed: crimeTimed, timedReports: reports.all.count, notes: notes)
+    }
+
+    /// Where a point falls: in a study-area cell or not, and in which hotspot (index), if any.
+    static func locator(_ f: Pipeline.Fitted, hotspots: [Hotspot]) -> (Point2) -> (inStudy: Bool, hotspot: Int?) {
+        let g = f.surface.rrs.geometry
+        var cellSite = [Int32](repeating: -2, count: g.cellCount)      // −2 outside the study area, −1 no hotspot
+        for c in f.design.cells { cellSite[c] = -1 }
+        for (i, h) in hotspots.enumerated() { for c in h.cluster.cells { cellSite[c] = Int32(i) } }
+        return { p in
+            guard let (r, c) = g.cell(containingX: p.x, y: p.y) else { return (false, nil) }
+            let s = cellSite[g.index(row: r, col: c)]
+            return (s >= -1, s >= 0 ? Int(s) : nil)
+        }
     }
 
     static func singular(_ kind: String) -> String {
