@@ -36,11 +36,13 @@ let stages: [Target] = [
     .target(name: "RiskModel"),
     // Risk clusters, ranking, factor shares, Gi*, evaluation metrics, disclosure. Pure Swift.
     .target(name: "Hotspots", dependencies: ["RasterCore"]),
+    // Time-of-week profiles, operation rules and the weekly patrol scheduler. Pure Swift.
+    .target(name: "Patrols"),
     // The only importer of GDAL and PROJ: vector/raster read, CRS, transforms, writers.
     .target(name: "GeoIO", dependencies: ["CGDAL", "CPROJ", "RasterCore"]),
     // The spec, the pipeline, reports and manifest: what the CLI and the tests drive.
     .target(name: "RiskTerrain", dependencies: [
-        "GeoIO", "RasterCore", "RiskModel", "Hotspots",
+        "GeoIO", "RasterCore", "RiskModel", "Hotspots", "Patrols",
         .product(name: "Yams", package: "Yams"),
     ]),
     // Thin command-line interface.
@@ -56,8 +58,9 @@ let tests: [Target] = [
     .testTarget(name: "RasterCoreTests", dependencies: ["RasterCore"], exclude: ["Golden"]),
     .testTarget(name: "RiskModelTests", dependencies: ["RiskModel"], resources: [.copy("Golden")]),
     .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "RasterCore"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "RiskTerrainTests", dependencies: ["RiskTerrain", "GeoIO"], exclude: ["Golden"]),
+    .testTarget(name: "RiskTerrainTests", dependencies: ["RiskTerrain", "GeoIO", "Patrols"], exclude: ["Golden"]),
     .testTarget(name: "HotspotsTests", dependencies: ["Hotspots"], exclude: ["Golden"]),
+    .testTarget(name: "PatrolsTests", dependencies: ["Patrols", "RiskModel"]),
     .testTarget(name: "rtmTests", dependencies: ["rtm", "GeoIO"]),
 ]
 

@@ -37,6 +37,14 @@ struct Demo: ParsableCommand {
             print(RunSummaryText.render(result, folder: modelFolder))
             print(DemoText.truthTable(result))
             if let evaluation = result.evaluation { print("\n" + EvaluationStage.text(evaluation)) }
+            // the week after the sample's data ends, all three operations, with the held-out comparison
+            let plan = try PatrolPlanner.plan(spec, week: nil, fitted: result.fitted, progress: progress.update)
+            progress.finish()
+            let patrolFolder = try OutputFolder((out as NSString).appendingPathComponent("patrols"))
+            try PatrolOutputs.write(plan, to: patrolFolder)
+            try patrolFolder.commit()
+            print("\n" + PatrolOutputs.text(plan))
+            print("patrol plan, calendar and daily briefings in \(patrolFolder.path)")
             print("\nopen \((modelFolder as NSString).appendingPathComponent("report.html")) for the map and the full report")
         } catch {
             CLIError.report(error)

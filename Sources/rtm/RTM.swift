@@ -7,6 +7,6 @@ struct RTM: ParsableCommand {
         commandName: "rtm",
         abstract: "Risk terrain modelling: crime, StreetSafe reports and place features to risk maps and patrol plans.",
         version: RiskTerrainVersion.summary,
-        subcommands: [Run.self, Validate.self, Evaluate.self, Inspect.self, Demo.self, Synth.self]
+        subcommands: [Run.self, Validate.self, Evaluate.self, Patrols.self, Inspect.self, Demo.self, Synth.self]
     )
 }

@@ -70,6 +70,11 @@ func temporaryPath(_ prefix: String) -> String {
         #expect(reports.count > 300 && reports.attributes["reason"]!.allSatisfy { $0 != nil })
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/model/manifest.json"))) as! [String: Any]
         #expect(manifest["includes_events"] as? Bool == true)
+        // the week after the sample's data ends, all three operations, with the held-out comparison
+        #expect(r.stdout.contains("patrol plan 2025-W02") && r.stdout.contains("held-out: plan for 2024-W41"))
+        for name in ["patrols-2025-W02.csv", "patrols-2025-W02.json", "patrols-2025-W02.ics", "briefing-2025-W02-2025-01-10.html"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/patrols/" + name), "\(name)")
+        }
     }
 }
 

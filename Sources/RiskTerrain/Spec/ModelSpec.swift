@@ -22,6 +22,8 @@ public struct ModelSpec: Sendable {
     public var streetSafe: LayerSource?
     /// A temporal split for `rtm evaluate` (optional).
     public var evaluation: EvaluationOptions?
+    /// How weekly patrol plans are made (`rtm patrols`); nil: the defaults.
+    public var patrols: PatrolOptions?
 }
 
 /// Where a layer comes from, and how to read it.

@@ -26,7 +26,7 @@ public enum SpecParser {
         }
         guard let root = node else { throw SpecError(file: path, line: nil, key: "", message: "the spec is empty — see docs/spec.md for an example") }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        let r = Reader(file: path, folder: folder)
+        let r = SpecReader(file: path, folder: folder)
         return try r.spec(root)
     }
 
@@ -46,7 +46,7 @@ public enum SpecParser {
 }
 
 /// The typed walk over the YAML tree; each accessor names its key path in errors.
-private struct Reader {
+struct SpecReader {
     let file: String
     let folder: URL
 
@@ -123,7 +123,7 @@ private struct Reader {
 
     func spec(_ root: Node) throws -> ModelSpec {
         let top = try mapping(root, "", allowed: ["crs", "cell_size", "block_length", "study_area", "outcome", "factors", "model",
-                                                  "hotspots", "streetsafe", "evaluation"])
+                                                  "hotspots", "streetsafe", "evaluation", "patrols"])
         func required(_ name: String) throws -> Node {
             guard let n = top[name] else { throw fail(root, name, "missing — every spec needs \(name) (see docs/spec.md)") }
             return n
@@ -152,6 +152,7 @@ private struct Reader {
         spec.hotspots = try hotspots(top["hotspots"])
         spec.streetSafe = try top["streetsafe"].map { try source($0, "streetsafe", extra: []).source }
         spec.evaluation = try top["evaluation"].map(evaluation)
+        spec.patrols = try top["patrols"].map { try patrols($0, factors: factors) }
         return spec
     }
 

@@ -46,3 +46,32 @@ enum Planar {
         return inside
     }
 }
+
+extension Planar {
+    /// The point of a geometry nearest to `p` (p itself inside a polygon): exact, O(vertices).
+    static func nearestPoint(to p: Point2, on g: Geometry) -> Point2 {
+        func onLine(_ v: [Point2]) -> Point2 {
+            if v.count == 1 { return v[0] }
+            var best = v[0], bestD = Double.infinity
+            for (a, b) in zip(v, v.dropFirst()) {
+                let dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy
+                let t = len2 > 0 ? max(0, min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2)) : 0
+                let q = Point2(a.x + t * dx, a.y + t * dy), d = distance(p, q)
+                if d < bestD { best = q; bestD = d }
+            }
+            return best
+        }
+        let candidates: [Point2]
+        switch g {
+        case .point(let q): return q
+        case .multiPoint(let qs): candidates = qs
+        case .lineString(let l): return onLine(l)
+        case .multiLineString(let ls): candidates = ls.map(onLine)
+        case .polygon(let poly): return contains(poly, p) ? p : onLine(poly.rings.flatMap { $0 + [$0[0]] })
+        case .multiPolygon(let ps):
+            if ps.contains(where: { contains($0, p) }) { return p }
+            candidates = ps.map { onLine($0.rings.flatMap { $0 + [$0[0]] }) }
+        }
+        return candidates.min { distance(p, $0) < distance(p, $1) } ?? p
+    }
+}

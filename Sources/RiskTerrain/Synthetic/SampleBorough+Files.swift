@@ -152,6 +152,12 @@ evaluation:                 # rtm evaluate: fit on 9 months, test on the last 3
   test: { from: 2024-10, to: 2024-12 }
   area_share: 0.05
   rolling: { train_months: 6, test_months: 1 }   # and six backtests: 6 months → the next one
+patrols:                    # rtm patrols SPEC --week 2025-W03 (docs/spec.md, "Patrols"); these are the defaults
+  random_share: 0.2         # a fifth of the visits drawn at random (seeded by model.seed) so plans rotate
+  places: { licensed_premises: licensed_premises, parks: parks, high_streets: high_streets, bus_stops: bus_stops, stations: stations }
+  verona: { teams: 2, window: "14:00-24:00", days: all, dwell_minutes: 15, spacing_minutes: 120 }
+  vigilant: { per_week: 3, window: "20:00-03:00", days: [thu, fri, sat], dwell_minutes: 60 }
+  walk_and_talk: { per_month: 6, window: "10:00-20:00", dwell_minutes: 60 }
 model:
   selection: rtm            # cross-validated elastic net, then stepwise BIC
   family: auto              # Poisson or negative binomial, by BIC

@@ -1,0 +1,209 @@
+import Foundation
+import GeoIO
+import Patrols
+import RasterCore
+
+/// `rtm patrols`: fits the spec's model, finds its hotspots, builds each hotspot's time-of-week
+/// profiles and places, and schedules a week of Op Verona, Project Vigilant and Walk & Talk with
+/// `WeeklyScheduler`; with an `evaluation:` split it also plans the week after the training
+/// window and measures, on the held-out test window, the share of events the plan would have
+/// covered against a naive plan (`PatrolPlan.HeldOut`).
+public enum PatrolPlanner {
+    /// A request the data cannot answer (a week outside the data, a malformed week), in one line.
+    public struct PlanError: Error, CustomStringConvertible, Equatable {
+        public let description: String
+    }
+
+    /// `fitted`: the spec's model when the caller has it already (`rtm demo` after `rtm run`'s
+    /// stages); fitted here otherwise.
+    public static func plan(_ spec: ModelSpec, week: String?, heldOut: Bool = true, fitted: Pipeline.Fitted? = nil,
+                            progress: @escaping Pipeline.Progress = { _, _ in }) throws -> PatrolPlan {
+        let o = spec.patrols ?? PatrolOptions()
+        let tz = TimeZone(identifier: o.timeZone)!
+        // the week first: a wrong week fails before a minute of fitting
+        let range = try dataRange(spec)
+        let w = try resolve(week, range: range, spec: spec, options: o, timeZone: tz)
+        let fitted = try fitted ?? Pipeline.fit(spec, progress: progress)
+        progress("patrol plan for \(w)", nil)
+        let hotspots = try HotspotStage.find(fitted, options: spec.hotspots, streetSafe: fitted.inputs.streetSafe)
+        let (outcome, streetSafe) = try readEvents(spec, crs: fitted.inputs.crs, options: o)
+        let sites = try PatrolSites.build(fitted, hotspots: hotspots, options: o, outcome: outcome, streetSafe: streetSafe)
+        let seed = o.seed ?? spec.model.seed
+        let scheduled = schedule(sites, options: o, week: w, seed: seed, hasStreetSafe: spec.streetSafe != nil)
+        var plan = document(scheduled, sites: sites, spec: spec, options: o, week: w, range: range, seed: seed)
+        if heldOut, let e = spec.evaluation {
+            progress("held-out evaluation of the patrol plan", nil)
+            plan.heldOut = try evaluate(spec, e, options: o, seed: seed, progress: progress)
+        }
+        return plan
+    }
+
+    // MARK: The week
+
+    /// The outcome's first and last time bound ("2024-01", "2024-12"), from the spec's time filter.
+    static func dataRange(_ spec: ModelSpec) throws -> (from: String, to: String)? {
+        guard let t = spec.outcome.time, let from = t.from, let to = t.to else { return nil }
+        return (from, to)
+    }
+
+    static func resolve(_ text: String?, range: (from: String, to: String)?, spec: ModelSpec, options o: PatrolOptions,
+                        timeZone tz: TimeZone) throws -> PlanWeek {
+        guard let text else {
+            guard let range, let last = PlanWeek.lastDay(of: range.to), let w = PlanWeek.after(day: last, timeZone: tz) else {
+                throw PlanError(description: "\(spec.path): outcome.time: the data's end is unknown — give the week to plan (--week 2025-W03) or outcome.time: { field, from, to }")
+            }
+            return w
+        }
+        guard let w = PlanWeek(text, timeZone: tz) else {
+            throw PlanError(description: "--week \(text): not an ISO week — write YYYY-Www, e.g. 2025-W03")
+        }
+        if let range, let first = PlanWeek.firstDay(of: range.from), let last = PlanWeek.lastDay(of: range.to) {
+            if w.weeksAfter(day: first) < -1 + 1e-9 {
+                throw PlanError(description: "--week \(w): ends before the data begins (\(range.from)) — plan a week after the data, e.g. \(PlanWeek.after(day: last, timeZone: tz)!)")
+            }
+            let ahead = w.weeksAfter(day: last)
+            if ahead > Double(o.maxWeeksAhead) {
+                throw PlanError(description: "--week \(w): starts \(Int(ahead.rounded(.up))) weeks after the data ends (\(range.to)) — plan at most \(o.maxWeeksAhead) weeks ahead (patrols.max_weeks_ahead), e.g. \(PlanWeek.after(day: last, timeZone: tz)!), or add recent data")
+            }
+        }
+        return w
+    }
+
+    // MARK: Events with their times
+
+    static func readEvents(_ spec: ModelSpec, crs: CRS, options o: PatrolOptions) throws -> (PatrolSites.Events, PatrolSites.Events?) {
+        func read(_ s: LayerSource, field: String) throws -> PatrolSites.Events {
+            var q = StudyInputs.query(s, declared: try s.crs.map(CRS.init))
+            q.optionalFields.append(field)
+            let set = try VectorReader.read(s.path, query: q, into: crs)
+            return PatrolSites.Events(points: set.geometries.flatMap(\.vertices),
+                                      times: set.attributes[field] ?? Array(repeating: nil, count: set.count))
+        }
+        let outcome = try read(spec.outcome, field: spec.outcome.time?.field ?? "month")
+        return (outcome, try spec.streetSafe.map { try read($0, field: o.streetSafeTime) })
+    }
+
+    // MARK: Scheduling
+
+    /// One operation's week: its hotspots (indices into the sites), as the scheduler saw them, and
+    /// the plan and the naive plan.
+    struct Scheduled {
+        let operation: PatrolOptions.Operation
+        let rules: OperationRules
+        let siteIndices: [Int]
+        let patrolSites: [PatrolSite]
+        let visits: [Visit]
+        let naive: [Visit]
+        let naiveHotspots: Int
+        let notes: [String]
+    }
+
+    static func schedule(_ s: PatrolSites, options o: PatrolOptions, week: PlanWeek, seed: UInt64, hasStreetSafe: Bool) -> [Scheduled] {
+        o.operations.enumerated().compactMap { index, op -> Scheduled? in
+            guard op.enabled else { return nil }
+            var notes: [String] = []
+            var rules = op.rules
+            let eligible: [(Int, Double)]
+            switch op.kind {
+            case .verona:
+                eligible = s.sites.indices.map { ($0, s.sites[$0].hotspot.cluster.score) }
+            case .vigilant:
+                eligible = s.sites.indices.filter { s.sites[$0].licensedPremises >= op.minLicensedPremises }
+                    .map { ($0, s.sites[$0].hotspot.cluster.score * Double(s.sites[$0].licensedPremises)) }
+                notes.append("night-time-economy hotspots: \(eligible.count) of \(s.sites.count) have at least \(op.minLicensedPremises) licensed premises within \(Int(o.placeDistance)) m; weighted by risk × licensed premises")
+            case .walkAndTalk:
+                if !hasStreetSafe { notes.append("no StreetSafe layer in the spec (streetsafe:): Walk & Talk has no places of concern to visit") }
+                eligible = s.sites.indices.filter { s.sites[$0].reports > 0 }.map { ($0, Double(s.sites[$0].reports)) }
+                let walks = walksInWeek(perMonth: op.perMonth ?? 6, week: week)
+                rules.teamDaysPerWeek = walks
+                notes.append("\(walks) of the month's \(op.perMonth ?? 6) walks \(walks == 1 ? "falls" : "fall") in this week (spread evenly over each month's days); places of StreetSafe concern: \(eligible.count) hotspots with reports, weighted by their reports")
+            }
+            let total = eligible.reduce(0) { $0 + $1.1 }
+            guard !eligible.isEmpty, total > 0, rules.teamDaysPerWeek ?? 1 > 0 else {
+                if eligible.isEmpty { notes.append("no hotspot qualifies: no \(op.kind.title) patrols this week") }
+                return Scheduled(operation: op, rules: rules, siteIndices: [], patrolSites: [], visits: [], naive: [], naiveHotspots: 0, notes: notes)
+            }
+            let patrolSites = eligible.map { i, w in
+                PatrolSite(weight: w / total, profile: op.kind == .walkAndTalk ? s.sites[i].streetSafeProfile : s.sites[i].crimeProfile)
+            }
+            let travel = TravelTimes.walking(eligible.map { (s.sites[$0.0].hotspot.cluster.centroid.x, s.sites[$0.0].hotspot.cluster.centroid.y) },
+                                             metresPerMinute: o.walkingSpeedKmh * 1000 / 60, circuity: o.circuity)
+            var rng = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1))
+            let plan = WeeklyScheduler.plan(sites: patrolSites, rules: rules, travel: travel, randomShare: o.randomShare, using: &rng)
+            let (naive, n) = naivePlan(like: plan.visits, sites: patrolSites, rules: rules)
+            return Scheduled(operation: op, rules: rules, siteIndices: eligible.map(\.0), patrolSites: patrolSites, visits: plan.visits,
+                             naive: naive, naiveHotspots: n, notes: notes)
+        }
+    }
+
+    /// Walk & Talk's monthly quota: walk k of q in a month of D days is due on day (k − ½)·D/q; the
+    /// week gets the walks due in its seven days (so any month's weeks add up to its quota).
+    static func walksInWeek(perMonth q: Int, week: PlanWeek) -> Int {
+        (0..<7).reduce(0) { n, d in
+            let day = week.localDay(d)
+            guard let (y, m, dd) = PlanWeek.civil(day) else { return n }
+            let days = Double(PlanWeek.daysInMonth(y, m))
+            return n + (1...q).filter { k in Int(((Double(k) - 0.5) * days / Double(q)).rounded(.down)) + 1 == dd }.count
+        }
+    }
+
+    /// The plan a planner without the model would write: the top N hotspots by weight (N the
+    /// fewest that take the plan's visits within the weekly cap, and at least the teams a day),
+    /// visited in turn at the same evenly spaced times every day, by the same team-days and as many
+    /// visits as the plan.
+    static func naivePlan(like visits: [Visit], sites: [PatrolSite], rules r: OperationRules) -> ([Visit], Int) {
+        guard !visits.isEmpty else { return ([], 0) }
+        let ranked = sites.indices.sorted { (sites[$0].weight, -$0) > (sites[$1].weight, -$1) }
+        let n = min(sites.count, max(r.teamsPerDay, Int((Double(visits.count) / Double(r.capPerPlace)).rounded(.up))))
+        let teamDays = Set(visits.map { [$0.day, $0.team] }).sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
+        let perTeamDay = max(1, Int((Double(visits.count) / Double(teamDays.count)).rounded()))
+        var out: [Visit] = []
+        for td in teamDays {
+            let open = td[0] * 1440 + r.window.start
+            for j in 0..<perTeamDay {
+                let offset = perTeamDay == 1 ? 0 : (r.window.minutes - r.dwell) * j / (perTeamDay - 1) / r.step * r.step
+                let site = ranked[(j * r.teamsPerDay + td[1] - 1) % n]
+                out.append(Visit(site: site, day: td[0], team: td[1], start: open + offset, end: open + offset + r.dwell, allocation: .greedy))
+            }
+        }
+        return (out, n)
+    }
+
+    // MARK: The document
+
+    static func document(_ scheduled: [Scheduled], sites s: PatrolSites, spec: ModelSpec, options o: PatrolOptions, week w: PlanWeek,
+                         range: (from: String, to: String)?, seed: UInt64) -> PatrolPlan {
+        let dayNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        var outlines: [Int: [[Double]]] = [:]
+        let operations = scheduled.map { sc -> PatrolPlan.Operation in
+            let r = sc.rules, kind = sc.operation.kind
+            let windowHours = r.days.flatMap { d in stride(from: d * 1440 + r.window.start, to: d * 1440 + r.window.start + r.window.minutes, by: 60).map { $0 / 60 } }
+            let patrols = sc.visits.sorted { ($0.start, $0.team) < ($1.start, $1.team) }.map { v -> PatrolPlan.Patrol in
+                let site = s.sites[sc.siteIndices[v.site]], h = site.hotspot
+                outlines[h.cluster.id] = h.cluster.outline.flatMap { $0.rings.map { $0.flatMap { [$0.x, $0.y] } } }
+                let start = w.date(minute: v.start), end = w.date(minute: v.end)
+                let profile = sc.patrolSites[v.site].profile
+                return PatrolPlan.Patrol(
+                    date: w.format(start, "yyyy-MM-dd"), start: w.format(start, "HH:mm"), end: w.format(end, "HH:mm"),
+                    startUtc: w.format(start, "yyyy-MM-dd'T'HH:mm:ss'Z'", utc: true), endUtc: w.format(end, "yyyy-MM-dd'T'HH:mm:ss'Z'", utc: true),
+                    operation: kind.title, team: "team \(v.team)", teamMakeUp: kind.teamText,
+                    hotspotId: h.cluster.id, hotspotRank: h.cluster.rank, hotspotLabel: h.label, lon: h.lonLat.x, lat: h.lonLat.y,
+                    places: site.places, factors: h.narrative,
+                    peakHours: profile.peakHours(3, among: windowHours).map { TimeOfWeekProfile.label(hour: $0) },
+                    expectedCoverage: sc.patrolSites[v.site].value(from: v.start, to: v.end), allocation: v.allocation.rawValue,
+                    uid: "\(w)-\(kind.rawValue)-\(dayNames[v.day].lowercased())-team\(v.team)-\(String(format: "%02d%02d", (v.start % 1440) / 60, v.start % 60))-hotspot\(h.cluster.id)@riskterrain",
+                    minute: v.start, day: v.day)
+            }
+            let coverage = sc.visits.isEmpty ? nil : PatrolPlan.Coverage(
+                plan: RiskCoverage.expectedShare(of: sc.visits, profiles: sc.patrolSites.map(\.profile), eventsPerSite: sc.patrolSites.map(\.weight), totalEvents: 1),
+                naive: RiskCoverage.expectedShare(of: sc.naive, profiles: sc.patrolSites.map(\.profile), eventsPerSite: sc.patrolSites.map(\.weight), totalEvents: 1),
+                naiveHotspots: sc.naiveHotspots)
+            return PatrolPlan.Operation(kind: kind.rawValue, name: kind.title, window: r.window.text, days: r.days.map { dayNames[$0] },
+                                        dwellMinutes: r.dwell, spacingMinutes: r.spacing, teamsPerDay: r.teamsPerDay, teamDays: r.teamDaysPerWeek,
+                                        maxVisitsPerHotspot: r.capPerPlace, hotspots: sc.siteIndices.count, patrols: patrols,
+                                        coverage: coverage, notes: sc.notes)
+        }
+        return PatrolPlan(week: "\(w)", timeZone: o.timeZone, spec: spec.path, dataFrom: range?.from ?? "", dataTo: range?.to ?? "",
+                          seed: seed, randomShare: o.randomShare, operations: operations, heldOut: nil, notes: s.notes, outlines: outlines)
+    }
+}

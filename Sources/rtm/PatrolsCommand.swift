@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import RiskTerrain
+
+struct Patrols: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Plan a week of Op Verona, Project Vigilant and Walk & Talk patrols from the spec's model (CSV, JSON, iCalendar, daily HTML briefings).")
+
+    @Argument(help: "The model spec (YAML); its patrols: section sets the operations' rules (docs/spec.md).")
+    var spec: String
+
+    @Option(help: "ISO week to plan, e.g. 2025-W03 (default: the week after the data ends).")
+    var week: String?
+
+    @Option(help: "Output folder (default: 'out' beside the spec).")
+    var out: String?
+
+    @Flag(help: "Skip the held-out evaluation (planning the week after the spec's evaluation.train window and scoring it on evaluation.test).")
+    var noHeldOut = false
+
+    @Flag(name: .shortAndLong, help: "Print each stage as a line even when stderr is not a terminal.")
+    var verbose = false
+
+    func run() throws {
+        do {
+            let parsed = try SpecParser.load(spec)
+            let progress = Progress(quiet: false, verbose: verbose)
+            let plan = try PatrolPlanner.plan(parsed, week: week, heldOut: !noHeldOut, progress: progress.update)
+            progress.finish()
+            let folder = out ?? URL(fileURLWithPath: spec).deletingLastPathComponent().appendingPathComponent("out").path
+            let output = try OutputFolder(folder)
+            let names = try PatrolOutputs.write(plan, to: output)
+            try output.commit()
+            print(PatrolOutputs.text(plan))
+            print("wrote \(names.count) files to \(folder): \(names.prefix(3).joined(separator: ", ")) and \(names.count - 3) daily briefings")
+        } catch {
+            CLIError.report(error)
+            throw ExitCode(1)
+        }
+    }
+}

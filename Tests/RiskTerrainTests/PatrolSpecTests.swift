@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import Patrols
+@testable import RiskTerrain
+
+/// The `patrols:` section, ISO weeks in Europe/London, and the iCalendar text rules.
+@Suite struct PatrolSpecTests {
+    let base = """
+    cell_size: 25
+    block_length: 100
+    study_area: boundary.gpkg
+    outcome: { path: crimes.csv, time: { field: month, from: 2024-01, to: 2024-12 } }
+    factors:
+      - { name: licensed_premises, path: lp.gpkg }
+      - { name: parks, path: parks.gpkg }
+
+    """
+
+    func parse(_ patrols: String) throws -> ModelSpec { try SpecParser.parse(base + patrols, path: "/study/spec.yaml") }
+
+    func error(_ patrols: String) -> String {
+        do { _ = try parse(patrols); return "no error" } catch { return "\(error)" }
+    }
+
+    @Test func defaultsFollowHowTheOperationsAreDescribed() throws {
+        let o = try #require(try parse("patrols: {}\n").patrols)
+        let verona = try #require(o.operation(.verona)), vigilant = try #require(o.operation(.vigilant)), walk = try #require(o.operation(.walkAndTalk))
+        #expect(verona.rules.window == .init(start: 840, end: 1440) && verona.rules.days == Array(0..<7) && verona.rules.dwell == 15
+                && verona.rules.spacing == 120 && verona.rules.teamsPerDay == 2)
+        #expect(vigilant.rules.window.text == "20:00–03:00" && vigilant.rules.days == [3, 4, 5] && vigilant.rules.teamDaysPerWeek == 3)
+        #expect(walk.perMonth == 6 && walk.rules.visitsPerTeamDay == 1)
+        #expect(o.timeZone == "Europe/London" && o.randomShare == 0.2)
+    }
+
+    @Test func keysAreReadAndChecked() throws {
+        let o = try #require(try parse("""
+        patrols:
+          verona: { teams: 3, window: "16:00-02:00", days: [fri, sat], dwell_minutes: 20 }
+          vigilant: false
+          places: { bus_stops: none, parks: parks }
+        """).patrols)
+        let v = try #require(o.operation(.verona))
+        #expect(v.rules.teamsPerDay == 3 && v.rules.window.crossesMidnight && v.rules.window.minutes == 600 && v.rules.days == [4, 5] && v.rules.dwell == 20)
+        #expect(o.operation(.vigilant) == nil && o.places["bus_stops"] == nil && o.places["parks"] == "parks")
+    }
+
+    @Test func impossibleRequestsGetOneLineThatSaysWhatToDo() {
+        #expect(error("patrols:\n  verona: { teams: 0 }\n").contains("line 9: patrols.verona.teams: 0 teams cannot patrol — give at least 1"))
+        #expect(error("patrols:\n  walk_and_talk: { window: \"10:00-10:30\", dwell_minutes: 60 }\n")
+            .contains("patrols.walk_and_talk.window: the window 10:00–10:30 is 30 minutes, shorter than one 60-minute visit — widen the window or shorten the dwell"))
+        #expect(error("patrols:\n  vigilant: { per_week: 0 }\n").contains("patrols.vigilant.per_week: 0 deployments a week plans nothing"))
+        #expect(error("patrols:\n  verona: { window: \"2pm till late\" }\n").contains("is not a window — write HH:MM-HH:MM"))
+        #expect(error("patrols:\n  verona: { days: [fry] }\n").contains("'fry' is not a day"))
+        #expect(error("patrols:\n  veronna: { teams: 2 }\n").contains("patrols.veronna: unknown key — did you mean 'verona'?"))
+        #expect(error("patrols:\n  places: { parks: park }\n").contains("'park' is not a factor — did you mean 'parks'?"))
+        #expect(error("patrols:\n  walk_and_talk: { per_month: 0 }\n").contains("a quota of 0 walks a month plans nothing"))
+    }
+
+    @Test func isoWeeksInLondonTime() throws {
+        let london = TimeZone(identifier: "Europe/London")!
+        let w = try #require(PlanWeek("2025-W03", timeZone: london))
+        #expect(w.localDay(0) == "2025-01-13" && w.localDay(6) == "2025-01-19")
+        // winter: local = UTC; summer: BST = UTC+1
+        #expect(w.format(w.date(minute: 14 * 60), "yyyy-MM-dd'T'HH:mm'Z'", utc: true) == "2025-01-13T14:00Z")
+        let summer = try #require(PlanWeek("2025-W27", timeZone: london))
+        #expect(summer.format(summer.date(minute: 14 * 60), "yyyy-MM-dd'T'HH:mm'Z'", utc: true) == "2025-06-30T13:00Z")
+        // a Sunday window across midnight ends on Monday
+        #expect(w.format(w.date(minute: 6 * 1440 + 1440 + 180), "yyyy-MM-dd HH:mm") == "2025-01-20 03:00")
+        #expect(PlanWeek("2025-W54", timeZone: london) == nil && PlanWeek("2025-03", timeZone: london) == nil)
+        #expect(PlanWeek("2020-W53", timeZone: london) != nil && PlanWeek("2021-W53", timeZone: london) == nil)
+        #expect(PlanWeek.after(day: "2024-12-31", timeZone: london)?.description == "2025-W02")   // 2024-12-30 is W01's Monday
+        #expect(PlanWeek.after(day: "2024-09-30", timeZone: london)?.description == "2024-W41")
+        #expect(PlanWeek.lastDay(of: "2024-02") == "2024-02-29")
+        // minute of the week from local timestamps: 2024-01-01 was a Monday, 2024-01-05 a Friday
+        #expect(PlanWeek.minuteOfWeek("2024-01-01T17:22:00") == 17 * 60 + 22)
+        #expect(PlanWeek.minuteOfWeek("2024-01-05T22:14") == 4 * 1440 + 22 * 60 + 14)
+        #expect(PlanWeek.minuteOfWeek("2024-01") == nil && PlanWeek.minuteOfWeek("2024-01-05") == nil)
+    }
+
+    @Test func calendarTextIsEscapedAndFoldedWithoutSplittingCharacters() {
+        #expect(PatrolCalendar.escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne")
+        let long = "DESCRIPTION:" + String(repeating: "é→", count: 60)
+        let folded = PatrolCalendar.fold(long)
+        let lines = folded.components(separatedBy: "\r\n")
+        #expect(lines.count > 1 && lines.allSatisfy { $0.utf8.count <= 75 } && lines.dropFirst().allSatisfy { $0.hasPrefix(" ") })
+        #expect(lines.enumerated().map { $0.offset == 0 ? $0.element : String($0.element.dropFirst()) }.joined() == long)
+    }
+}
