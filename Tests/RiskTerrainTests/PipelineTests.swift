@@ -67,7 +67,7 @@ import RasterCore
         let r = try Pipeline.run(SpecParser.load(sampleSpec), options: options)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
         #expect(files == ["classes.tif", "factors", "hotspots.csv", "hotspots.geojson", "hotspots.gpkg", "hotspots.tif",
-                          "manifest.json", "model.json", "report.html", "risk.png", "risk.tif", "rrv.csv"])
+                          "manifest.json", "model.json", "report.html", "risk.png", "risk.tif", "rrv.csv", "runs.jsonl"])
         let png = try Data(contentsOf: URL(fileURLWithPath: dir + "/risk.png"))
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         let report = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
@@ -103,7 +103,7 @@ import RasterCore
         #expect(lux["distance_m"] is NSNull && lux["bandwidth_m"] is NSNull)
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/manifest.json"))) as! [String: Any]
         let inputs = manifest["inputs"] as! [[String: Any]]
-        #expect(inputs.count == 10)                             // study area, outcome, 8 factors
+        #expect(inputs.count == 11)                             // study area, outcome, 8 factors, StreetSafe
         let crimes = try #require(inputs.first { ($0["path"] as! String).hasSuffix("crimes.csv") })
         #expect(crimes["sha256"] as? String == (try SHA256.file((sampleSpec as NSString).deletingLastPathComponent + "/crimes.csv")))
         #expect((manifest["outputs"] as! [[String: Any]]).count == 10 + r.model.terms.count)   // all but the manifest itself

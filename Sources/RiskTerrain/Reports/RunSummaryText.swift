@@ -22,6 +22,9 @@ public enum RunSummaryText {
                 lines.append(String(format: "  %2d. ", h.cluster.rank) + DemoText.pad(h.label, 58) + String(format: " %5.1f ha  ", h.cluster.area / 10_000) + h.narrative)
             }
         }
+        if !r.changedSinceLastRun.isEmpty {
+            lines.append("inputs changed since the last run in this folder: \(r.changedSinceLastRun.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")) (see manifest.json)")
+        }
         lines.append("wrote \(r.outputs.sorted().joined(separator: ", ")) to \(folder)")
         return lines.joined(separator: "\n")
     }
