@@ -67,7 +67,7 @@ import RasterCore
         let r = try Pipeline.run(SpecParser.load(sampleSpec), options: options)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
         #expect(files == ["classes.tif", "factors", "gistar.tif", "hotspots.csv", "hotspots.geojson", "hotspots.gpkg", "hotspots.tif",
-                          "manifest.json", "model.json", "report.html", "risk.png", "risk.tif", "rrv.csv"])
+                          "manifest.json", "model.json", "report.html", "risk.png", "risk.tif", "rrv.csv", "runs.jsonl"])
         let png = try Data(contentsOf: URL(fileURLWithPath: dir + "/risk.png"))
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         let report = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)

@@ -36,6 +36,8 @@ public enum Pipeline {
         public let timings: [Timing]
         /// Files written, relative to the output folder.
         public let outputs: [String]
+        /// Inputs changed since the previous run's manifest in the same folder (none on a first run).
+        public var changedSinceLastRun: [String] = []
     }
 
     /// The model without writing anything: what `run`, evaluation and tests share.
@@ -115,8 +117,31 @@ public enum Pipeline {
         return Fitted(inputs: prepared.inputs, design: design, model: model, surface: surface, timings: timings)
     }
 
+    /// Fits and writes the outputs. The output folder is opened first (an unwritable one fails
+    /// before the fit) and the inputs fingerprinted before they are read; nothing is committed
+    /// if an input changed meanwhile. Each run that reaches the folder is logged (`RunLog`).
     public static func run(_ spec: ModelSpec, options: Options, arguments: [String] = [],
                            progress: @escaping Progress = { _, _ in }) throws -> Result {
+        let folder = try OutputFolder(options.outFolder)
+        do {
+            let files = try InputFiles(spec, previousManifestIn: options.outFolder)
+            var result = try run(spec, options: options, arguments: arguments, progress: progress, folder: folder, files: files)
+            result.changedSinceLastRun = files.changedSincePreviousRun
+            return result
+        } catch {
+            var error = error
+            // a GDAL writer that failed on a staged file: the disk or the folder, not the data
+            if let e = error as? LibraryError, let subject = e.subject, subject.hasPrefix(folder.staging) {
+                error = GeoDataError.outputNotWritable(path: folder.path + subject.dropFirst(folder.staging.count), reason: e.message)
+            }
+            folder.discard()         // first: on a full disk, the staged files' space is what the log line needs
+            if !folder.isNew { RunLog.append(.init(status: "failed", reason: String(describing: error)), to: folder.path) }
+            throw error
+        }
+    }
+
+    static func run(_ spec: ModelSpec, options: Options, arguments: [String], progress: @escaping Progress,
+                    folder: OutputFolder, files: InputFiles) throws -> Result {
         let started = Date()
         let fitted = try fit(spec, progress: progress)
         let clock = ContinuousClock()
@@ -131,7 +156,6 @@ public enum Pipeline {
         let de = clock.now - te
         progress("writing outputs", nil)
         let t0 = clock.now
-        let folder = try OutputFolder(options.outFolder)
         try RunOutputs.writeMaps(fitted, to: folder, factorLayers: options.writeFactorLayers)
         try HotspotOutputs.write(hotspots, fitted: fitted, options: spec.hotspots, to: folder)
         try HotspotOutputs.writeGiStar(giStar, fitted: fitted, to: folder)
@@ -152,9 +176,13 @@ public enum Pipeline {
         let d = clock.now - t0
         let timings = fitted.timings + [Timing(stage: "hotspots", seconds: seconds(dh))]
             + (evaluation == nil ? [] : [Timing(stage: "evaluation", seconds: seconds(de))]) + [Timing(stage: "write", seconds: seconds(d))]
-        try folder.write(try Manifest.json(fitted, spec: spec, timings: timings, started: started, arguments: arguments,
-                                           stagedOutputs: folder, includesEvents: options.includeEvents), to: "manifest.json")
+        try files.verifyUnchanged()
+        let manifest = try Manifest.json(fitted, spec: spec, timings: timings, started: started, arguments: arguments,
+                                         stagedOutputs: folder, inputs: files.hashes, changed: files.changedSincePreviousRun,
+                                         includesEvents: options.includeEvents)
+        try folder.write(manifest, to: "manifest.json")
         let outputs = try folder.commit()
+        RunLog.append(.init(status: "completed", manifestSha256: SHA256.hex(manifest)), to: folder.path)
         return Result(inputs: fitted.inputs, design: fitted.design, model: fitted.model, surface: fitted.surface,
                       hotspots: hotspots, giStar: giStar, evaluation: evaluation, timings: timings, outputs: outputs)
     }

@@ -214,6 +214,7 @@ public enum ReportHTML {
 
     static func dataRow(_ name: String, _ r: ReadReport) -> String {
         let skipped = r.skipped.sorted { $0.key < $1.key }.map { "\($0.value) with \($0.key)" }
+            + r.repaired.sorted { $0.key < $1.key }.map { "repaired \($0.value): \($0.key)" }
         let removed = r.featuresInLayer - r.passedWhere
         var text = skipped.joined(separator: "; ")
         if removed > 0 { text = "\(removed) by the where filter" + (text.isEmpty ? "" : "; " + text) }

@@ -35,6 +35,9 @@ public enum RunSummaryText {
             }
             lines.append("StreetSafe lens over the hotspots: " + counts.joined(separator: ", "))
         }
+        if !r.changedSinceLastRun.isEmpty {
+            lines.append("inputs changed since the last run in this folder: \(r.changedSinceLastRun.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")) (see manifest.json)")
+        }
         lines.append("wrote \(r.outputs.sorted().joined(separator: ", ")) to \(folder)")
         return lines.joined(separator: "\n")
     }
