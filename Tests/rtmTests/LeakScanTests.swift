@@ -112,7 +112,7 @@ import Testing
             }
             #expect(offLattice.isEmpty, "\(name): \(offLattice.count) vertices are not cell corners, e.g. \(offLattice.prefix(3))")
         }
-        #expect(scanned.contains("model/hotspots.gpkg") && scanned.contains("model/report.html") && scanned.contains("evaluation/evaluation.json"),
+        #expect(scanned.contains("model/hotspots.gpkg") && scanned.contains("model/report.html") && scanned.contains("model/evaluation.json") && scanned.contains("model/gistar.tif"),
                 "\(scanned)")
 
         // the scan finds a planted leak: one event's coordinates, as a GeoJSON point would hold them

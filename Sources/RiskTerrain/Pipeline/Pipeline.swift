@@ -132,7 +132,10 @@ public enum Pipeline {
             var error = error
             // a GDAL writer that failed on a staged file: the disk or the folder, not the data
             if let e = error as? LibraryError, let subject = e.subject, subject.hasPrefix(folder.staging) {
-                error = GeoDataError.outputNotWritable(path: folder.path + subject.dropFirst(folder.staging.count), reason: e.message)
+                // a writer whose disk filled up may report a later symptom (SQLite: "no such table"): say the cause
+                let free = (try? FileManager.default.attributesOfFileSystem(forPath: folder.path)[.systemFreeSize] as? Int) ?? nil
+                let reason = free.map { $0 < 1 << 20 } == true && !e.message.contains("No space left") ? "No space left on device: \(e.message)" : e.message
+                error = GeoDataError.outputNotWritable(path: folder.path + subject.dropFirst(folder.staging.count), reason: reason)
             }
             folder.discard()         // first: on a full disk, the staged files' space is what the log line needs
             if !folder.isNew { RunLog.append(.init(status: "failed", reason: String(describing: error)), to: folder.path) }
