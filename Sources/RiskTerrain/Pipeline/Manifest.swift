@@ -14,7 +14,11 @@ public enum Manifest {
         let inputs: [FileHash]
         let outputs: [FileHash]
         let timingsS: [String: Double]
+        /// The selection stage split: cv_elastic_net and stepwise.
+        let selectionTimingsS: [String: Double]
         let totalS: Double
+        /// Layers read from the layer cache and computed; absent without a cache.
+        let layerCache: LayerCache.Report?
         let warnings: [String]
     }
 
@@ -51,7 +55,8 @@ public enum Manifest {
                            spec: spec.path, specSha256: SHA256.hex(specData), specText: String(decoding: specData, as: UTF8.self),
                            seed: spec.model.seed, inputs: try paths.map { try hash($0) }, outputs: outputs,
                            timingsS: Dictionary(uniqueKeysWithValues: timings.map { ($0.stage, $0.seconds) }),
-                           totalS: timings.reduce(0) { $0 + $1.seconds }, warnings: f.inputs.warnings)
+                           selectionTimingsS: Dictionary(uniqueKeysWithValues: f.selectionTimings.map { ($0.stage, $0.seconds) }),
+                           totalS: timings.reduce(0) { $0 + $1.seconds }, layerCache: f.cache, warnings: f.inputs.warnings)
         return try RunOutputs.jsonEncoder().encode(doc)
     }
 }

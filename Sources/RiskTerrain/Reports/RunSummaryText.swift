@@ -22,6 +22,12 @@ public enum RunSummaryText {
                 lines.append(String(format: "  %2d. ", h.cluster.rank) + DemoText.pad(h.label, 58) + String(format: " %5.1f ha  ", h.cluster.area / 10_000) + h.narrative)
             }
         }
+        if let c = r.cache {
+            lines.append("layers: \(c.layersFromCache) from cache, \(c.layersComputed) computed"
+                + (c.entriesRejected > 0 ? " (\(c.entriesRejected) damaged cache entries recomputed)" : "") + " — cache \(c.folder)")
+        } else {
+            lines.append("layers: \(r.layerCount) computed (no cache)")
+        }
         lines.append("wrote \(r.outputs.sorted().joined(separator: ", ")) to \(folder)")
         return lines.joined(separator: "\n")
     }
