@@ -70,6 +70,17 @@ synth = meta.get("synth", "").split()
 print(f"Study: `rtm synth --preset london --seed 1` ({synth[0] if synth else '?'} s, peak {int(synth[1]) // 1024 if len(synth) > 1 else '?'} MiB to generate).")
 print(f"Load average (1, 5, 15 min) before ours: {meta.get('load_before_ours', '?')}; after ours: {meta.get('load_after_ours', '?')}; "
       f"after the peer: {meta.get('load_after_peer', '—')}.")
+samples = {}
+try:
+    for line in open(path("load.log")):
+        ph, _, v = line.strip().partition(" ")
+        samples.setdefault(ph, []).append(float(v))
+except OSError:
+    pass
+if samples:
+    print("1-min load average sampled every 15 s while each part ran (2 cores; ours and the peer add up to 2 themselves): "
+          + "; ".join(f"{ph} mean {sum(v) / len(v):.2f} (min {min(v):.2f}, max {max(v):.2f}, {len(v)} samples)"
+                      for ph, v in samples.items() if ph in ("ours", "peer", "rerun")) + ".")
 print()
 print("| stage | ours (s) | peer (s) | peer / ours | ours: what | peer: what |")
 print("|---|---|---|---|---|---|")

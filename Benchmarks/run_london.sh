@@ -38,10 +38,16 @@ log "== building rtm and LondonBench (release)"
 rtm="$root/.build/release/rtm"; bench="$here/.build-london/release/LondonBench"
 study="$data/study"; rm -rf "$study" "$data/ours" "$data/peer" "$data/rerun" "$data/cache"
 
+# Sample the load every 15 s, tagged with the phase running, for the report.
+phase=setup; echo setup > "$data/phase"
+( while sleep 15; do echo "$(cat "$data/phase" 2>/dev/null) $(cut -d' ' -f1 /proc/loadavg)"; done ) > "$data/load.log" &
+sampler=$!
+trap 'kill $sampler 2>/dev/null || true; [[ -n "$keep" ]] || rm -rf "$data"' EXIT
 log "== generating the study (rtm synth --preset london --seed 1 --scale $scale)"
 /usr/bin/time -f "%e %M" -o "$data/synth.time" "$rtm" synth --preset london --seed 1 --scale "$scale" --out "$study" >&2
 echo "synth $(cat "$data/synth.time")" > "$data/meta.txt"
 echo "load_before_ours $(load)" >> "$data/meta.txt"
+echo ours > "$data/phase"
 if [[ -z "$until" ]]; then
   log "== ours: rtm run (no cache)"
   /usr/bin/time -v -o "$data/ours.time" "$rtm" run "$study/spec.yaml" --out "$data/ours" --no-cache -q
@@ -50,6 +56,7 @@ else
   /usr/bin/time -v -o "$data/ours.time" "$bench" --spec "$study/spec.yaml" --json "$data/ours.json" >/dev/null
 fi
 echo "load_after_ours $(load)" >> "$data/meta.txt"
+echo peer > "$data/phase"
 if [[ $peer == 1 ]]; then
   log "== peer: python3 pipeline.py --timings ${until:+--until $until}"
   /usr/bin/time -v -o "$data/peer.time" python3 "$peers/pipeline.py" "$study/spec.yaml" --out "$data/peer" --timings -q \
@@ -60,9 +67,11 @@ if [[ $rerun == 1 ]]; then
   log "== rerun: fill the cache without hospitals, then rtm run with it"
   "$bench" --spec "$study/spec.yaml" --cache "$data/cache" --drop-factor hospitals --json "$data/fill.json" >/dev/null
   echo "load_before_rerun $(load)" >> "$data/meta.txt"
+  echo rerun > "$data/phase"
   /usr/bin/time -v -o "$data/rerun.time" "$rtm" run "$study/spec.yaml" --out "$data/rerun" --cache "$data/cache" > "$data/rerun.txt"
   echo "load_after_rerun $(load)" >> "$data/meta.txt"
 fi
+echo done > "$data/phase"
 {
   echo "# London benchmark, scale $scale, $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(cd "$root" && git rev-parse --short HEAD)"
   echo; echo "nproc $(nproc); $(python3 --version); $(Rscript --version 2>&1 | head -1)"; echo
