@@ -49,6 +49,19 @@ func temporaryPath(_ prefix: String) -> String {
         #expect(FileManager.default.fileExists(atPath: out + "/risk.png"))
     }
 
+    @Test func aRerunReadsEveryLayerFromTheCache() throws {
+        let out = temporaryPath("rtm-cli-cache")
+        let first = try RTMBinary.run(["run", dataFile("spec.yaml"), "--out", out])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("layers: 0 from cache, 33 computed — cache \(out)/.rtm-cache"), "\(first.stdout)")
+        let model = try Data(contentsOf: URL(fileURLWithPath: out + "/model.json"))
+        let second = try RTMBinary.run(["run", dataFile("spec.yaml"), "--out", out])
+        #expect(second.stdout.contains("layers: 33 from cache, 0 computed"), "\(second.stdout)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/model.json")) == model)
+        let both = try RTMBinary.run(["run", dataFile("spec.yaml"), "--out", out, "--no-cache", "--cache", out + "/c"])
+        #expect(both.status != 0 && both.stderr.contains("--no-cache"))
+    }
+
     @Test func demoPrintsTruthBesideTheFit() throws {
         let out = temporaryPath("rtm-cli-demo")
         let r = try RTMBinary.run(["demo", "--data", packageRoot.appendingPathComponent("data").path, "--out", out, "--include-events"])

@@ -16,7 +16,11 @@ public enum Manifest {
         let changedSincePreviousRun: [String]
         let outputs: [FileHash]
         let timingsS: [String: Double]
+        /// The selection stage split: cv_elastic_net and stepwise.
+        let selectionTimingsS: [String: Double]
         let totalS: Double
+        /// Layers read from the layer cache and computed; absent without a cache.
+        let layerCache: LayerCache.Report?
         let warnings: [String]
         /// Whether the folder holds raw event locations (`--include-events`).
         let includesEvents: Bool
@@ -53,7 +57,9 @@ public enum Manifest {
                            spec: spec.path, specSha256: SHA256.hex(specData), specText: String(decoding: specData, as: UTF8.self),
                            seed: spec.model.seed, inputs: inputs, changedSincePreviousRun: changed, outputs: outputs,
                            timingsS: Dictionary(uniqueKeysWithValues: timings.map { ($0.stage, $0.seconds) }),
-                           totalS: timings.reduce(0) { $0 + $1.seconds }, warnings: f.inputs.warnings, includesEvents: includesEvents)
+                           selectionTimingsS: Dictionary(uniqueKeysWithValues: f.selectionTimings.map { ($0.stage, $0.seconds) }),
+                           totalS: timings.reduce(0) { $0 + $1.seconds }, layerCache: f.cache, warnings: f.inputs.warnings,
+                           includesEvents: includesEvents)
         return try RunOutputs.jsonEncoder().encode(doc)
     }
 }

@@ -16,6 +16,8 @@ public enum Pipeline {
         /// Also write the events and StreetSafe reports as points (`events.gpkg`,
         /// `streetsafe_reports.gpkg`). Off by default: they locate victims (DESIGN.md, "Sensitive data").
         public var includeEvents = false
+        /// Where operationalised layers are cached between runs (`LayerCache`); nil: no cache.
+        public var cacheFolder: String?
         public init(outFolder: String) { self.outFolder = outFolder }
     }
 
@@ -38,6 +40,12 @@ public enum Pipeline {
         public let outputs: [String]
         /// Inputs changed since the previous run's manifest in the same folder (none on a first run).
         public var changedSinceLastRun: [String] = []
+        /// The selection stage split into the cross-validated elastic net and stepwise BIC.
+        public let selectionTimings: [Timing]
+        /// Layers read from and computed for the cache; nil when the run had no cache.
+        public let cache: LayerCache.Report?
+        /// Layers built: every candidate before constant or duplicate columns are dropped.
+        public var layerCount: Int { design.columns.count + design.dropped.count }
     }
 
     /// The model without writing anything: what `run`, evaluation and tests share.
@@ -47,6 +55,10 @@ public enum Pipeline {
         public let model: FittedModel
         public let surface: RiskSurface
         public let timings: [Timing]
+        /// The selection stage split into the cross-validated elastic net and stepwise BIC.
+        public let selectionTimings: [Timing]
+        /// Layers read from and computed for the cache; nil when the run had no cache.
+        public let cache: LayerCache.Report?
     }
 
     /// Progress: a stage's name and, where known, how far through it the work is (0…1).
@@ -59,12 +71,13 @@ public enum Pipeline {
         public let grid: AnalysisGrid
         public let candidates: [CandidateLayer]
         public let timings: [Timing]
+        public let cache: LayerCache.Report?
     }
 
     /// Seconds of a duration, for the stage timings.
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
 
-    public static func prepare(_ spec: ModelSpec, progress: @escaping Progress = { _, _ in }) throws -> Prepared {
+    public static func prepare(_ spec: ModelSpec, cache: LayerCache? = nil, progress: @escaping Progress = { _, _ in }) throws -> Prepared {
         var timings: [Timing] = []
         let clock = ContinuousClock()
         var mark = clock.now
@@ -77,13 +90,13 @@ public enum Pipeline {
         progress("building the analysis grid", nil)
         let grid = try AnalysisGrid(studyArea: inputs.studyArea, on: GridGeometry(covering: inputs.studyExtent, cellSize: spec.cellSize))
         lap("grid")
-        let candidates = try CandidateLayers.build(inputs, grid: grid) { progress($0, $1) }
+        let candidates = try CandidateLayers.build(inputs, grid: grid, cache: cache) { progress($0, $1) }
         lap("influences")
-        return Prepared(inputs: inputs, grid: grid, candidates: candidates, timings: timings)
+        return Prepared(inputs: inputs, grid: grid, candidates: candidates, timings: timings, cache: cache?.report)
     }
 
-    public static func fit(_ spec: ModelSpec, progress: @escaping Progress = { _, _ in }) throws -> Fitted {
-        let prepared = try prepare(spec, progress: progress)
+    public static func fit(_ spec: ModelSpec, cache: LayerCache? = nil, progress: @escaping Progress = { _, _ in }) throws -> Fitted {
+        let prepared = try prepare(spec, cache: cache, progress: progress)
         return try fit(prepared, outcome: prepared.inputs.outcome.geometries, progress: progress)
     }
 
@@ -107,14 +120,21 @@ public enum Pipeline {
             .elasticNet: "elastic-net path", .crossValidation: "cross-validation (\(spec.model.folds) folds)",
             .stepwisePoisson: "stepwise BIC, Poisson", .stepwiseNegativeBinomial: "stepwise BIC, negative binomial",
         ]
+        let stepwiseStarted = StageClock()
+        let selectionStart = mark
         let selection = try selectModel(design: design.design, options: spec.model.selectionOptions) { stage, fraction in
+            if stage == .stepwisePoisson || stage == .stepwiseNegativeBinomial { stepwiseStarted.markOnce() }
             if let name = names[stage] { progress(name, fraction) }
         }
         let model = FittedModel(selection: selection, design: design)
         lap("selection")
+        let split = stepwiseStarted.marked ?? mark
+        let selectionTimings = [Timing(stage: "cv_elastic_net", seconds: seconds(split - selectionStart)),
+                                Timing(stage: "stepwise", seconds: seconds(mark - split))]
         let surface = RiskSurface(geometry: prepared.grid.geometry, cells: design.cells, linearPredictor: model.linearPredictor(design))
         lap("surface")
-        return Fitted(inputs: prepared.inputs, design: design, model: model, surface: surface, timings: timings)
+        return Fitted(inputs: prepared.inputs, design: design, model: model, surface: surface, timings: timings,
+                      selectionTimings: selectionTimings, cache: prepared.cache)
     }
 
     /// Fits and writes the outputs. The output folder is opened first (an unwritable one fails
@@ -146,7 +166,7 @@ public enum Pipeline {
     static func run(_ spec: ModelSpec, options: Options, arguments: [String], progress: @escaping Progress,
                     folder: OutputFolder, files: InputFiles) throws -> Result {
         let started = Date()
-        let fitted = try fit(spec, progress: progress)
+        let fitted = try fit(spec, cache: options.cacheFolder.map(LayerCache.init), progress: progress)
         let clock = ContinuousClock()
         progress("hotspots", nil)
         let th = clock.now
@@ -187,6 +207,15 @@ public enum Pipeline {
         let outputs = try folder.commit()
         RunLog.append(.init(status: "completed", manifestSha256: SHA256.hex(manifest)), to: folder.path)
         return Result(inputs: fitted.inputs, design: fitted.design, model: fitted.model, surface: fitted.surface,
-                      hotspots: hotspots, giStar: giStar, evaluation: evaluation, timings: timings, outputs: outputs)
+                      hotspots: hotspots, giStar: giStar, evaluation: evaluation, timings: timings, outputs: outputs,
+                      selectionTimings: fitted.selectionTimings, cache: fitted.cache)
+    }
+
+    /// The first time a stage was reported, from a `@Sendable` progress callback.
+    final class StageClock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var instant: ContinuousClock.Instant?
+        var marked: ContinuousClock.Instant? { lock.withLock { instant } }
+        func markOnce() { lock.withLock { if instant == nil { instant = ContinuousClock.now } } }
     }
 }

@@ -38,6 +38,12 @@ public enum RunSummaryText {
         if !r.changedSinceLastRun.isEmpty {
             lines.append("inputs changed since the last run in this folder: \(r.changedSinceLastRun.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")) (see manifest.json)")
         }
+        if let c = r.cache {
+            lines.append("layers: \(c.layersFromCache) from cache, \(c.layersComputed) computed"
+                + (c.entriesRejected > 0 ? " (\(c.entriesRejected) damaged cache entries recomputed)" : "") + " — cache \(c.folder)")
+        } else {
+            lines.append("layers: \(r.layerCount) computed (no cache)")
+        }
         lines.append("wrote \(r.outputs.sorted().joined(separator: ", ")) to \(folder)")
         return lines.joined(separator: "\n")
     }
