@@ -31,6 +31,14 @@ public enum ValidationText {
         }
         let m = spec.model
         lines.append("  model:         selection \(m.selection.rawValue), family \(m.family.rawValue), \(m.folds) folds, seed \(m.seed), alpha \(InspectText.number(m.alpha)); \(candidates) candidate layers")
+        if let e = inputs.spec.evaluation {
+            var text = "train \(e.trainFrom)–\(e.trainTo), test \(e.testFrom)–\(e.testTo), metrics at \(InspectText.number(e.areaShare * 100))% of the area"
+            if let plan = try? EvaluationStage.rollingPlan(inputs.spec, e) {   // checked by the parser
+                let r = plan.rolling
+                text += "; rolling origin: \(plan.splitCount) splits (\(r.expanding ? "every month before the origin" : "\(r.trainMonths) months") → \(r.testMonths))"
+            }
+            lines.append("  evaluation:    " + text)
+        }
         for w in inputs.warnings { lines.append("  warning:       \(w)") }
         return lines.joined(separator: "\n")
     }

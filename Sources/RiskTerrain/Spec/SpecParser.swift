@@ -180,6 +180,7 @@ struct SpecReader {
         spec.hotspots = try hotspots(top["hotspots"])
         spec.streetSafe = try top["streetsafe"].map { try source($0, "streetsafe", extra: []).source }
         spec.evaluation = try top["evaluation"].map(evaluation)
+        if let e = spec.evaluation { _ = try EvaluationStage.rollingPlan(spec, e) }   // rolling windows that fit the span
         spec.patrols = try top["patrols"].map { try patrols($0, factors: factors) }
         return spec
     }
