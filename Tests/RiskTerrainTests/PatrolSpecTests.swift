@@ -64,6 +64,11 @@ import Patrols
         #expect(w.format(w.date(minute: 14 * 60), "yyyy-MM-dd'T'HH:mm'Z'", utc: true) == "2025-01-13T14:00Z")
         let summer = try #require(PlanWeek("2025-W27", timeZone: london))
         #expect(summer.format(summer.date(minute: 14 * 60), "yyyy-MM-dd'T'HH:mm'Z'", utc: true) == "2025-06-30T13:00Z")
+        // the night the clocks go forward (Sunday 30 March 2025, 01:00 GMT → 02:00 BST)
+        let spring = try #require(PlanWeek("2025-W13", timeZone: london))
+        #expect(spring.format(spring.date(minute: 6 * 1440 + 30), "HH:mm'Z'", utc: true) == "00:30Z")
+        #expect(spring.format(spring.date(minute: 6 * 1440 + 180), "HH:mm'Z'", utc: true) == "02:00Z")
+        #expect(try parse("patrols:\n").patrols == PatrolOptions())
         // a Sunday window across midnight ends on Monday
         #expect(w.format(w.date(minute: 6 * 1440 + 1440 + 180), "yyyy-MM-dd HH:mm") == "2025-01-20 03:00")
         #expect(PlanWeek("2025-W54", timeZone: london) == nil && PlanWeek("2025-03", timeZone: london) == nil)

@@ -46,8 +46,7 @@ public struct PatrolPlan: Sendable, Encodable {
         public let allocation: String
         /// Stable per patrol: the same plan gives the same UIDs.
         public let uid: String
-        /// Internal: the visit's minute of the week and day, for the briefings.
-        let minute: Int
+        /// The day of the week whose window the visit belongs to (0 = Monday), not written out.
         let day: Int
 
         enum CodingKeys: String, CodingKey {

@@ -181,7 +181,9 @@ public enum PatrolPlanner {
             let patrols = sc.visits.sorted { ($0.start, $0.team) < ($1.start, $1.team) }.map { v -> PatrolPlan.Patrol in
                 let site = s.sites[sc.siteIndices[v.site]], h = site.hotspot
                 outlines[h.cluster.id] = h.cluster.outline.flatMap { $0.rings.map { $0.flatMap { [$0.x, $0.y] } } }
-                let start = w.date(minute: v.start), end = w.date(minute: v.end)
+                // the end is the start plus the dwell in real time, so a visit across a clock change
+                // (01:00–02:00 on the last Sunday of March does not exist in London) still lasts the dwell
+                let start = w.date(minute: v.start), end = start.addingTimeInterval(Double(v.end - v.start) * 60)
                 let profile = sc.patrolSites[v.site].profile
                 return PatrolPlan.Patrol(
                     date: w.format(start, "yyyy-MM-dd"), start: w.format(start, "HH:mm"), end: w.format(end, "HH:mm"),
@@ -192,7 +194,7 @@ public enum PatrolPlanner {
                     peakHours: profile.peakHours(3, among: windowHours).map { TimeOfWeekProfile.label(hour: $0) },
                     expectedCoverage: sc.patrolSites[v.site].value(from: v.start, to: v.end), allocation: v.allocation.rawValue,
                     uid: "\(w)-\(kind.rawValue)-\(dayNames[v.day].lowercased())-team\(v.team)-\(String(format: "%02d%02d", (v.start % 1440) / 60, v.start % 60))-hotspot\(h.cluster.id)@riskterrain",
-                    minute: v.start, day: v.day)
+                    day: v.day)
             }
             let coverage = sc.visits.isEmpty ? nil : PatrolPlan.Coverage(
                 plan: RiskCoverage.expectedShare(of: sc.visits, profiles: sc.patrolSites.map(\.profile), eventsPerSite: sc.patrolSites.map(\.weight), totalEvents: 1),

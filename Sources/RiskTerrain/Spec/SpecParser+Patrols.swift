@@ -7,7 +7,7 @@ import Yams
 extension SpecReader {
     func patrols(_ node: Node, factors: [FactorSpec]) throws -> PatrolOptions {
         var o = PatrolOptions()
-        if case .scalar(let s) = node, s.string.isEmpty || s.string == "{}" { return o }
+        if case .scalar(let s) = node, ["", "~", "null", "{}"].contains(s.string) { return o }
         let m = try mapping(node, "patrols", allowed: ["verona", "vigilant", "walk_and_talk", "places", "place_distance", "max_places",
                                                        "walking_speed_kmh", "circuity", "random_share", "seed", "smoothing_hours",
                                                        "prior_weight", "streetsafe_time", "max_weeks_ahead", "time_zone"])
