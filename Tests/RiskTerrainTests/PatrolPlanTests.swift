@@ -74,6 +74,19 @@ import Patrols
         #expect(!randomA.isEmpty && randomA != randomB)
     }
 
+    @Test func aRoadNetworkGivesTheWalkingTimes() throws {
+        var spec = Self.spec
+        spec.patrols = spec.patrols ?? PatrolOptions()
+        spec.patrols!.roads = LayerSource(path: (sampleSpec as NSString).deletingLastPathComponent + "/high_streets.gpkg")
+        let plan = try PatrolPlanner.plan(spec, week: nil, heldOut: false, fitted: Self.fitted)
+        // the sample's high streets are a few separate lines: some pairs of hotspots they join, the rest fall back
+        let note = try #require(plan.operations[0].notes.first { $0.hasPrefix("walking times along the road network") })
+        #expect(note.contains("it does not connect use the straight line × 1.3"), "\(note)")
+        #expect(!plan.operations[0].patrols.isEmpty)
+        spec.patrols!.roads = LayerSource(path: (sampleSpec as NSString).deletingLastPathComponent + "/stations.gpkg")
+        #expect(throws: SpecError.self) { try PatrolPlanner.plan(spec, week: nil, heldOut: false, fitted: Self.fitted) }
+    }
+
     @Test func weeksOutsideTheDataAreRefused() {
         func message(_ week: String) -> String {
             do { _ = try PatrolPlanner.plan(Self.spec, week: week, heldOut: false, fitted: Self.fitted); return "planned" } catch { return "\(error)" }

@@ -29,7 +29,8 @@ public enum PatrolPlanner {
         let (outcome, streetSafe) = try readEvents(spec, crs: fitted.inputs.crs, options: o)
         let sites = try PatrolSites.build(fitted, hotspots: hotspots, options: o, outcome: outcome, streetSafe: streetSafe)
         let seed = o.seed ?? spec.model.seed
-        let scheduled = schedule(sites, options: o, week: w, seed: seed, hasStreetSafe: spec.streetSafe != nil)
+        let roads = try readRoads(spec, crs: fitted.inputs.crs, options: o)
+        let scheduled = schedule(sites, options: o, week: w, seed: seed, hasStreetSafe: spec.streetSafe != nil, roads: roads)
         var plan = document(scheduled, sites: sites, spec: spec, options: o, week: w, range: range, seed: seed)
         if heldOut, let e = spec.evaluation {
             progress("held-out evaluation of the patrol plan", nil)
@@ -83,6 +84,24 @@ public enum PatrolPlanner {
         return (outcome, try spec.streetSafe.map { try read($0, field: o.streetSafeTime) })
     }
 
+    /// The `patrols.roads` line layer as a network, in the analysis CRS.
+    static func readRoads(_ spec: ModelSpec, crs: CRS, options o: PatrolOptions) throws -> RoadNetwork? {
+        guard let r = o.roads else { return nil }
+        let set = try VectorReader.read(r.path, query: StudyInputs.query(r, declared: try r.crs.map(CRS.init)), into: crs)
+        let lines = set.geometries.flatMap { g -> [[(x: Double, y: Double)]] in
+            switch g {
+            case .lineString(let l): [l.map { ($0.x, $0.y) }]
+            case .multiLineString(let ls): ls.map { $0.map { ($0.x, $0.y) } }
+            default: []
+            }
+        }
+        guard !lines.isEmpty else {
+            throw SpecError(file: spec.path, line: nil, key: "patrols.roads",
+                            message: "\(r.path) holds \(set.geometries.first?.kind.rawValue ?? "nothing")s, no lines — give a line layer of roads and footpaths")
+        }
+        return RoadNetwork(lines: lines)
+    }
+
     // MARK: Scheduling
 
     /// One operation's week: its hotspots (indices into the sites), as the scheduler saw them, and
@@ -98,7 +117,8 @@ public enum PatrolPlanner {
         let notes: [String]
     }
 
-    static func schedule(_ s: PatrolSites, options o: PatrolOptions, week: PlanWeek, seed: UInt64, hasStreetSafe: Bool) -> [Scheduled] {
+    static func schedule(_ s: PatrolSites, options o: PatrolOptions, week: PlanWeek, seed: UInt64, hasStreetSafe: Bool,
+                         roads: RoadNetwork?) -> [Scheduled] {
         o.operations.enumerated().compactMap { index, op -> Scheduled? in
             guard op.enabled else { return nil }
             var notes: [String] = []
@@ -126,8 +146,15 @@ public enum PatrolPlanner {
             let patrolSites = eligible.map { i, w in
                 PatrolSite(weight: w / total, profile: op.kind == .walkAndTalk ? s.sites[i].streetSafeProfile : s.sites[i].crimeProfile)
             }
-            let travel = TravelTimes.walking(eligible.map { (s.sites[$0.0].hotspot.cluster.centroid.x, s.sites[$0.0].hotspot.cluster.centroid.y) },
-                                             metresPerMinute: o.walkingSpeedKmh * 1000 / 60, circuity: o.circuity)
+            let centres = eligible.map { (x: s.sites[$0.0].hotspot.cluster.centroid.x, y: s.sites[$0.0].hotspot.cluster.centroid.y) }
+            let speed = o.walkingSpeedKmh * 1000 / 60
+            var travel = TravelTimes.walking(centres, metresPerMinute: speed, circuity: o.circuity)
+            if let roads {
+                let (t, unconnected) = roads.travelTimes(centres, metresPerMinute: speed, fallbackCircuity: o.circuity)
+                travel = t
+                let pairs = centres.count * (centres.count - 1)
+                notes.append("walking times along the road network (\(roads.nodes.count) nodes)" + (unconnected > 0 ? "; \(unconnected) of \(pairs) hotspot pairs it does not connect use the straight line × \(o.circuity)" : ""))
+            }
             var rng = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1))
             let plan = WeeklyScheduler.plan(sites: patrolSites, rules: rules, travel: travel, randomShare: o.randomShare, using: &rng)
             let (naive, n) = naivePlan(like: plan.visits, sites: patrolSites, rules: rules)
