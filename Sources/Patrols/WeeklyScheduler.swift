@@ -137,9 +137,11 @@ public enum WeeklyScheduler {
         }
 
         /// The feasible visit of largest gain (ties: the first in day, team, start, site order).
-        func best(excluding tabu: [Candidate] = []) -> Candidate? {
+        /// `scope`: only candidates of these team-days or sites (the others are known to be infeasible).
+        func best(excluding tabu: [Candidate] = [], scope: (teamDays: Set<Int>, sites: Set<Int>)? = nil) -> Candidate? {
             var best: Candidate?, bestGain = 0.0
             for c in candidates {
+                if let scope, !scope.teamDays.contains(c.teamDay), !scope.sites.contains(c.site) { continue }
                 if !tabu.isEmpty, tabu.contains(c) { continue }
                 let g = gain(c)
                 guard g > bestGain * (1 + 1e-12), canAdd(c) else { continue }
@@ -211,12 +213,17 @@ public enum WeeklyScheduler {
             let before = self
             let tabu = out.map { Candidate(teamDay: teamDayIndex($0), start: $0.start, site: $0.site) }
             for v in out { remove(at: visits.firstIndex(of: v)!) }
+            // The week was complete (no feasible visit left), and taking visits out frees only
+            // their team-days and places — unless it empties a team-day while the week's team-days
+            // are capped, which lets any unused team-day open.
+            let freesTeamDays = rules.teamDaysPerWeek != nil && tabu.contains { byTeamDay[$0.teamDay].isEmpty }
+            let scope = freesTeamDays ? nil : (Set(tabu.map(\.teamDay)), Set(tabu.map(\.site)))
             if shift != 0 {
                 let moved = Candidate(teamDay: tabu[0].teamDay, start: tabu[0].start + shift, site: tabu[0].site)
                 guard starts[moved.teamDay].contains(moved.start), canAdd(moved) else { self = before; return false }
                 add(moved, out[0].allocation)
             }
-            while let c = best(excluding: tabu) { add(c, .greedy) }
+            while let c = best(excluding: tabu, scope: scope) { add(c, .greedy) }
             if value > before.value * (1 + 1e-9) { return true }
             self = before
             return false
