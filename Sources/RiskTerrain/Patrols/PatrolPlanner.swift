@@ -183,12 +183,15 @@ public enum PatrolPlanner {
         let ranked = sites.indices.sorted { (sites[$0].weight, -$0) > (sites[$1].weight, -$1) }
         let n = min(sites.count, max(r.teamsPerDay, Int((Double(visits.count) / Double(r.capPerPlace)).rounded(.up))))
         let teamDays = Set(visits.map { [$0.day, $0.team] }).sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
-        let perTeamDay = max(1, Int((Double(visits.count) / Double(teamDays.count)).rounded()))
+        // one timetable for every day: the most visits a team-day makes, evenly spaced through the window
+        let most = (visits.count + teamDays.count - 1) / teamDays.count
+        let offsets = (0..<most).map { j in most == 1 ? 0 : (r.window.minutes - r.dwell) * j / (most - 1) / r.step * r.step }
         var out: [Visit] = []
-        for td in teamDays {
+        for (k, td) in teamDays.enumerated() {
+            // as many visits as the plan: the first team-days take the remainder
+            let perTeamDay = visits.count / teamDays.count + (k < visits.count % teamDays.count ? 1 : 0)
             let open = td[0] * 1440 + r.window.start
-            for j in 0..<perTeamDay {
-                let offset = perTeamDay == 1 ? 0 : (r.window.minutes - r.dwell) * j / (perTeamDay - 1) / r.step * r.step
+            for (j, offset) in offsets.prefix(perTeamDay).enumerated() {
                 let site = ranked[(j * r.teamsPerDay + td[1] - 1) % n]
                 out.append(Visit(site: site, day: td[0], team: td[1], start: open + offset, end: open + offset + r.dwell, allocation: .greedy))
             }
