@@ -31,6 +31,16 @@ public enum ValidationText {
         }
         let m = spec.model
         lines.append("  model:         selection \(m.selection.rawValue), family \(m.family.rawValue), \(m.folds) folds, seed \(m.seed), alpha \(InspectText.number(m.alpha)); \(candidates) candidate layers")
+        if let p = spec.patrols {
+            let dayNames = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+            let ops = p.operations.filter(\.enabled).map { o -> String in
+                let r = o.rules
+                let days = r.days.count == 7 ? "daily" : r.days.map { dayNames[$0] }.joined(separator: ",")
+                let quota = o.perMonth.map { ", \($0) a month" } ?? r.teamDaysPerWeek.map { ", \($0) a week" } ?? ""
+                return "\(o.kind.title) \(r.teamsPerDay) team\(r.teamsPerDay == 1 ? "" : "s") \(r.window.text) \(days)\(quota), \(r.dwell) min visits"
+            }
+            lines.append("  patrols:       " + (ops.isEmpty ? "no operation enabled" : ops.joined(separator: "; ")))
+        }
         for w in inputs.warnings { lines.append("  warning:       \(w)") }
         return lines.joined(separator: "\n")
     }
