@@ -111,6 +111,16 @@ import Patrols
         #expect(ics.hasPrefix("BEGIN:VCALENDAR\r\n") && ics.hasSuffix("END:VCALENDAR\r\n"))
         #expect(ics.components(separatedBy: "BEGIN:VEVENT").count - 1 == plan.operations.reduce(0) { $0 + $1.patrols.count })
         #expect(PatrolBriefing.render(plan).count == 7)
+        // time-of-week profiles: written per hotspot, a hotspot's own profile only from 5 events up
+        let doc = try JSONSerialization.jsonObject(with: PatrolOutputs.json(plan)) as! [String: Any]
+        let profiles = try #require(doc["profiles"] as? [[String: Any]])
+        #expect(profiles.count == plan.profiles.count && !profiles.isEmpty)
+        for p in plan.profiles {
+            #expect(p.outcome.source == "area-wide")                          // the sample's crimes have months only
+            if p.streetsafe.events == "<5" { #expect(p.streetsafe.shares == nil) }
+            else { #expect(abs(p.streetsafe.shares!.reduce(0, +) - 1) < 1e-3) }
+        }
+        #expect(plan.profiles.contains { $0.streetsafe.source.hasPrefix("own events") && $0.streetsafe.shares != nil })
         // the independent RFC 5545 parser, where it is installed (Debian: python3-icalendar)
         let python = "/usr/bin/python3"
         guard FileManager.default.isExecutableFile(atPath: python) else { return }

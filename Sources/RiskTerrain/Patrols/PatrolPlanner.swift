@@ -1,5 +1,6 @@
 import Foundation
 import GeoIO
+import Hotspots
 import Patrols
 import RasterCore
 
@@ -235,7 +236,23 @@ public enum PatrolPlanner {
                                         maxVisitsPerHotspot: r.capPerPlace, hotspots: sc.siteIndices.count, patrols: patrols,
                                         coverage: coverage, notes: sc.notes)
         }
+        let disclosure = Disclosure(threshold: spec.hotspots.disclosureThreshold)
+        func written(_ p: TimeOfWeekProfile) -> PatrolPlan.Profile {
+            let shares = p.shares.map { ($0 * 1e6).rounded() / 1e6 }
+            switch p.source {
+            case .observed(let n, _):
+                return .init(source: "own events, shrunk toward the area-wide profile", events: disclosure.render(n),
+                             shares: disclosure.isSuppressed(n) ? nil : shares)
+            case .areaWide: return .init(source: "area-wide", events: "0", shares: shares)
+            case .uniform: return .init(source: "uniform", events: "0", shares: shares)
+            }
+        }
+        let profiles = s.sites.map { site in
+            PatrolPlan.HotspotProfiles(hotspotId: site.hotspot.cluster.id, hotspotRank: site.hotspot.cluster.rank, hotspotLabel: site.hotspot.label,
+                                       outcome: written(site.crimeProfile), streetsafe: written(site.streetSafeProfile))
+        }
         return PatrolPlan(week: "\(w)", timeZone: o.timeZone, spec: spec.path, dataFrom: range?.from ?? "", dataTo: range?.to ?? "",
-                          seed: seed, randomShare: o.randomShare, operations: operations, heldOut: nil, notes: s.notes, outlines: outlines)
+                          seed: seed, randomShare: o.randomShare, operations: operations, heldOut: nil, notes: s.notes, profiles: profiles,
+                          outlines: outlines)
     }
 }
