@@ -58,7 +58,7 @@ let tests: [Target] = [
     .testTarget(name: "RasterCoreTests", dependencies: ["RasterCore"], exclude: ["Golden"]),
     .testTarget(name: "RiskModelTests", dependencies: ["RiskModel"], resources: [.copy("Golden")]),
     .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "RasterCore"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "RiskTerrainTests", dependencies: ["RiskTerrain", "GeoIO", "Patrols"], exclude: ["Golden"]),
+    .testTarget(name: "RiskTerrainTests", dependencies: ["RiskTerrain", "GeoIO", "Patrols"], exclude: ["Golden", "Hostile"]),
     .testTarget(name: "HotspotsTests", dependencies: ["Hotspots"], exclude: ["Golden"]),
     .testTarget(name: "PatrolsTests", dependencies: ["Patrols", "RiskModel"]),
     .testTarget(name: "rtmTests", dependencies: ["rtm", "GeoIO"]),

@@ -13,5 +13,9 @@ let package = Package(
         .executableTarget(name: "RasterBench", dependencies: [.product(name: "RasterCore", package: "RiskTerrain")]),
         // GLM fits, elastic-net path with CV, stepwise on the London design.
         .executableTarget(name: "ModelBench", dependencies: [.product(name: "RiskModel", package: "RiskTerrain")]),
+        // The pipeline's stages before model selection on a spec (the London study), with memory.
+        .executableTarget(name: "LondonBench", dependencies: [.product(name: "RiskTerrain", package: "RiskTerrain"),
+                                                              .product(name: "RasterCore", package: "RiskTerrain"),
+                                                              .product(name: "RiskModel", package: "RiskTerrain")]),
     ]
 )

@@ -58,6 +58,9 @@ final class GDALDatasetHandle {
         guard FileManager.default.fileExists(atPath: path) || path.hasPrefix("/vsi") else {
             throw GeoDataError.fileNotFound(path: path)
         }
+        if !path.hasPrefix("/vsi"), let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size == 0 {
+            throw GeoDataError.emptyFile(path: path)
+        }
         var flags = UInt32(GDAL_OF_READONLY) | UInt32(GDAL_OF_VERBOSE_ERROR)
         switch kind {
         case .vector: flags |= UInt32(GDAL_OF_VECTOR)
@@ -75,7 +78,7 @@ final class GDALDatasetHandle {
                 throw kind == .vector ? GeoDataError.notAVector(path: path) : GeoDataError.notARaster(path: path)
             }
             if err.message.contains("not recognized") { throw GeoDataError.unknownFormat(path: path) }
-            throw err
+            throw GeoDataError.unreadable(path: path, message: err.message)
         }
         return GDALDatasetHandle(handle: h, path: path)
     }

@@ -48,6 +48,11 @@ public enum GeoDataError: Error, Equatable, Sendable, CustomStringConvertible {
     case transformFailed(path: String, feature: Int, x: Double, y: Double)
     case outputNotWritable(path: String, reason: String)
     case rasterTooFine(path: String, pixels: Int, limit: Int)
+    case emptyFile(path: String)
+    case unreadable(path: String, message: String)
+    case noLayers(path: String)
+    case nothingUsable(path: String, summary: String)
+    case changedDuringRun(path: String, deleted: Bool)
 
     public var description: String {
         switch self {
@@ -70,7 +75,11 @@ public enum GeoDataError: Error, Equatable, Sendable, CustomStringConvertible {
         case .nonMetricAnalysisCRS(let crs, let unit):
             return "the analysis CRS \(crs) measures in \(unit), not metres — use a projected CRS in metres, e.g. EPSG:27700 for Great Britain"
         case .noCoordinateColumns(let p, let columns):
-            return "\(p): no coordinate columns found among [\(columns.joined(separator: ", "))] — name them in the spec with x: and y: (e.g. x: longitude, y: latitude, or x: easting, y: northing)"
+            let shown = columns.count > 20 ? columns.prefix(20).joined(separator: ", ") + ", …" : columns.joined(separator: ", ")
+            if let d = ["|", "\t", ";"].first(where: { d in columns.contains { $0.contains(d) } }) {
+                return "\(p): no coordinate columns found among [\(Self.oneLine(shown))] — the header looks delimited by '\(d == "\t" ? "tab" : d)'; save the file as comma-separated CSV"
+            }
+            return "\(p): no coordinate columns found among [\(shown)] — name them in the spec with x: and y: (e.g. x: longitude, y: latitude, or x: easting, y: northing)"
         case .noSuchColumn(let p, let c, let columns):
             return "\(p): no column '\(c)'\(Self.didYouMean(c, columns)) — the columns are: \(columns.joined(separator: ", "))"
         case .coordinateOutOfRange(let p, let line, let axis, let value, let swapLikely):
@@ -92,9 +101,27 @@ public enum GeoDataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(p) feature \(feature): PROJ could not transform (\(x.shortText), \(y.shortText)) into the analysis CRS — check the layer's crs"
         case .rasterTooFine(let p, let pixels, let limit):
             return "\(p): sampling it at cell centres would read \(pixels) pixels (more than \(limit)) — use resampling: average for a raster much finer than the cells"
+        case .emptyFile(let p):
+            return "\(p): the file is empty (0 bytes) — it was not written completely; export or download it again"
+        case .unreadable(let p, let message):
+            return "\(p): GDAL cannot read it (\(Self.oneLine(message))) — the file looks truncated or damaged; export or download it again"
+        case .nothingUsable(let p, let summary):
+            return "\(p): no feature has a usable geometry or coordinates (\(Self.oneLine(summary))) — check the file in a GIS or with `rtm inspect \(p)`"
+        case .noLayers(let p):
+            return "\(p): the file holds no layers — it looks truncated or damaged; export or download it again"
+        case .changedDuringRun(let p, let deleted):
+            return deleted
+                ? "\(p): deleted while the run was reading it — nothing was written; restore the file and run again"
+                : "\(p): changed while the run was reading it (its SHA-256 differs from the start of the run) — nothing was written; run again once the file is complete"
         case .outputNotWritable(let p, let reason):
             return "\(p): cannot write (\(reason)) — choose another output folder with --out, or free disk space"
         }
+    }
+
+    /// A library message on one line, at most 200 characters.
+    static func oneLine(_ message: String) -> String {
+        let flat = message.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return flat.count > 200 ? String(flat.prefix(199)) + "…" : flat
     }
 
     /// ", did you mean 'X'?" when a name is close to one that exists (case, spaces, underscores or

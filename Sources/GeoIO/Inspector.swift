@@ -26,7 +26,9 @@ public enum DatasetDescription: Sendable {
 /// Describes any file GDAL/OGR can open: the first thing a user runs on new data.
 public enum Inspector {
     public static func describe(_ path: String) throws -> DatasetDescription {
-        let ds = try GDALDatasetHandle.open(path, kind: .any)
+        // A CSV of numbers is also an XYZ grid to GDAL: read CSVs as the points they are.
+        let isCSV = (path as NSString).pathExtension.lowercased() == "csv"
+        let ds = try GDALDatasetHandle.open(path, kind: isCSV ? .vector : .any)
         if ds.rasterCount > 0 { return .raster(try RasterReader.info(ds)) }
         var layers: [LayerDescription] = []
         for i in 0..<ds.layerCount {

@@ -44,6 +44,30 @@ enum OGRGeometryConversion {
         }
     }
 
+    /// An invalid (e.g. self-intersecting) polygon repaired with GEOS through `OGR_G_MakeValid`:
+    /// the polygonal parts of the result, as a multi-polygon. Parts that collapsed to lines or
+    /// points are dropped (they have no area); a polygon that collapses entirely is skipped.
+    static func madeValid(_ h: OGRGeometryH) -> Outcome {
+        CPLErrorReset()
+        guard let valid = OGR_G_MakeValid(h) else {
+            CPLErrorReset()
+            return .skipped(reason: "an invalid polygon GEOS could not repair")
+        }
+        defer { OGR_G_DestroyGeometry(valid) }
+        var polygons: [Polygon] = []
+        func collect(_ g: OGRGeometryH) {
+            switch OGR_GT_Flatten(OGR_G_GetGeometryType(g)) {
+            case wkbPolygon: polygons.append(polygon(g))
+            case wkbMultiPolygon, wkbGeometryCollection: parts(g).forEach(collect)
+            default: break
+            }
+        }
+        collect(valid)
+        polygons = polygons.filter { !$0.rings.isEmpty }
+        guard !polygons.isEmpty else { return .skipped(reason: "an invalid polygon with no area") }
+        return .geometry(polygons.count == 1 ? .polygon(polygons[0]) : .multiPolygon(polygons))
+    }
+
     private static func parts(_ h: OGRGeometryH) -> [OGRGeometryH] {
         (0..<OGR_G_GetGeometryCount(h)).compactMap { OGR_G_GetGeometryRef(h, $0) }
     }

@@ -108,7 +108,7 @@ public enum RasterReader {
         var usageError: Int32 = 0
         CPLErrorReset()
         guard let out = GDALWarp("", nil, 1, &sources, options, &usageError) else {
-            throw gdalError("resample onto the analysis grid", path)
+            throw GeoDataError.unreadable(path: path, message: gdalError("resample onto the analysis grid", path).message)
         }
         let warped = GDALDatasetHandle.adopt(out, path: path)
         var values = [Double](repeating: .nan, count: grid.cellCount)
@@ -117,7 +117,7 @@ public enum RasterReader {
                          Int32(grid.width), Int32(grid.height), buf.baseAddress,
                          Int32(grid.width), Int32(grid.height), GDT_Float64, 0, 0)
         }
-        guard status == CE_None else { throw gdalError("read the resampled raster", path) }
+        guard status == CE_None else { throw GeoDataError.unreadable(path: path, message: gdalError("read the resampled raster", path).message) }
         return Raster(geometry: grid, values: values)
     }
 }

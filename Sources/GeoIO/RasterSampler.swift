@@ -62,7 +62,7 @@ public enum RasterSampler {
             GDALRasterIO(GDALGetRasterBand(ds.handle, Int32(band)), GF_Read, Int32(lo.c), Int32(lo.r), Int32(ww), Int32(wh),
                          buf.baseAddress, Int32(ww), Int32(wh), GDT_Float64, 0, 0)
         }
-        guard status == CE_None else { throw gdalError("read pixels", path) }
+        guard status == CE_None else { throw GeoDataError.unreadable(path: path, message: gdalError("read pixels", path).message) }
         if let nd = meta.bands[band - 1].noData {
             for i in window.indices where window[i] == nd || (nd.isNaN && window[i].isNaN) { window[i] = .nan }
         }

@@ -26,7 +26,7 @@ public struct TimeFilter: Hashable, Sendable, Codable {
     }
 
     /// "2024/01/15 13:45:00" → "2024-01-15T13:45:00"; ISO text is left as it is.
-    static func normalised(_ value: String) -> String {
+    public static func normalised(_ value: String) -> String {
         var chars = Array(value.trimmingCharacters(in: .whitespaces))
         for i in chars.indices.prefix(10) where chars[i] == "/" { chars[i] = "-" }
         if chars.count > 10, chars[10] == " " { chars[10] = "T" }
@@ -82,12 +82,22 @@ public struct ReadReport: Sendable, Codable, Equatable {
     public var skippedExamples: [String: [String]]
     /// Things the user should know, e.g. "recognised as a data.police.uk street-level crime CSV".
     public var notes: [String]
+    /// Repair → count of features kept after it, e.g. "invalid polygons made valid": 2.
+    public var repaired: [String: Int] = [:]
+    /// Up to five examples per repair, such as "feature 3 (Self-intersection)".
+    public var repairedExamples: [String: [String]] = [:]
 
     public var skippedTotal: Int { skipped.values.reduce(0, +) }
+    public var repairedTotal: Int { repaired.values.reduce(0, +) }
 
     mutating func skip(_ reason: String, _ example: String) {
         skipped[reason, default: 0] += 1
         if skippedExamples[reason, default: []].count < 5 { skippedExamples[reason, default: []].append(example) }
+    }
+
+    mutating func repair(_ what: String, _ example: String) {
+        repaired[what, default: 0] += 1
+        if repairedExamples[what, default: []].count < 5 { repairedExamples[what, default: []].append(example) }
     }
 
     /// One line for logs and reports: "crimes.csv: 1,200 of 1,250 kept; skipped 3 blank coordinates (line 17, …)".
@@ -97,6 +107,10 @@ public struct ReadReport: Sendable, Codable, Equatable {
         for (reason, n) in skipped.sorted(by: { $0.key < $1.key }) {
             let ex = skippedExamples[reason, default: []].joined(separator: ", ")
             s += "; skipped \(n) with \(reason)" + (ex.isEmpty ? "" : " (\(ex)\(n > 5 ? ", …" : ""))")
+        }
+        for (what, n) in repaired.sorted(by: { $0.key < $1.key }) {
+            let ex = repairedExamples[what, default: []].joined(separator: ", ")
+            s += "; repaired \(n): \(what)" + (ex.isEmpty ? "" : " (\(ex)\(n > 5 ? ", …" : ""))")
         }
         return s
     }

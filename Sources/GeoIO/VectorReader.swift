@@ -16,6 +16,8 @@ public enum VectorReader {
             ? readCSVPoints(layer, query: query)
             : readGeometries(layer, query: query)
         if set.geometries.isEmpty {
+            let skippedAll = set.report.skippedTotal > 0 && set.report.skipped.keys.contains { !$0.hasPrefix("a time outside") && !$0.hasPrefix("no value in the time field") }
+            if skippedAll { throw GeoDataError.nothingUsable(path: path, summary: set.report.summary) }
             throw GeoDataError.emptyLayer(path: path, layer: layer.name,
                                           filtered: set.report.featuresInLayer > 0)
         }
@@ -32,7 +34,16 @@ public enum VectorReader {
                 report.skip("no geometry", "feature \(fid)")
                 return nil
             }
-            switch OGRGeometryConversion.convert(g) {
+            var outcome = OGRGeometryConversion.convert(g)
+            if case .geometry(let geometry) = outcome, !geometry.vertices.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) {
+                report.skip("coordinates that are not finite numbers", "feature \(fid)")
+                return nil
+            }
+            if case .geometry(let geometry) = outcome, geometry.kind == .polygon, OGR_G_IsValid(g) == 0 {
+                outcome = OGRGeometryConversion.madeValid(g)
+                if case .geometry = outcome { report.repair("invalid polygons made valid (GEOS MakeValid)", "feature \(fid)") }
+            }
+            switch outcome {
             case .skipped(let reason):
                 report.skip(reason, "feature \(fid)")
                 return nil
@@ -79,7 +90,7 @@ public enum VectorReader {
                 report.skip("blank coordinates", "line \(line)")
                 return nil
             }
-            guard let x = Double(xs), let y = Double(ys), x.isFinite, y.isFinite else {
+            guard let x = decimal(xs), let y = decimal(ys), x.isFinite, y.isFinite else {
                 report.skip("coordinates that are not finite numbers", "line \(line)")
                 return nil
             }
@@ -97,44 +108,67 @@ public enum VectorReader {
         }
     }
 
-    // MARK: Reprojection
-
-    /// Transforms every vertex in one PROJ call; features with a vertex PROJ cannot transform are
-    /// skipped and counted.
-    private static func reproject(_ set: inout FeatureSet, to target: CRS, path: String) throws {
-        let transformer = try CoordinateTransformer(from: set.crs, to: target)
-        var vertices = set.geometries.flatMap(\.vertices)
-        let failed = transformer.transform(&vertices)
-        var cursor = 0
-        var geometries: [Geometry] = []
-        geometries.reserveCapacity(set.geometries.count)
-        var keep = [Bool](repeating: true, count: set.geometries.count)
-        let firstID = set.featureIDs.first ?? 0
-        for (i, g) in set.geometries.enumerated() {
-            var ok = true
-            let moved = g.mapVertices { _ in
-                let p = vertices[cursor]
-                cursor += 1
-                if !p.x.isFinite { ok = false }
-                return p
-            }
-            if ok { geometries.append(moved) } else {
-                keep[i] = false
-                set.report.skip("coordinates PROJ could not transform into \(target)", "feature \(set.featureIDs[i])")
+    /// A decimal number as CSVs write them ("-0.0779", "531200", "5.3e5"); nil for anything else,
+    /// including what `Double(_:)` also accepts but no coordinate column means: "nan", "inf",
+    /// hexadecimal "0x1p-2".
+    static func decimal(_ s: String) -> Double? {
+        var digits = 0
+        for (i, c) in s.utf8.enumerated() {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
+            case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): continue
+            case UInt8(ascii: "+"), UInt8(ascii: "-"): if i > 0, !"eE".utf8.contains(Array(s.utf8)[i - 1]) { return nil }
+            default: return nil
             }
         }
-        if failed > 0 {
+        return digits > 0 ? Double(s) : nil
+    }
+
+    // MARK: Reprojection
+
+    /// Transforms the vertices with PROJ a chunk of about a million at a time, writing each
+    /// geometry back in place (so a layer of millions of points is held once, not copied);
+    /// features with a vertex PROJ cannot transform are skipped and counted.
+    private static func reproject(_ set: inout FeatureSet, to target: CRS, path: String) throws {
+        let transformer = try CoordinateTransformer(from: set.crs, to: target)
+        var keep = [Bool](repeating: true, count: set.geometries.count)
+        let first = set.geometries.first?.vertices.first ?? Point2(x: .nan, y: .nan)
+        var start = 0
+        while start < set.geometries.count {
+            var end = start, count = 0
+            while end < set.geometries.count, count < 1 << 20 { count += set.geometries[end].vertices.count; end += 1 }
+            var vertices: [Point2] = []
+            vertices.reserveCapacity(count)
+            for g in set.geometries[start..<end] { vertices += g.vertices }
+            _ = transformer.transform(&vertices)
+            var cursor = 0
+            for i in start..<end {
+                var ok = true
+                set.geometries[i] = set.geometries[i].mapVertices { _ in
+                    let p = vertices[cursor]
+                    cursor += 1
+                    if !p.x.isFinite || !p.y.isFinite { ok = false }
+                    return p
+                }
+                if !ok {
+                    keep[i] = false
+                    set.report.skip("coordinates PROJ could not transform into \(target)", "feature \(set.featureIDs[i])")
+                }
+            }
+            start = end
+        }
+        let kept = keep.reduce(0) { $0 + ($1 ? 1 : 0) }
+        if kept == 0 {      // nothing could be transformed: the CRS is wrong, not a few rows
+            throw GeoDataError.transformFailed(path: path, feature: set.featureIDs.first ?? 0, x: first.x, y: first.y)
+        }
+        if kept < keep.count {
+            set.geometries = zip(set.geometries, keep).filter(\.1).map(\.0)
             set.featureIDs = zip(set.featureIDs, keep).filter(\.1).map(\.0)
             for key in set.attributes.keys {
                 set.attributes[key] = zip(set.attributes[key]!, keep).filter(\.1).map(\.0)
             }
         }
-        if geometries.isEmpty {      // nothing could be transformed: the CRS is wrong, not a few rows
-            let p = set.geometries[0].vertices.first ?? Point2(.nan, .nan)
-            throw GeoDataError.transformFailed(path: path, feature: firstID, x: p.x, y: p.y)
-        }
-        set.geometries = geometries
-        set.report.kept = geometries.count
+        set.report.kept = kept
         set.crs = target
     }
 }
@@ -162,7 +196,7 @@ final class VectorLayerHandle {
             self.name = match
         } else {
             guard count > 0, let h = GDALDatasetGetLayer(dataset.handle, 0) else {
-                throw GeoDataError.emptyLayer(path: dataset.path, layer: "(none)", filtered: false)
+                throw GeoDataError.noLayers(path: dataset.path)
             }
             self.handle = h
             self.name = names[0]

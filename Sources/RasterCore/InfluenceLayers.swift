@@ -62,22 +62,34 @@ public enum InfluenceLayers {
                                     sd k: Double = 2) throws(RasterError) -> DensityThreshold {
         let target = studyArea.geometry
         let (r0, c0) = try density.geometry.offset(of: target)
-        let sw = density.geometry.width
-        let cells = studyArea.setIndices
-        guard !cells.isEmpty else { throw .emptyStudyArea }
-        @inline(__always) func value(_ i: Int) -> Double {
-            Double(density.values[(r0 + i / target.width) * sw + c0 + i % target.width])
+        let sw = density.geometry.width, w = target.width
+        var out = [UInt64](repeating: 0, count: studyArea.words.count)
+        var n = 0, sum = 0.0, ss = 0.0
+        let (mean, sd, threshold) = density.values.withUnsafeBufferPointer { v in
+            studyArea.words.withUnsafeBufferPointer { m in
+                // Study-area cells row by row, in row-major order (the sums' order is fixed).
+                @inline(__always) func each(_ body: (Int, Double) -> Void) {
+                    for r in 0..<target.height {
+                        let base = r * w, src = (r0 + r) * sw + c0
+                        for c in 0..<w {
+                            let i = base + c
+                            if m[i >> 6] >> UInt64(i & 63) & 1 != 0 { body(i, Double(v[src + c])) }
+                        }
+                    }
+                }
+                each { _, x in sum += x; n += 1 }
+                let mean = n > 0 ? sum / Double(n) : 0
+                each { _, x in let d = x - mean; ss += d * d }
+                let sd = n > 0 ? (ss / Double(n)).squareRoot() : 0
+                let threshold = mean + k * sd
+                out.withUnsafeMutableBufferPointer { o in
+                    each { i, x in if x > threshold { o[i >> 6] |= 1 << UInt64(i & 63) } }
+                }
+                return (mean, sd, threshold)
+            }
         }
-        var sum = 0.0
-        for i in cells { sum += value(i) }
-        let mean = sum / Double(cells.count)
-        var ss = 0.0
-        for i in cells { let d = value(i) - mean; ss += d * d }
-        let sd = (ss / Double(cells.count)).squareRoot()
-        let threshold = mean + k * sd
-        var layer = BitMatrix(geometry: target)
-        for i in cells where value(i) > threshold { layer[i] = true }
-        return DensityThreshold(layer: layer, mean: mean, standardDeviation: sd, threshold: threshold)
+        guard n > 0 else { throw .emptyStudyArea }
+        return DensityThreshold(layer: BitMatrix(geometry: target, words: out), mean: mean, standardDeviation: sd, threshold: threshold)
     }
 }
 

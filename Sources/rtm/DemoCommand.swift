@@ -12,6 +12,9 @@ struct Demo: ParsableCommand {
     @Option(help: "Output folder.")
     var out: String = "out/demo"
 
+    @Flag(help: "Also write the sample's events and StreetSafe reports as points (events.gpkg, streetsafe_reports.gpkg).")
+    var includeEvents = false
+
     @Flag(name: .shortAndLong, help: "Print each stage as a line even when stderr is not a terminal.")
     var verbose = false
 
@@ -26,19 +29,14 @@ struct Demo: ParsableCommand {
             let spec = try SpecParser.load((folder as NSString).appendingPathComponent("spec.yaml"))
             let modelFolder = (out as NSString).appendingPathComponent("model")
             let progress = Progress(quiet: false, verbose: verbose)
-            let result = try Pipeline.run(spec, options: .init(outFolder: modelFolder), arguments: CommandLine.arguments, progress: progress.update)
+            var options = Pipeline.Options(outFolder: modelFolder)
+            options.evaluate = true
+            options.includeEvents = includeEvents
+            let result = try Pipeline.run(spec, options: options, arguments: CommandLine.arguments, progress: progress.update)
             progress.finish()
             print(RunSummaryText.render(result, folder: modelFolder))
             print(DemoText.truthTable(result))
-            if let e = spec.evaluation {
-                let evaluation = try EvaluationStage.run(spec, e, progress: progress.update)
-                progress.finish()
-                let folder = try OutputFolder((out as NSString).appendingPathComponent("evaluation"))
-                try folder.write(try EvaluationStage.json(evaluation), to: "evaluation.json")
-                try folder.write(EvaluationStage.curvesSVG(evaluation), to: "evaluation.svg")
-                try folder.commit()
-                print("\n" + EvaluationStage.text(evaluation))
-            }
+            if let evaluation = result.evaluation { print("\n" + EvaluationStage.text(evaluation)) }
             // the week after the sample's data ends, all three operations, with the held-out comparison
             let plan = try PatrolPlanner.plan(spec, week: nil, fitted: result.fitted, progress: progress.update)
             progress.finish()

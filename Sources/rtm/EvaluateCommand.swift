@@ -9,7 +9,7 @@ struct Evaluate: ParsableCommand {
     @Argument(help: "The model spec (YAML), with an evaluation: { train: {from, to}, test: {from, to} } section.")
     var spec: String
 
-    @Option(help: "Output folder for evaluation.json and evaluation.svg (default: 'out' beside the spec).")
+    @Option(help: "Output folder for evaluation.json, evaluation.svg and evaluation.html (default: 'out' beside the spec).")
     var out: String?
 
     @Flag(name: .shortAndLong, help: "Print each stage as a line even when stderr is not a terminal.")
@@ -29,9 +29,10 @@ struct Evaluate: ParsableCommand {
             let output = try OutputFolder(folder)
             try output.write(try EvaluationStage.json(result), to: "evaluation.json")
             try output.write(EvaluationStage.curvesSVG(result), to: "evaluation.svg")
+            try output.write(EvaluationHTML.page(result, specPath: spec), to: "evaluation.html")
             try output.commit()
             print(EvaluationStage.text(result))
-            print("wrote evaluation.json, evaluation.svg to \(folder)")
+            print("wrote evaluation.json, evaluation.svg, evaluation.html to \(folder)")
         } catch {
             CLIError.report(error)
             throw ExitCode(1)

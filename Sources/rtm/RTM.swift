@@ -9,4 +9,9 @@ struct RTM: ParsableCommand {
         version: RiskTerrainVersion.summary,
         subcommands: [Run.self, Validate.self, Evaluate.self, Patrols.self, Inspect.self, Demo.self, Synth.self]
     )
+
+    static func main() {
+        Interrupts.install()
+        main(nil)
+    }
 }

@@ -66,8 +66,8 @@ import RasterCore
         options.writeFactorLayers = true
         let r = try Pipeline.run(SpecParser.load(sampleSpec), options: options)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
-        #expect(files == ["classes.tif", "factors", "hotspots.csv", "hotspots.geojson", "hotspots.gpkg", "hotspots.tif",
-                          "manifest.json", "model.json", "report.html", "risk.png", "risk.tif", "rrv.csv"])
+        #expect(files == ["classes.tif", "factors", "gistar.tif", "hotspots.csv", "hotspots.geojson", "hotspots.gpkg", "hotspots.tif",
+                          "manifest.json", "model.json", "report.html", "risk.png", "risk.tif", "rrv.csv", "runs.jsonl"])
         let png = try Data(contentsOf: URL(fileURLWithPath: dir + "/risk.png"))
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         let report = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
@@ -103,10 +103,11 @@ import RasterCore
         #expect(lux["distance_m"] is NSNull && lux["bandwidth_m"] is NSNull)
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/manifest.json"))) as! [String: Any]
         let inputs = manifest["inputs"] as! [[String: Any]]
-        #expect(inputs.count == 10)                             // study area, outcome, 8 factors
+        #expect(inputs.count == 11)                             // study area, outcome, 8 factors, StreetSafe reports
         let crimes = try #require(inputs.first { ($0["path"] as! String).hasSuffix("crimes.csv") })
         #expect(crimes["sha256"] as? String == (try SHA256.file((sampleSpec as NSString).deletingLastPathComponent + "/crimes.csv")))
-        #expect((manifest["outputs"] as! [[String: Any]]).count == 10 + r.model.terms.count)   // all but the manifest itself
+        #expect((manifest["outputs"] as! [[String: Any]]).count == 11 + r.model.terms.count)   // all but the manifest itself
+        #expect(manifest["includes_events"] as? Bool == false)
         #expect((manifest["timings_s"] as! [String: Double]).keys.contains("selection"))
         let csv = try String(contentsOfFile: dir + "/rrv.csv", encoding: .utf8)
         #expect(csv.split(separator: "\n").count == 1 + r.model.terms.count)
@@ -199,6 +200,46 @@ func containsNumber(_ text: String, _ number: String) -> Bool {
         }
         let report = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
         #expect(report.contains("<h2>Hotspots</h2>") && report.contains(hs[0].label.replacingOccurrences(of: "&", with: "&amp;")))
+        #expect(report.contains("Getis–Ord Gi* hot spots") && report.contains("StreetSafe lens"))
+
+        // Gi* beside RTM: the class raster, and the agreement figures recomputed from the two rasters
+        let gi = try GeoTIFFWriter.read(dir + "/gistar.tif")
+        #expect(gi.noData == -128 && r.giStar.distance == 200)          // default band: 2 blocks
+        let classes = gi.raster.values
+        #expect(Set(classes.filter { !$0.isNaN }) == [-1, 0, 1])
+        #expect(classes.filter { $0 == 1 }.count == r.giStar.result.hotCount)
+        let hotCells = classes.indices.filter { classes[$0] == 1 }
+        let rtmCells = ranks.values.indices.filter { ranks.values[$0] > 0 }
+        #expect(abs(r.giStar.rtmInHot - Double(rtmCells.filter { classes[$0] == 1 }.count) / Double(rtmCells.count)) < 1e-12)
+        #expect(abs(r.giStar.hotInRTM - Double(hotCells.filter { ranks.values[$0] > 0 }.count) / Double(hotCells.count)) < 1e-12)
+        for h in hs {
+            let share = Double(h.cluster.cells.filter { classes[$0] == 1 }.count) / Double(h.cluster.cellCount)
+            #expect(h.giStarHotShare == share)
+        }
+        let events = r.design.countsPerCell.values
+        let inHot = hotCells.reduce(0.0) { $0 + Double(events[$1]) } / Double(r.design.events)
+        #expect(abs(r.giStar.eventShareInHot - inHot) < 1e-12)
+
+        // the StreetSafe lens: every hotspot judged, small places left alone, reasons disclosed only above the threshold
+        let csv = try VectorReader.read(dir + "/hotspots.gpkg", query: VectorQuery(fields: ["streetsafe_lens", "top_concern"]))
+        for (h, lens) in zip(hs, csv.attributes["streetsafe_lens"]!) {
+            let l = try #require(h.lens)
+            #expect(lens == l.verdict.rawValue)
+            #expect((l.verdict == .tooFew) == (h.events + h.reports! < 10), "\(h.events) events, \(h.reports!) reports: \(l.verdict)")
+            if let t = h.topConcern {
+                #expect(t.reason != "other" && (t.share * Double(h.reports!)).rounded() >= 5)
+            }
+        }
+    }
+
+    /// The commonest reason is named only when its own count reaches the disclosure threshold,
+    /// and "other" names nothing.
+    @Test func topConcernIsDisclosedOnlyAboveTheThreshold() {
+        let reasons = [0: Array(repeating: "Poor lighting", count: 4) + Array(repeating: "other", count: 6), 1: ["poor lighting", "verbal abuse"], 2: ["being followed"]]
+        let top = HotspotStage.topReason([0, 1], reasons, threshold: 5)
+        #expect(top?.reason == "poor lighting" && top?.share == 5.0 / 12)
+        #expect(HotspotStage.topReason([0, 1], reasons, threshold: 6) == nil)
+        #expect(HotspotStage.topReason([2], reasons, threshold: 1)?.reason == "being followed")
     }
 
     func shoelace(_ ring: [Point2]) -> Double {

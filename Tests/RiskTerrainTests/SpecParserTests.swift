@@ -75,7 +75,7 @@ import GeoIO
 
     @Test func wrongTypesAndValuesAreNamed() {
         #expect(error(minimal.replacingOccurrences(of: "cell_size: 25", with: "cell_size: twenty"))?.description
-                == "/study/spec.yaml line 2: cell_size: expected a number, not 'twenty'")
+                == "/study/spec.yaml line 2: cell_size: expected a number, not 'twenty' — write digits only, e.g. 25")
         #expect(error(minimal.replacingOccurrences(of: "cell_size: 25", with: "cell_size: -25"))?.description.contains("must be greater than 0") == true)
         let inf = error(minimal.replacingOccurrences(of: "influence: auto", with: "influence: proximty"))
         #expect(inf?.description.contains("'proximty' is not an influence — did you mean 'proximity'?") == true)

@@ -50,6 +50,22 @@ func dataFile(_ name: String) -> String { packageRoot.appendingPathComponent("da
         #expect(other.status == 0)
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "-2/crimes.csv")) != Data(contentsOf: URL(fileURLWithPath: dataFile("crimes.csv"))))
     }
+
+    @Test func synthLondonWritesAReadySpecAndRefusesABadScale() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rtm-london-\(UUID().uuidString)").path
+        let r = try RTMBinary.run(["synth", "--preset", "london", "--seed", "1", "--scale", "0.01", "--out", dir])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("500 events"))
+        let v = try RTMBinary.run(["validate", dir + "/spec.yaml"])
+        #expect(v.status == 0, "\(v.stderr)")
+        #expect(v.stdout.contains("240 candidate layers"))
+        let sample = try RTMBinary.run(["synth", "--preset", "sample", "--out", dir + "-sample"])
+        #expect(sample.status == 0 && FileManager.default.fileExists(atPath: dir + "-sample/lux.tif"))
+        for bad in [["--preset", "london", "--scale", "0"], ["--preset", "borough", "--scale", "2"]] {
+            let e = try RTMBinary.run(["synth"] + bad + ["--out", dir + "-bad"])
+            #expect(e.status != 0 && e.stderr.contains("--scale"), "\(bad): \(e.stderr)")
+        }
+    }
 }
 
 @Suite struct ValidateCLITests {

@@ -49,14 +49,40 @@ func temporaryPath(_ prefix: String) -> String {
         #expect(FileManager.default.fileExists(atPath: out + "/risk.png"))
     }
 
+    @Test func aRerunReadsEveryLayerFromTheCache() throws {
+        let out = temporaryPath("rtm-cli-cache")
+        let first = try RTMBinary.run(["run", dataFile("spec.yaml"), "--out", out])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("layers: 0 from cache, 33 computed — cache \(out)/.rtm-cache"), "\(first.stdout)")
+        let model = try Data(contentsOf: URL(fileURLWithPath: out + "/model.json"))
+        let second = try RTMBinary.run(["run", dataFile("spec.yaml"), "--out", out])
+        #expect(second.stdout.contains("layers: 33 from cache, 0 computed"), "\(second.stdout)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/model.json")) == model)
+        let both = try RTMBinary.run(["run", dataFile("spec.yaml"), "--out", out, "--no-cache", "--cache", out + "/c"])
+        #expect(both.status != 0 && both.stderr.contains("--no-cache"))
+    }
+
     @Test func demoPrintsTruthBesideTheFit() throws {
         let out = temporaryPath("rtm-cli-demo")
-        let r = try RTMBinary.run(["demo", "--data", packageRoot.appendingPathComponent("data").path, "--out", out])
+        let r = try RTMBinary.run(["demo", "--data", packageRoot.appendingPathComponent("data").path, "--out", out, "--include-events"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("true model (data/truth.json) against the fitted one"))
         let verdicts = r.stdout.components(separatedBy: "CI holds the truth").count + r.stdout.components(separatedBy: "CI misses the truth").count - 2
         #expect(verdicts == 5, "\(r.stdout)")
-        #expect(FileManager.default.fileExists(atPath: out + "/model/report.html"))
+        #expect(r.stdout.contains("rolling origin: 6 splits") && r.stdout.contains("Gi* (200 m band"))
+        let report = try String(contentsOfFile: out + "/model/report.html", encoding: .utf8)
+        #expect(report.contains("Out-of-sample evaluation") && report.contains("Rolling-origin backtests"))
+        #expect(FileManager.default.fileExists(atPath: out + "/model/evaluation.json"))
+
+        // --include-events: the points the model counted, said in the report and the manifest
+        #expect(report.contains("written because of --include-events"))
+        let events = try VectorReader.read(out + "/model/events.gpkg", query: VectorQuery(fields: ["month"]))
+        #expect(events.count == 3096)                           // every event the model counted, as read
+        #expect(Set(events.attributes["month"]!.compactMap { $0 }).count == 12)
+        let reports = try VectorReader.read(out + "/model/streetsafe_reports.gpkg", query: VectorQuery(fields: ["reason"]))
+        #expect(reports.count > 300 && reports.attributes["reason"]!.allSatisfy { $0 != nil })
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/model/manifest.json"))) as! [String: Any]
+        #expect(manifest["includes_events"] as? Bool == true)
         // the week after the sample's data ends, all three operations, with the held-out comparison
         #expect(r.stdout.contains("patrol plan 2025-W02") && r.stdout.contains("held-out: plan for 2024-W41"))
         for name in ["patrols-2025-W02.csv", "patrols-2025-W02.json", "patrols-2025-W02.ics", "briefing-2025-W02-2025-01-10.html"] {
@@ -133,5 +159,8 @@ func temporaryPath(_ prefix: String) -> String {
         #expect(FileManager.default.fileExists(atPath: out + "/evaluation.json"))
         let svg = try String(contentsOfFile: out + "/evaluation.svg", encoding: .utf8)
         #expect(svg.hasPrefix("<svg") && svg.contains("polyline"))
+        #expect(r.stdout.contains("rolling origin: 6 splits"))
+        let html = try String(contentsOfFile: out + "/evaluation.html", encoding: .utf8)
+        #expect(html.contains("<svg") && html.contains("Rolling-origin backtests") && html.contains("PAI 2024-12"))
     }
 }

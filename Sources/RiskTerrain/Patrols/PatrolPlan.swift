@@ -146,6 +146,7 @@ public struct PatrolPlan: Sendable, Encodable {
 extension Pipeline.Result {
     /// The fitted model behind a run, for what comes after it (a patrol plan).
     public var fitted: Pipeline.Fitted {
-        Pipeline.Fitted(inputs: inputs, design: design, model: model, surface: surface, timings: timings)
+        Pipeline.Fitted(inputs: inputs, design: design, model: model, surface: surface, timings: timings,
+                        selectionTimings: selectionTimings, cache: cache)
     }
 }

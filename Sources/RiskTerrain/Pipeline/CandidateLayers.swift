@@ -42,26 +42,39 @@ public struct CandidateLayer: Sendable {
 /// - value: the raster sampled at cell centres (bilinear by default; `RasterSampler`), or the
 ///   mean of the pixels under each cell with `resampling: average` (GDAL's warper).
 public enum CandidateLayers {
-    public static func build(_ inputs: StudyInputs, grid: AnalysisGrid,
+    /// Every factor's layers, in spec order. With a `cache`, a factor whose entry is valid is read
+    /// from it and every other factor is computed and stored (see `LayerCache`).
+    public static func build(_ inputs: StudyInputs, grid: AnalysisGrid, cache: LayerCache? = nil,
                              progress: (String, Double) -> Void = { _, _ in }) throws -> [CandidateLayer] {
         var layers: [CandidateLayer] = []
         for (i, factor) in inputs.factors.enumerated() {
             progress("influences (\(factor.spec.name))", Double(i) / Double(inputs.factors.count))
-            if let set = factor.features {
-                layers += try vectorLayers(factor.spec, set.geometries, grid: grid, blockLength: inputs.spec.blockLength)
-            } else if let rcrs = factor.rasterCRS {
-                let s = factor.spec
-                let r = s.resampling == .average
-                    ? try RasterReader.resample(s.source.path, band: s.band, onto: grid.geometry, gridCRS: inputs.crs,
-                                                method: .average, declaredCRS: rcrs)
-                    : try RasterSampler.sample(s.source.path, band: s.band, at: grid.geometry, gridCRS: inputs.crs,
-                                               method: s.resampling, declaredCRS: rcrs)
-                let values = Raster(geometry: grid.geometry, values: r.values.map { Float($0) })
-                layers.append(CandidateLayer(factor: factor.spec.name, influence: .value, distanceM: nil, bandwidthM: nil,
-                                             values: .continuous(values)))
+            let key = try cache?.key(for: factor.spec, crs: inputs.crs, grid: grid, blockLength: inputs.spec.blockLength)
+            if let cache, let key, let cached = cache.load(key, factor: factor.spec.name, grid: grid.geometry) {
+                layers += cached
+                continue
             }
+            let computed = try factorLayers(factor, inputs: inputs, grid: grid)
+            if let cache, let key { cache.store(computed, key: key) }
+            layers += computed
         }
         return layers
+    }
+
+    /// One factor's candidate layers, computed.
+    static func factorLayers(_ factor: StudyInputs.FactorLayer, inputs: StudyInputs, grid: AnalysisGrid) throws -> [CandidateLayer] {
+        if let set = factor.features {
+            return try vectorLayers(factor.spec, set.geometries, grid: grid, blockLength: inputs.spec.blockLength)
+        }
+        guard let rcrs = factor.rasterCRS else { return [] }
+        let s = factor.spec
+        let r = s.resampling == .average
+            ? try RasterReader.resample(s.source.path, band: s.band, onto: grid.geometry, gridCRS: inputs.crs,
+                                        method: .average, declaredCRS: rcrs)
+            : try RasterSampler.sample(s.source.path, band: s.band, at: grid.geometry, gridCRS: inputs.crs,
+                                       method: s.resampling, declaredCRS: rcrs)
+        let values = Raster(geometry: grid.geometry, values: r.values.map { Float($0) })
+        return [CandidateLayer(factor: s.name, influence: .value, distanceM: nil, bandwidthM: nil, values: .continuous(values))]
     }
 
     static func vectorLayers(_ f: FactorSpec, _ geometries: [Geometry], grid: AnalysisGrid,

@@ -16,6 +16,23 @@ public struct Hotspot: Sendable {
     /// Outcome events and StreetSafe reports inside (exact; exports suppress small counts).
     public let events: Int
     public let reports: Int?
+    /// Whether StreetSafe reports and recorded crime agree here (nil without StreetSafe reports).
+    public let lens: ConcernLens.Comparison?
+    /// The commonest reason given in the reports inside, with its share; nil when the reports
+    /// inside are fewer than the disclosure threshold or give no reason.
+    public let topConcern: (reason: String, share: Double)?
+    /// Share of its cells that Getis–Ord Gi* finds hot (set by the pipeline after Gi*).
+    public internal(set) var giStarHotShare: Double?
+
+    /// "more concern than recorded crime (poor lighting 42%): environmental fixes …".
+    public var lensText: String? {
+        guard let lens else { return nil }
+        let reason = topConcern.map { " (\($0.reason) \(Int(($0.share * 100).rounded()))%)" } ?? ""
+        switch lens.verdict {
+        case .moreConcern, .moreCrime: return lens.verdict.rawValue + reason + ": " + lens.verdict.action
+        case .inLine, .tooFew: return lens.verdict.rawValue + reason
+        }
+    }
 }
 
 /// How hotspots are found (spec key `hotspots`).
@@ -27,6 +44,8 @@ public struct HotspotOptions: Sendable, Equatable {
     public var mergeDistance: Double?
     public var score: Score = .sum
     public var disclosureThreshold = 5
+    /// Getis–Ord Gi* beside RTM (`hotspots.gi_star`).
+    public var giStar = GiStarOptions()
     public init() {}
 }
 
@@ -54,13 +73,47 @@ enum HotspotStage {
         let named = namedFeatures(f.inputs)
         let reportCounts = try streetSafe.map { try Rasterize.countPoints($0.geometries.flatMap(\.vertices), on: g).counts }
         let toLonLat = try CoordinateTransformer(from: f.inputs.crs, to: CRS.wgs84)
-        return result.clusters.map { c in
-            let shares = FactorShare.shares(cells: c.cells, terms: terms)
-            let events = c.cells.reduce(0) { $0 + Int(f.design.countsPerCell.values[$1]) }
-            let reports = reportCounts.map { r in c.cells.reduce(0) { $0 + Int(r.values[$1]) } }
-            return Hotspot(cluster: c, label: label(c.centroid, named), lonLat: toLonLat.transform(c.centroid) ?? Point2(.nan, .nan),
-                           shares: shares, narrative: narrative(shares, f.model), events: events, reports: reports)
+        let events = result.clusters.map { c in c.cells.reduce(0) { $0 + Int(f.design.countsPerCell.values[$1]) } }
+        let reports = result.clusters.map { c in reportCounts.map { r in c.cells.reduce(0) { $0 + Int(r.values[$1]) } } }
+        // The lens compares each hotspot with the study-area cells' totals.
+        let lens = reportCounts.map { r in
+            ConcernLens.compare(zip(events, reports).map { ConcernLens.Place(events: $0, reports: $1 ?? 0) },
+                                totalEvents: f.design.events, totalReports: cells.indices.reduce(0) { $0 + Int(r.values[$1]) })
         }
+        let reasons = streetSafe.map { reasonsByCell($0, geometry: g) } ?? [:]
+        return result.clusters.indices.map { i in
+            let c = result.clusters[i]
+            let shares = FactorShare.shares(cells: c.cells, terms: terms)
+            return Hotspot(cluster: c, label: label(c.centroid, named), lonLat: toLonLat.transform(c.centroid) ?? Point2(.nan, .nan),
+                           shares: shares, narrative: narrative(shares, f.model), events: events[i], reports: reports[i],
+                           lens: lens?[i], topConcern: topReason(c.cells, reasons, threshold: options.disclosureThreshold),
+                           giStarHotShare: nil)
+        }
+    }
+
+    /// The reasons of the StreetSafe reports in each grid cell (reports without one are left out).
+    static func reasonsByCell(_ reports: FeatureSet, geometry g: GridGeometry) -> [Int: [String]] {
+        guard let reasons = reports.attributes["reason"] else { return [:] }
+        var out: [Int: [String]] = [:]
+        for (geometry, reason) in zip(reports.geometries, reasons) {
+            guard let reason = reason?.trimmingCharacters(in: .whitespaces), !reason.isEmpty else { continue }
+            for p in geometry.vertices {
+                if let rc = g.cell(containingX: p.x, y: p.y) { out[g.index(row: rc.row, col: rc.col), default: []].append(reason) }
+            }
+        }
+        return out
+    }
+
+    /// The commonest reason among `cells`' reports that says something ("other" does not; ties:
+    /// alphabetical) and its share of the reports with a reason — only when that reason's own
+    /// count reaches the disclosure threshold, so no small count can be read back from the share.
+    static func topReason(_ cells: [Int], _ reasons: [Int: [String]], threshold: Int) -> (reason: String, share: Double)? {
+        var counts: [String: Int] = [:]
+        var n = 0
+        for cell in cells { for r in reasons[cell] ?? [] { counts[r.lowercased(), default: 0] += 1; n += 1 } }
+        guard let top = counts.filter({ $0.key != "other" }).max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }),
+              top.value >= threshold else { return nil }
+        return (top.key, Double(top.value) / Double(n))
     }
 
     /// Each selected term's values on the grid (binary 0/1 or continuous), for factor shares:

@@ -12,10 +12,18 @@ public enum Manifest {
         let spec: String; let specSha256: String; let specText: String
         let seed: UInt64
         let inputs: [FileHash]
+        /// Inputs whose SHA-256 differs from the previous manifest in the same folder.
+        let changedSincePreviousRun: [String]
         let outputs: [FileHash]
         let timingsS: [String: Double]
+        /// The selection stage split: cv_elastic_net and stepwise.
+        let selectionTimingsS: [String: Double]
         let totalS: Double
+        /// Layers read from the layer cache and computed; absent without a cache.
+        let layerCache: LayerCache.Report?
         let warnings: [String]
+        /// Whether the folder holds raw event locations (`--include-events`).
+        let includesEvents: Bool
     }
 
     /// Files that make up a dataset: a Shapefile's sidecars count as input too.
@@ -33,11 +41,9 @@ public enum Manifest {
         return FileHash(path: shown, sha256: try SHA256.file(path), bytes: size)
     }
 
+    /// - Parameter inputs: the inputs' fingerprints taken before they were read (`InputFiles`).
     static func json(_ f: Pipeline.Fitted, spec: ModelSpec, timings: [Pipeline.Timing], started: Date, arguments: [String],
-                     stagedOutputs: OutputFolder) throws -> Data {
-        var paths = [spec.studyArea.path, spec.outcome.path] + spec.factors.map(\.source.path)
-        var seen = Set<String>()
-        paths = paths.flatMap(datasetFiles).filter { seen.insert($0).inserted }
+                     stagedOutputs: OutputFolder, inputs: [FileHash], changed: [String], includesEvents: Bool = false) throws -> Data {
         let outputs = try FileManager.default.subpathsOfDirectory(atPath: stagedOutputs.staging).sorted().compactMap { name -> FileHash? in
             var isDir: ObjCBool = false
             let p = (stagedOutputs.staging as NSString).appendingPathComponent(name)
@@ -49,9 +55,11 @@ public enum Manifest {
         let doc = Document(rtmVersion: RiskTerrainVersion.rtm, gdalVersion: GeoLibraries.gdal, projVersion: GeoLibraries.proj,
                            started: iso.string(from: started), arguments: arguments,
                            spec: spec.path, specSha256: SHA256.hex(specData), specText: String(decoding: specData, as: UTF8.self),
-                           seed: spec.model.seed, inputs: try paths.map { try hash($0) }, outputs: outputs,
+                           seed: spec.model.seed, inputs: inputs, changedSincePreviousRun: changed, outputs: outputs,
                            timingsS: Dictionary(uniqueKeysWithValues: timings.map { ($0.stage, $0.seconds) }),
-                           totalS: timings.reduce(0) { $0 + $1.seconds }, warnings: f.inputs.warnings)
+                           selectionTimingsS: Dictionary(uniqueKeysWithValues: f.selectionTimings.map { ($0.stage, $0.seconds) }),
+                           totalS: timings.reduce(0) { $0 + $1.seconds }, layerCache: f.cache, warnings: f.inputs.warnings,
+                           includesEvents: includesEvents)
         return try RunOutputs.jsonEncoder().encode(doc)
     }
 }

@@ -30,7 +30,10 @@ public struct StudyInputs: Sendable {
     public let warnings: [String]
 
     /// Reads everything, checking that it fits together. Throws the first problem, named.
-    public static func load(_ spec: ModelSpec, progress: (String) -> Void = { _ in }) throws -> StudyInputs {
+    /// - Parameter memoryLimit: bytes the run may use; a spec whose grid and candidate layers
+    ///   would need more is refused before anything large is allocated (`MemoryEstimate`).
+    public static func load(_ spec: ModelSpec, memoryLimit: Double = MemoryEstimate.defaultLimit,
+                            progress: (String) -> Void = { _ in }) throws -> StudyInputs {
         var warnings: [String] = []
         progress("reading the study area")
         let areaCRSOverride = try spec.studyArea.crs.map(CRS.init)
@@ -55,7 +58,9 @@ public struct StudyInputs: Sendable {
                             message: "\(spec.studyArea.path) has no polygons (it holds \(area.geometries.first?.kind.rawValue ?? "nothing")s) — the study area must be a polygon layer")
         }
         guard let extent = area.extent else { throw GeoDataError.emptyLayer(path: spec.studyArea.path, layer: area.report.layer, filtered: false) }
+        if area.report.skippedTotal + area.report.repairedTotal > 0 { warnings.append(area.report.summary) }
         // Refuse, before any allocation, a grid the machine cannot hold.
+        try MemoryEstimate(spec: spec, extent: extent).require(within: memoryLimit, spec: spec)
         let grid = try GridGeometry(covering: extent, cellSize: spec.cellSize)
         let maxReach = spec.factors.map { $0.increments(blockLength: spec.blockLength).last ?? 0 }.max() ?? 0
         _ = try grid.padded(by: Int((4 * maxReach / spec.cellSize).rounded(.up)) + 1)
@@ -75,6 +80,7 @@ public struct StudyInputs: Sendable {
         if inside < outcome.count {
             warnings.append("\(outcome.count - inside) of \(outcome.count) outcome events lie outside the study area's extent and will not count")
         }
+        warnings += eventNotes(outcome, path: spec.outcome.path)
 
         var layers: [FactorLayer] = []
         for f in spec.factors {
@@ -100,24 +106,44 @@ public struct StudyInputs: Sendable {
                     throw SpecError(file: spec.path, line: nil, key: "factors.\(f.name).influence",
                                     message: "'inside' needs polygons; \(f.source.path) holds \(set.geometries[0].kind.rawValue)s — use proximity or density")
                 }
-                if set.report.skippedTotal > 0 { warnings.append(set.report.summary) }
+                if set.report.skippedTotal + set.report.repairedTotal > 0 { warnings.append(set.report.summary) }
                 layers.append(FactorLayer(spec: f, features: set, raster: nil, rasterCRS: nil))
             }
         }
         var streetSafe: FeatureSet?
         if let s = spec.streetSafe {
             progress("reading the StreetSafe reports")
-            streetSafe = try VectorReader.read(s.path, query: query(s, declared: try s.crs.map(CRS.init)), into: crs)
-            if streetSafe!.report.skippedTotal > 0 { warnings.append(streetSafe!.report.summary) }
+            var q = query(s, declared: try s.crs.map(CRS.init))
+            q.optionalFields.append("reason")     // why people felt unsafe: the hotspots' StreetSafe lens names the commonest
+            streetSafe = try VectorReader.read(s.path, query: q, into: crs)
+            if streetSafe!.report.skippedTotal + streetSafe!.report.repairedTotal > 0 { warnings.append(streetSafe!.report.summary) }
         }
-        if outcome.report.skippedTotal > 0 { warnings.insert(outcome.report.summary, at: 0) }
+        if outcome.report.skippedTotal + outcome.report.repairedTotal > 0 { warnings.insert(outcome.report.summary, at: 0) }
         return StudyInputs(spec: spec, crs: crs, studyArea: polygons, studyExtent: extent, outcome: outcome,
                            factors: layers, streetSafe: streetSafe, warnings: warnings)
+    }
+
+    /// What a user should know about the events as counted: multi-point features count once per
+    /// point, and events at the same spot (data.police.uk snaps each to an anonymised map point)
+    /// count separately.
+    static func eventNotes(_ events: FeatureSet, path: String) -> [String] {
+        var notes: [String] = []
+        let multi = events.geometries.filter { if case .multiPoint = $0 { true } else { false } }
+        if !multi.isEmpty {
+            notes.append("\(path): \(multi.count) multi-point feature\(multi.count == 1 ? "" : "s") count as \(multi.reduce(0) { $0 + $1.vertices.count }) events, one per point")
+        }
+        var seen = Set<Point2>(), repeats = 0
+        for p in events.geometries.lazy.flatMap(\.vertices) where !seen.insert(p).inserted { repeats += 1 }
+        if repeats > 0 {
+            notes.append("\(path): \(repeats) event\(repeats == 1 ? " shares its" : "s share their") location with an earlier one; each counts as an event")
+        }
+        return notes
     }
 
     static func query(_ s: LayerSource, declared: CRS?) -> VectorQuery {
         var q = VectorQuery(layer: s.layer, whereClause: s.whereClause, time: s.time, declaredCRS: declared, xColumn: s.x, yColumn: s.y)
         q.optionalFields = ["name"]      // labels hotspots when the layer names its features
+        if let t = s.time { q.optionalFields.append(t.field) }   // each event's time, for rolling-origin splits
         return q
     }
 

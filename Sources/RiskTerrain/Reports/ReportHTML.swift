@@ -8,25 +8,24 @@ import RiskModel
 /// chosen (the cross-validation curve, the stepwise path), and what was read and skipped.
 /// No scripts, no external files; the map is an embedded PNG, the curve inline SVG.
 public enum ReportHTML {
-    public static func render(_ f: Pipeline.Fitted, mapPNG: Data, hotspots: [Hotspot] = []) -> String {
+    public static func render(_ f: Pipeline.Fitted, mapPNG: Data, hotspots: [Hotspot] = [],
+                              giStar: (summary: GiStarSummary, mapPNG: Data)? = nil, evaluation: EvaluationStage.Result? = nil,
+                              includesEvents: Bool = false) -> String {
         let spec = f.inputs.spec
         let m = f.model.selection.model
         let title = "Risk terrain model: " + ((spec.path as NSString).lastPathComponent as String)
         var h = """
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><title>\(esc(title))</title>
-        <style>
-        body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
-        h1{font-size:1.5em;margin-bottom:.2em} h2{font-size:1.15em;margin-top:1.8em;border-bottom:1px solid #ddd}
-        table{border-collapse:collapse;margin:.5em 0} td,th{padding:.25em .7em;border-bottom:1px solid #eee;text-align:left}
-        th{background:#f6f6f6} td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-        .muted{color:#666} .warn{background:#fff4e5;border-left:4px solid #f0a020;padding:.4em .8em;margin:.3em 0}
-        img.map{max-width:100%;border:1px solid #ddd}
-        </style></head><body>
+        <style>\(style)</style></head><body>
         <h1>\(esc(title))</h1>
         <p class="muted">\(esc(spec.outcome.path)) · \(f.design.events) events in \(f.design.cells.count) cells of \(num(spec.cellSize)) m · analysis CRS \(esc(f.inputs.crs.description))</p>
 
         """
+        if includesEvents {
+            h += "<div class=\"warn\">This folder holds the events' and reports' locations (events.gpkg, streetsafe_reports.gpkg; "
+            h += "written because of --include-events). They describe victims: keep them inside the force and share this report without them.</div>\n"
+        }
         for w in f.inputs.warnings { h += "<div class=\"warn\">\(esc(w))</div>\n" }
 
         h += "<h2>Relative risk</h2>\n<img class=\"map\" alt=\"relative risk score map\" src=\"data:image/png;base64,\(mapPNG.base64EncodedString())\">\n"
@@ -42,6 +41,8 @@ public enum ReportHTML {
         h += "</table>\n"
 
         h += hotspotSection(hotspots, spec: spec)
+        if let giStar { h += giStarSection(giStar.summary, mapPNG: giStar.mapPNG, hotspotCount: hotspots.count, spec: spec) }
+        if let evaluation { h += EvaluationHTML.section(evaluation) }
         h += "<h2>Risk factors</h2>\n"
         if f.model.terms.isEmpty {
             h += "<p>No factor was selected: none improved the model enough to pass the BIC test.</p>\n"
@@ -100,6 +101,16 @@ public enum ReportHTML {
         return h
     }
 
+    /// The reports' shared style sheet.
+    static let style = """
+    body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
+    h1{font-size:1.5em;margin-bottom:.2em} h2{font-size:1.15em;margin-top:1.8em;border-bottom:1px solid #ddd}
+    table{border-collapse:collapse;margin:.5em 0} td,th{padding:.25em .7em;border-bottom:1px solid #eee;text-align:left}
+    th{background:#f6f6f6} td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+    .muted{color:#666} .warn{background:#fff4e5;border-left:4px solid #f0a020;padding:.4em .8em;margin:.3em 0}
+    img.map{max-width:100%;border:1px solid #ddd}
+    """
+
     static func hotspotSection(_ hotspots: [Hotspot], spec: ModelSpec) -> String {
         let d = Disclosure(threshold: spec.hotspots.disclosureThreshold)
         var h = "<h2>Hotspots</h2>\n"
@@ -112,16 +123,46 @@ public enum ReportHTML {
         h += "ranked by \(spec.hotspots.score == .sum ? "the sum of relative risk over their cells" : spec.hotspots.score == .mean ? "mean relative risk" : "outcome events inside"). "
         h += "Counts below \(spec.hotspots.disclosureThreshold) are shown as &lt;\(spec.hotspots.disclosureThreshold). The map numbers the first nine.</p>\n"
         h += "<table><tr><th>rank</th><th>place</th><th>area (ha)</th><th>mean RRS</th><th>events</th>"
-        h += hotspots.first?.reports != nil ? "<th>StreetSafe</th>" : ""
-        h += "<th>why</th></tr>\n"
+        let lens = hotspots.first?.reports != nil
+        h += lens ? "<th>StreetSafe</th>" : ""
+        h += "<th>why</th>" + (lens ? "<th>StreetSafe lens</th>" : "") + "</tr>\n"
         for s in hotspots.prefix(20) {
             h += "<tr><td class=n>\(s.cluster.rank)</td><td>\(esc(s.label))</td><td class=n>\(String(format: "%.1f", s.cluster.area / 10_000))</td>"
             h += "<td class=n>\(String(format: "%.2f", s.cluster.meanRRS))</td><td class=n>\(esc(d.render(s.events)))</td>"
             if let r = s.reports { h += "<td class=n>\(esc(d.render(r)))</td>" }
-            h += "<td>\(esc(s.narrative))</td></tr>\n"
+            h += "<td>\(esc(s.narrative))</td>" + (lens ? "<td>\(esc(s.lensText ?? ""))</td>" : "") + "</tr>\n"
         }
-        if hotspots.count > 20 { h += "<tr><td colspan=7 class=muted>… \(hotspots.count - 20) more in hotspots.csv</td></tr>\n" }
-        return h + "</table>\n"
+        if hotspots.count > 20 { h += "<tr><td colspan=8 class=muted>… \(hotspots.count - 20) more in hotspots.csv</td></tr>\n" }
+        h += "</table>\n"
+        if lens {
+            h += "<p class=muted>StreetSafe lens: whether a hotspot's share of StreetSafe reports among its reports and events differs from the "
+            h += "study area's (exact binomial test, Benjamini–Hochberg 5% over the hotspots; at least 10 reports and events). "
+            h += "More concern than recorded crime points to the environment (lighting, sightlines) and Walk &amp; Talk; "
+            h += "more recorded crime than concern, to patrols. The reason shown is the commonest one given in the reports inside.</p>\n"
+        }
+        return h
+    }
+
+    /// Getis–Ord Gi* beside the RTM hotspots: where events cluster, against where the environment predicts risk.
+    static func giStarSection(_ s: GiStarSummary, mapPNG: Data, hotspotCount: Int, spec: ModelSpec) -> String {
+        let km2 = spec.cellSize * spec.cellSize / 1e6
+        var h = "<h2>Another method: Getis–Ord Gi* hot spots</h2>\n"
+        h += "<p>Gi* looks only at where the events were recorded: a cell is hot when the events within \(num(s.distance)) m of it "
+        h += "are significantly more than the study area's average (z-score; Benjamini–Hochberg false-discovery rate \(num(s.falseDiscoveryRate * 100))%). "
+        h += "RTM instead asks where the environment makes events likely. Outlined on the map: the RTM hotspots.</p>\n"
+        h += "<img class=\"map\" alt=\"Getis-Ord Gi* hot and cold spots with the RTM hotspots outlined\" src=\"data:image/png;base64,\(mapPNG.base64EncodedString())\">\n"
+        h += "<table>\n"
+        h += row("Gi* hot cells", String(format: "%d (%.2f km², %.1f%% of the study area), holding %.1f%% of the events",
+                                          s.result.hotCount, Double(s.result.hotCount) * km2, 100 * Double(s.result.hotCount) / Double(max(s.studyCells, 1)),
+                                          100 * s.eventShareInHot))
+        h += row("Gi* cold cells", "\(s.result.coldCount)")
+        if hotspotCount > 0 {
+            h += row("agreement", String(format: "%.0f%% of the Gi* hot cells lie in an RTM hotspot; %.0f%% of the RTM hotspots' cells are Gi* hot",
+                                         100 * s.hotInRTM, 100 * s.rtmInHot))
+        }
+        h += "</table>\n<p class=muted>Hot in both: the surest places. Gi* only: recorded crime the model's factors do not explain — "
+        h += "look for a missing factor. RTM only: an environment that predicts risk where few events have been recorded yet.</p>\n"
+        return h
     }
 
     static func influenceText(_ t: FittedModel.TermRow) -> String {
@@ -173,6 +214,7 @@ public enum ReportHTML {
 
     static func dataRow(_ name: String, _ r: ReadReport) -> String {
         let skipped = r.skipped.sorted { $0.key < $1.key }.map { "\($0.value) with \($0.key)" }
+            + r.repaired.sorted { $0.key < $1.key }.map { "repaired \($0.value): \($0.key)" }
         let removed = r.featuresInLayer - r.passedWhere
         var text = skipped.joined(separator: "; ")
         if removed > 0 { text = "\(removed) by the where filter" + (text.isEmpty ? "" : "; " + text) }

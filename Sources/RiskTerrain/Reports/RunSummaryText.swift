@@ -1,4 +1,5 @@
 import Foundation
+import Hotspots
 
 /// What `rtm run` prints when it finishes: the model in a few lines and where the files are.
 public enum RunSummaryText {
@@ -21,6 +22,27 @@ public enum RunSummaryText {
             for h in r.hotspots.prefix(5) {
                 lines.append(String(format: "  %2d. ", h.cluster.rank) + DemoText.pad(h.label, 58) + String(format: " %5.1f ha  ", h.cluster.area / 10_000) + h.narrative)
             }
+        }
+        let g = r.giStar
+        lines.append(String(format: "Gi* (%@ m band, FDR %@%%): %d hot cells holding %.0f%%%% of the events; %.0f%%%% of the hotspots' cells are Gi* hot",
+                            InspectText.number(g.distance), InspectText.number(g.falseDiscoveryRate * 100), g.result.hotCount,
+                            100 * g.eventShareInHot, 100 * g.rtmInHot).replacingOccurrences(of: "%%", with: "%"))
+        let verdicts = r.hotspots.compactMap { $0.lens?.verdict }
+        if !verdicts.isEmpty {
+            let counts = ConcernLens.Verdict.allCases.compactMap { v -> String? in
+                let n = verdicts.filter { $0 == v }.count
+                return n == 0 ? nil : "\(n) \(v.rawValue)"
+            }
+            lines.append("StreetSafe lens over the hotspots: " + counts.joined(separator: ", "))
+        }
+        if !r.changedSinceLastRun.isEmpty {
+            lines.append("inputs changed since the last run in this folder: \(r.changedSinceLastRun.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")) (see manifest.json)")
+        }
+        if let c = r.cache {
+            lines.append("layers: \(c.layersFromCache) from cache, \(c.layersComputed) computed"
+                + (c.entriesRejected > 0 ? " (\(c.entriesRejected) damaged cache entries recomputed)" : "") + " — cache \(c.folder)")
+        } else {
+            lines.append("layers: \(r.layerCount) computed (no cache)")
         }
         lines.append("wrote \(r.outputs.sorted().joined(separator: ", ")) to \(folder)")
         return lines.joined(separator: "\n")

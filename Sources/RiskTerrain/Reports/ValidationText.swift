@@ -15,7 +15,7 @@ public enum ValidationText {
         var candidates = 0
         for f in inputs.factors {
             let increments = f.spec.increments(blockLength: spec.blockLength)
-            let layers = f.spec.influences.reduce(0) { $0 + ([.proximity, .density].contains($1) ? increments.count : 1) }
+            let layers = f.spec.candidateCount(blockLength: spec.blockLength).total
             candidates += layers
             let what: String
             if let set = f.features {

@@ -98,6 +98,21 @@ public struct FactorSpec: Sendable, Equatable {
         let step = increment == .half ? 0.5 : 1
         return stride(from: step, through: maxBlocks + 1e-9, by: step).map { $0 * blockLength }
     }
+
+    /// Candidate layers this factor adds: one per increment for proximity and density, one for
+    /// each other influence; and how many of them hold a value per cell rather than a bit.
+    public func candidateCount(blockLength: Double) -> (total: Int, continuous: Int) {
+        let steps = increments(blockLength: blockLength).count
+        var total = 0, continuous = 0
+        for i in influences {
+            switch i {
+            case .proximity, .density: total += steps
+            case .inside: total += 1
+            case .distance, .densityValue, .value: total += 1; continuous += 1
+            }
+        }
+        return (total, continuous)
+    }
 }
 
 /// How the model is chosen and fitted.

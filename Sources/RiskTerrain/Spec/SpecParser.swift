@@ -4,8 +4,9 @@ import Yams
 
 /// Reads a model spec from YAML, checking every key and type, and resolving relative paths
 /// against the spec's folder. Errors name the line and key path and suggest the fix; unknown keys
-/// get a "did you mean". YAML anchors and aliases are refused (they are how "billion laughs"
-/// documents blow up, and a spec has no need of them).
+/// get a "did you mean". YAML anchors and aliases are refused before the YAML is composed (they
+/// are how "billion laughs" documents blow up, and a spec has no need of them), as are documents
+/// nested deeper than a spec needs or larger than one (see `YAMLGuard`).
 public enum SpecParser {
     public static func load(_ path: String) throws -> ModelSpec {
         guard FileManager.default.fileExists(atPath: path) else {
@@ -18,10 +19,26 @@ public enum SpecParser {
     }
 
     public static func parse(_ yaml: String, path: String) throws -> ModelSpec {
+        switch YAMLGuard.check(yaml) {
+        case .tooLarge(let bytes)?:
+            throw SpecError(file: path, line: nil, key: "", message: "\(bytes) bytes is far more than a spec holds (at most \(YAMLGuard.maximumBytes)) — is this the right file?")
+        case .anchorOrAlias(let line, let text)?:
+            throw SpecError(file: path, line: line, key: "", message: "YAML anchors and aliases are not allowed in a spec (found \(text)) — write the value out in full")
+        case .tooDeep(let line)?:
+            throw SpecError(file: path, line: line, key: "", message: "nested more than \(YAMLGuard.maximumDepth) levels deep — a spec needs about 4; check the brackets and indentation")
+        case nil:
+            break
+        }
+        if yaml.utf8.contains(0) {
+            throw SpecError(file: path, line: nil, key: "", message: "the spec holds a NUL byte — save it as plain UTF-8 text")
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
+            if case .duplicatedKeysInMapping = error {
+                throw SpecError(file: path, line: Self.line(of: error), key: "", message: "\(Self.summary(of: error)) — keep one of them")
+            }
             throw SpecError(file: path, line: Self.line(of: error), key: "", message: "not valid YAML (\(Self.summary(of: error))) — check indentation and quoting")
         }
         guard let root = node else { throw SpecError(file: path, line: nil, key: "", message: "the spec is empty — see docs/spec.md for an example") }
@@ -33,14 +50,18 @@ public enum SpecParser {
     private static func line(of error: YamlError) -> Int? {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+        case .duplicatedKeysInMapping(_, let context): return context.mark.line
         default: return nil
         }
     }
 
+    /// The problem in one line (Yams' own descriptions quote the document over several).
     private static func summary(of error: YamlError) -> String {
         switch error {
         case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
-        default: return "\(error)"
+        case .duplicatedKeysInMapping(let keys, _): return "the key\(keys.count == 1 ? "" : "s") \(keys.joined(separator: ", ")) appear\(keys.count == 1 ? "s" : "") twice"
+        case .reader(let problem, _, _, _): return problem
+        default: return String(describing: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "unreadable"
         }
     }
 }
@@ -58,7 +79,7 @@ struct SpecReader {
     func mapping(_ node: Node, _ key: String, allowed: [String]) throws -> [String: Node] {
         if case .alias = node { throw fail(node, key, "YAML aliases are not allowed in a spec — write the value out") }
         guard let m = node.mapping else {
-            throw fail(node, key, "expected a mapping of keys (\(allowed.joined(separator: ", "))), not \(describe(node))")
+            throw fail(node, key, "expected a mapping of keys (\(allowed.joined(separator: ", "))), not \(describe(node)) — write them as key: value lines (see docs/spec.md)")
         }
         var out: [String: Node] = [:]
         for (k, v) in m {
@@ -84,13 +105,13 @@ struct SpecReader {
     }
 
     func string(_ node: Node, _ key: String) throws -> String {
-        guard case .scalar(let s) = node, !s.string.isEmpty else { throw fail(node, key, "expected text, not \(describe(node))") }
+        guard case .scalar(let s) = node, !s.string.isEmpty else { throw fail(node, key, "expected text, not \(describe(node)) — write a single value on the line") }
         return s.string
     }
 
     func number(_ node: Node, _ key: String, positive: Bool = true) throws -> Double {
         guard case .scalar(let s) = node, let v = Double(s.string.trimmingCharacters(in: .whitespaces)), v.isFinite else {
-            throw fail(node, key, "expected a number, not \(describe(node))")
+            throw fail(node, key, "expected a number, not \(describe(node)) — write digits only, e.g. 25")
         }
         if positive, v <= 0 { throw fail(node, key, "must be greater than 0, not \(s.string)") }
         return v
@@ -98,7 +119,7 @@ struct SpecReader {
 
     func integer(_ node: Node, _ key: String, range: ClosedRange<Int>) throws -> Int {
         guard case .scalar(let s) = node, let v = Int(s.string.trimmingCharacters(in: .whitespaces)) else {
-            throw fail(node, key, "expected a whole number, not \(describe(node))")
+            throw fail(node, key, "expected a whole number, not \(describe(node)) — write digits only, e.g. 10")
         }
         guard range.contains(v) else { throw fail(node, key, "must be between \(range.lowerBound) and \(range.upperBound), not \(v)") }
         return v
@@ -130,6 +151,13 @@ struct SpecReader {
         }
         let cellSize = try number(required("cell_size"), "cell_size")
         let blockLength = try number(required("block_length"), "block_length")
+        // metres: from a few centimetres to a continent (the memory check refuses fine grids on large areas)
+        if !(0.01...1_000_000).contains(cellSize) {
+            throw fail(top["cell_size"], "cell_size", "\(cellSize) m is not a usable cell size — RTM uses about half a block, e.g. cell_size: 25")
+        }
+        if blockLength > 1_000_000 {
+            throw fail(top["block_length"], "block_length", "\(blockLength) m is not a block length — use the length of a typical street block, e.g. block_length: 100")
+        }
         if blockLength < cellSize {
             throw fail(top["block_length"], "block_length", "\(blockLength) m is shorter than the cell size \(cellSize) m — a block should span at least one cell (RTM uses cell ≈ half a block)")
         }
@@ -239,7 +267,8 @@ struct SpecReader {
     func hotspots(_ node: Node?) throws -> HotspotOptions {
         var o = HotspotOptions()
         guard let node else { return o }
-        let m = try mapping(node, "hotspots", allowed: ["threshold_sd", "top_share", "min_cells", "merge_distance", "score", "disclosure_threshold"])
+        let m = try mapping(node, "hotspots", allowed: ["threshold_sd", "top_share", "min_cells", "merge_distance", "score", "disclosure_threshold",
+                                                           "gi_star"])
         if m["threshold_sd"] != nil, m["top_share"] != nil {
             throw fail(node, "hotspots", "give threshold_sd or top_share, not both")
         }
@@ -253,11 +282,19 @@ struct SpecReader {
         if let n = m["merge_distance"] { o.mergeDistance = try number(n, "hotspots.merge_distance") }
         if let n = m["score"] { o.score = try choice(n, "hotspots.score", HotspotOptions.Score.self) }
         if let n = m["disclosure_threshold"] { o.disclosureThreshold = try integer(n, "hotspots.disclosure_threshold", range: 1...1000) }
+        if let n = m["gi_star"] {
+            let g = try mapping(n, "hotspots.gi_star", allowed: ["distance", "fdr"])
+            if let d = g["distance"] { o.giStar.distance = try number(d, "hotspots.gi_star.distance") }
+            if let q = g["fdr"] {
+                o.giStar.falseDiscoveryRate = try number(q, "hotspots.gi_star.fdr")
+                guard o.giStar.falseDiscoveryRate < 1 else { throw fail(q, "hotspots.gi_star.fdr", "is a false-discovery rate between 0 and 1, e.g. 0.05") }
+            }
+        }
         return o
     }
 
     func evaluation(_ node: Node) throws -> EvaluationOptions {
-        let m = try mapping(node, "evaluation", allowed: ["train", "test", "area_share", "kde_bandwidth"])
+        let m = try mapping(node, "evaluation", allowed: ["train", "test", "area_share", "kde_bandwidth", "rolling"])
         func window(_ key: String) throws -> (String, String) {
             guard let n = m[key] else { throw fail(node, "evaluation.\(key)", "missing — give { from: 2024-01, to: 2024-09 }") }
             let w = try mapping(n, "evaluation.\(key)", allowed: ["from", "to"])
@@ -274,7 +311,29 @@ struct SpecReader {
             guard o.areaShare <= 1 else { throw fail(n, "evaluation.area_share", "is a share: between 0 and 1, e.g. 0.05") }
         }
         if let n = m["kde_bandwidth"] { o.kdeBandwidth = try number(n, "evaluation.kde_bandwidth") }
+        if let n = m["rolling"] { o.rolling = try rolling(n) }
         return o
+    }
+
+    func rolling(_ node: Node) throws -> EvaluationOptions.Rolling {
+        let m = try mapping(node, "evaluation.rolling", allowed: ["train_months", "test_months", "step_months", "expanding"])
+        func months(_ key: String) throws -> Int? {
+            try m[key].map { try integer($0, "evaluation.rolling.\(key)", range: 1...1200) }
+        }
+        guard let train = try months("train_months") else {
+            throw fail(node, "evaluation.rolling.train_months", "missing — e.g. rolling: { train_months: 6, test_months: 1 }")
+        }
+        var r = EvaluationOptions.Rolling(trainMonths: train)
+        r.testMonths = try months("test_months") ?? 1
+        r.stepMonths = try months("step_months") ?? r.testMonths
+        if let n = m["expanding"] {
+            switch try string(n, "evaluation.rolling.expanding").lowercased() {
+            case "true", "yes": r.expanding = true
+            case "false", "no": r.expanding = false
+            default: throw fail(n, "evaluation.rolling.expanding", "is true or false")
+            }
+        }
+        return r
     }
 
     func model(_ node: Node?) throws -> ModelOptions {

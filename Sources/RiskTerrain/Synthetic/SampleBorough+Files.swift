@@ -151,6 +151,7 @@ evaluation:                 # rtm evaluate: fit on 9 months, test on the last 3
   train: { from: 2024-01, to: 2024-09 }
   test: { from: 2024-10, to: 2024-12 }
   area_share: 0.05
+  rolling: { train_months: 6, test_months: 1 }   # and six backtests: 6 months → the next one
 patrols:                    # rtm patrols SPEC --week 2025-W03 (docs/spec.md, "Patrols"); these are the defaults
   random_share: 0.2         # a fifth of the visits drawn at random (seeded by model.seed) so plans rotate
   places: { licensed_premises: licensed_premises, parks: parks, high_streets: high_streets, bus_stops: bus_stops, stations: stations }

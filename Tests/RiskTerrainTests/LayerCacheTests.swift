@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+import GeoIO
+import RasterCore
+@testable import RiskTerrain
+
+/// The layer cache on the bundled sample (8 factors, 33 candidate layers).
+@Suite struct LayerCacheTests {
+    static func temporary(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("rtm-\(name)-\(UUID().uuidString)").path
+    }
+
+    /// A copy of the sample's files, so a test can change one.
+    static func sampleCopy() throws -> String {
+        let from = (sampleSpec as NSString).deletingLastPathComponent
+        let to = temporary("sample")
+        try FileManager.default.copyItem(atPath: from, toPath: to)
+        return to
+    }
+
+    /// Inputs, grid and candidate layers of `spec` through `cache`.
+    static func layers(_ spec: ModelSpec, cache: LayerCache?) throws -> [CandidateLayer] {
+        let inputs = try StudyInputs.load(spec)
+        let grid = try AnalysisGrid(studyArea: inputs.studyArea, on: GridGeometry(covering: inputs.studyExtent, cellSize: spec.cellSize))
+        return try CandidateLayers.build(inputs, grid: grid, cache: cache)
+    }
+
+    static func sameValues(_ a: [CandidateLayer], _ b: [CandidateLayer]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { x, y in
+            guard x.name == y.name else { return false }
+            switch (x.values, y.values) {
+            case (.binary(let p), .binary(let q)): return p == q
+            case (.continuous(let p), .continuous(let q)):
+                return p.geometry == q.geometry && p.values.elementsEqual(q.values) { $0.bitPattern == $1.bitPattern }
+            default: return false
+            }
+        }
+    }
+
+    @Test func addingAFactorComputesOnlyItsLayersAndGivesTheSameModel() throws {
+        let full = try SpecParser.load(sampleSpec)
+        var without = full
+        without.factors.removeAll { $0.name == "bus_stops" }
+        let folder = Self.temporary("cache")
+        _ = try Pipeline.fit(without, cache: LayerCache(folder: folder))
+
+        let cache = LayerCache(folder: folder)
+        let rerun = try Pipeline.fit(full, cache: cache)
+        let busStops = rerun.design.columns.filter { $0.factor == "bus_stops" }.count
+            + rerun.design.dropped.filter { $0.name.hasPrefix("bus_stops:") }.count
+        #expect(busStops == 6)                                   // auto, 3 blocks: proximity and density
+        #expect(cache.layersComputed == busStops)
+        #expect(cache.layersFromCache == 33 - busStops)
+        #expect(cache.entriesRejected == 0)
+        #expect(rerun.cache == cache.report)
+
+        let fresh = try Pipeline.fit(full)
+        #expect(fresh.cache == nil)
+        #expect(try RunOutputs.modelJSON(rerun) == RunOutputs.modelJSON(fresh))
+    }
+
+    @Test func changingAnInputInvalidatesOnlyItsLayers() throws {
+        let dir = try Self.sampleCopy()
+        let spec = try SpecParser.load(dir + "/spec.yaml")
+        let folder = Self.temporary("cache")
+        let first = LayerCache(folder: folder)
+        _ = try Self.layers(spec, cache: first)
+        #expect(first.layersComputed == 33 && first.layersFromCache == 0)
+
+        // Move one school 400 m east: only the schools' three proximity layers are recomputed.
+        let schools = try VectorReader.read(dir + "/schools.gpkg")
+        var geometries = schools.geometries
+        guard case .point(let p) = geometries[0] else { Issue.record("schools are points"); return }
+        geometries[0] = .point(Point2(p.x + 400, p.y))
+        try VectorWriter.write(geometries.map { OutputFeature(geometry: $0, values: []) }, fields: [], layerName: "schools",
+                               crs: try CRS("EPSG:27700"), to: dir + "/schools.gpkg", format: .geoPackage)
+        let second = LayerCache(folder: folder)
+        let cached = try Self.layers(spec, cache: second)
+        #expect(second.layersComputed == 3)
+        #expect(second.layersFromCache == 30)
+        #expect(Self.sameValues(cached, try Self.layers(spec, cache: nil)))
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    @Test func aDamagedEntryIsRecomputedNotTrusted() throws {
+        let spec = try SpecParser.load(sampleSpec)
+        let folder = Self.temporary("cache")
+        let reference = try Self.layers(spec, cache: LayerCache(folder: folder))
+        let entries = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".rtml") }.sorted()
+        #expect(entries.count == spec.factors.count)
+        // One entry with a flipped bit in its payload, one truncated, one emptied.
+        let flipped = folder + "/" + entries[0], cut = folder + "/" + entries[1], empty = folder + "/" + entries[2]
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: flipped))
+        bytes[bytes.count - 100] ^= 0x10
+        try bytes.write(to: URL(fileURLWithPath: flipped))
+        let whole = try Data(contentsOf: URL(fileURLWithPath: cut))
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: cut))
+        try Data().write(to: URL(fileURLWithPath: empty))
+
+        let cache = LayerCache(folder: folder)
+        let again = try Self.layers(spec, cache: cache)
+        #expect(cache.entriesRejected == 3)
+        #expect(cache.layersComputed > 0 && cache.layersComputed + cache.layersFromCache == 33)
+        #expect(Self.sameValues(again, reference))
+        // The damaged entries were rewritten: a third run reads everything.
+        let third = LayerCache(folder: folder)
+        #expect(Self.sameValues(try Self.layers(spec, cache: third), reference))
+        #expect(third.layersFromCache == 33 && third.entriesRejected == 0)
+    }
+
+    @Test func anEntryForAnotherKeyOrGridIsRefused() throws {
+        let g = try GridGeometry(covering: Extent(minX: 0, minY: 0, maxX: 100, maxY: 50), cellSize: 25)
+        var bits = BitMatrix(geometry: g)
+        bits.setRun(row: 1, from: 0, to: 2)
+        let layer = CandidateLayer(factor: "bars", influence: .proximity, distanceM: 100, bandwidthM: nil, values: .binary(bits))
+        let value = CandidateLayer(factor: "bars", influence: .distance, distanceM: nil, bandwidthM: nil,
+                                   values: .continuous(Raster(geometry: g, values: (0..<8).map { Float($0) * 0.5 })))
+        let data = LayerCache.encode([layer, value], key: "k1")
+        let back = try #require(LayerCache.decode(data, key: "k1", factor: "pubs", grid: g))
+        #expect(back.map(\.name) == ["pubs:proximity:100", "pubs:distance"])
+        #expect(Self.sameValues(back, [layer, value].map {
+            CandidateLayer(factor: "pubs", influence: $0.influence, distanceM: $0.distanceM, bandwidthM: $0.bandwidthM, values: $0.values)
+        }))
+        #expect(LayerCache.decode(data, key: "k2", factor: "pubs", grid: g) == nil)
+        let other = try GridGeometry(covering: Extent(minX: 0, minY: 0, maxX: 125, maxY: 50), cellSize: 25)
+        #expect(LayerCache.decode(data, key: "k1", factor: "pubs", grid: other) == nil)
+    }
+}
