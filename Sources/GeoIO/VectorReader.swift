@@ -84,13 +84,13 @@ public enum VectorReader {
         let xIndex = layer.fieldIndex(columns.x), yIndex = layer.fieldIndex(columns.y)
         return try collect(layer, query: query, crs: crs, report: report) { feature, fid, report in
             let line = fid + 1
-            let xs = String(cString: OGR_F_GetFieldAsString(feature, xIndex)).trimmingCharacters(in: .whitespaces)
-            let ys = String(cString: OGR_F_GetFieldAsString(feature, yIndex)).trimmingCharacters(in: .whitespaces)
-            if xs.isEmpty || ys.isEmpty {
+            // read in place from OGR's buffer: no String per field (a runaway CSV has millions of rows)
+            let xf = decimal(OGR_F_GetFieldAsString(feature, xIndex)), yf = decimal(OGR_F_GetFieldAsString(feature, yIndex))
+            if xf == .blank || yf == .blank {
                 report.skip("blank coordinates", "line \(line)")
                 return nil
             }
-            guard let x = decimal(xs), let y = decimal(ys), x.isFinite, y.isFinite else {
+            guard case .value(let x) = xf, case .value(let y) = yf, x.isFinite, y.isFinite else {
                 report.skip("coordinates that are not finite numbers", "line \(line)")
                 return nil
             }
@@ -108,20 +108,34 @@ public enum VectorReader {
         }
     }
 
-    /// A decimal number as CSVs write them ("-0.0779", "531200", "5.3e5"); nil for anything else,
-    /// including what `Double(_:)` also accepts but no coordinate column means: "nan", "inf",
-    /// hexadecimal "0x1p-2".
-    static func decimal(_ s: String) -> Double? {
-        var digits = 0
-        for (i, c) in s.utf8.enumerated() {
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
-            case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): continue
-            case UInt8(ascii: "+"), UInt8(ascii: "-"): if i > 0, !"eE".utf8.contains(Array(s.utf8)[i - 1]) { return nil }
-            default: return nil
-            }
+    enum Field: Equatable { case blank, invalid, value(Double) }
+
+    /// A field as a decimal number as CSVs write it ("-0.0779", " 531200 ", "5.3e5"): blank when
+    /// it holds only spaces, invalid for anything else — including what `strtod` would also take
+    /// but no coordinate column means: "nan", "inf", hexadecimal "0x1p-2". O(length), no allocation.
+    static func decimal(_ text: UnsafePointer<CChar>?) -> Field {
+        guard let text else { return .blank }
+        var i = 0
+        while text[i] == 0x20 || text[i] == 0x09 { i += 1 }
+        let start = i
+        func digits() -> Int {
+            let from = i
+            while text[i] >= 0x30 && text[i] <= 0x39 { i += 1 }
+            return i - from
         }
-        return digits > 0 ? Double(s) : nil
+        if text[i] == 0 { return .blank }
+        if text[i] == 0x2B || text[i] == 0x2D { i += 1 }                      // + -
+        var mantissa = digits()
+        if text[i] == 0x2E { i += 1; mantissa += digits() }                    // .
+        guard mantissa > 0 else { return .invalid }
+        if text[i] == 0x65 || text[i] == 0x45 {                                // e E
+            i += 1
+            if text[i] == 0x2B || text[i] == 0x2D { i += 1 }
+            guard digits() > 0 else { return .invalid }
+        }
+        while text[i] == 0x20 || text[i] == 0x09 { i += 1 }
+        guard text[i] == 0 else { return .invalid }
+        return .value(strtod(text + start, nil))
     }
 
     // MARK: Reprojection

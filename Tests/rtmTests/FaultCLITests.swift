@@ -8,7 +8,8 @@ import Testing
     /// Every file of a folder (recursively, hidden ones too) → its bytes.
     static func snapshot(_ folder: String) throws -> [String: Data] {
         var files: [String: Data] = [:]
-        for name in try FileManager.default.subpathsOfDirectory(atPath: folder) {
+        // the layer cache (default OUT/.rtm-cache) is not an output: whole entries may be added by any run
+        for name in try FileManager.default.subpathsOfDirectory(atPath: folder) where !name.hasPrefix(".rtm-cache") {
             var isDir: ObjCBool = false
             let p = folder + "/" + name
             if FileManager.default.fileExists(atPath: p, isDirectory: &isDir), !isDir.boolValue { files[name] = try Data(contentsOf: URL(fileURLWithPath: p)) }
@@ -25,7 +26,7 @@ import Testing
         #expect(after.keys.sorted() == previous.keys.sorted(), "files now: \(after.keys.sorted())", sourceLocation: sourceLocation)
         for (name, data) in previous { #expect(after[name] == data, "\(name) changed", sourceLocation: sourceLocation) }
         if let previousLog, let log { #expect(log.starts(with: previousLog), "runs.jsonl was rewritten", sourceLocation: sourceLocation) }
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(".") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(".") && $0 != ".rtm-cache" }
         #expect(leftovers.isEmpty, "left \(leftovers)", sourceLocation: sourceLocation)
     }
 
@@ -129,7 +130,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try Mounts.mount(["-t", "tmpfs", "-o", "size=\(bytes + bytes / 3 + 64 * 1024)", "tmpfs", out])
         defer { Mounts.unmount(out) }
-        for name in try FileManager.default.contentsOfDirectory(atPath: previous) {
+        for name in try FileManager.default.contentsOfDirectory(atPath: previous) where name != ".rtm-cache" {
             try FileManager.default.copyItem(atPath: previous + "/" + name, toPath: out + "/" + name)
         }
         let before = try Self.snapshot(out)

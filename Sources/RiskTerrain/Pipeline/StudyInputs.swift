@@ -132,8 +132,12 @@ public struct StudyInputs: Sendable {
         if !multi.isEmpty {
             notes.append("\(path): \(multi.count) multi-point feature\(multi.count == 1 ? "" : "s") count as \(multi.reduce(0) { $0 + $1.vertices.count }) events, one per point")
         }
-        var seen = Set<Point2>(), repeats = 0
-        for p in events.geometries.lazy.flatMap(\.vertices) where !seen.insert(p).inserted { repeats += 1 }
+        // sorted, not hashed: 16 bytes a point for the copy, where a set of 50 million takes gigabytes
+        var points: [Point2] = []
+        points.reserveCapacity(events.count)
+        for g in events.geometries { if case .point(let p) = g { points.append(p) } else { points += g.vertices } }
+        points.sort { $0.x != $1.x ? $0.x < $1.x : $0.y < $1.y }
+        let repeats = points.indices.dropFirst().reduce(0) { $0 + (points[$1] == points[$1 - 1] ? 1 : 0) }
         if repeats > 0 {
             notes.append("\(path): \(repeats) event\(repeats == 1 ? " shares its" : "s share their") location with an earlier one; each counts as an event")
         }

@@ -112,6 +112,8 @@ rm -f /tmp/h_grid.asc ./*.aux.xml
 printf 'this is not a raster\n' > not_a_raster.tif
 
 # --- YAML specs ------------------------------------------------------------------------------
+# a spec over the sample's files: spec FILE CELL_SIZE BLOCK_LENGTH [more lines]
+spec() { printf 'crs: EPSG:27700\ncell_size: %s\nblock_length: %s\nstudy_area: boundary.gpkg\noutcome: crimes.csv\nfactors:\n  - name: parks\n    path: parks.gpkg\n%b' "$2" "$3" "${4:-}" > "$1"; }
 cat > wrong_types.yaml <<'Y'
 crs: EPSG:27700
 cell_size: twenty-five
@@ -120,27 +122,8 @@ study_area: boundary.gpkg
 outcome: crimes.csv
 factors: { name: parks, path: parks.gpkg }
 Y
-cat > wrong_type_list.yaml <<'Y'
-crs: EPSG:27700
-cell_size: 25
-block_length: [100]
-study_area: boundary.gpkg
-outcome: crimes.csv
-factors:
-  - name: parks
-    path: parks.gpkg
-Y
-cat > unknown_keys.yaml <<'Y'
-crs: EPSG:27700
-cell_size: 25
-block_length: 100
-study_area: boundary.gpkg
-outcome: crimes.csv
-factors:
-  - name: parks
-    path: parks.gpkg
-    influense: proximity
-Y
+spec wrong_type_list.yaml 25 '[100]'
+spec unknown_keys.yaml 25 100 '    influense: proximity\n'
 cat > alias_bomb.yaml <<'Y'
 a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
 b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
@@ -175,38 +158,9 @@ block_length: 100
 Y
 printf 'crs: EPSG:27700\ncell_size: 25\nblock_length: 100\nstudy_area: caf\xe9.gpkg\n' > non_utf8.yaml
 printf 'crs: EPSG:27700\ncell_size: 25\n\tblock_length: 100\n' > tab_indent.yaml
-{ printf '\xef\xbb\xbf'; cat <<'Y'
-crs: EPSG:27700
-cell_size: 25
-block_length: 100
-study_area: boundary.gpkg
-outcome: crimes.csv
-factors:
-  - name: parks
-    path: parks.gpkg
-Y
-} > bom.yaml
-cat > huge_numbers.yaml <<'Y'
-crs: EPSG:27700
-cell_size: 1e-300
-block_length: 1e308
-study_area: boundary.gpkg
-outcome: crimes.csv
-factors:
-  - name: parks
-    path: parks.gpkg
-model: { folds: 99999999999999999999999, seed: -1 }
-Y
-cat > tiny_cells.yaml <<'Y'
-crs: EPSG:27700
-cell_size: 0.05
-block_length: 100
-study_area: boundary.gpkg
-outcome: crimes.csv
-factors:
-  - name: parks
-    path: parks.gpkg
-Y
+spec /tmp/h_bom.yaml 25 100 && { printf '\xef\xbb\xbf'; cat /tmp/h_bom.yaml; } > bom.yaml && rm /tmp/h_bom.yaml
+spec huge_numbers.yaml 1e-300 1e308 'model: { folds: 99999999999999999999999, seed: -1 }\n'
+spec tiny_cells.yaml 0.05 100
 cat > many_layers.yaml <<'Y'
 crs: EPSG:27700
 cell_size: 1
