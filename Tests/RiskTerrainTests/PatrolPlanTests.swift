@@ -53,7 +53,8 @@ import Patrols
         #expect(h.week == "2024-W41" && h.testEvents > 500 && (h.testReports ?? 0) > 50)
         let verona = try #require(h.operations.first { $0.operation == "Op Verona" })
         #expect(verona.planCrime > verona.naiveCrime, "crime: plan \(verona.planCrime), naive \(verona.naiveCrime)")
-        #expect(verona.planStreetsafe! >= verona.naiveStreetsafe!)
+        // StreetSafe reports carry their times: the plan meets some of them where the naive plan meets none
+        #expect(verona.planStreetsafe! > verona.naiveStreetsafe!, "StreetSafe: plan \(verona.planStreetsafe!), naive \(verona.naiveStreetsafe!)")
         for s in h.operations { #expect((0...1).contains(s.planCrime) && (0...1).contains(s.naiveCrime)) }
     }
 

@@ -76,10 +76,17 @@ public enum PatrolPlanner {
     static func readEvents(_ spec: ModelSpec, crs: CRS, options o: PatrolOptions) throws -> (PatrolSites.Events, PatrolSites.Events?) {
         func read(_ s: LayerSource, field: String) throws -> PatrolSites.Events {
             var q = StudyInputs.query(s, declared: try s.crs.map(CRS.init))
-            q.optionalFields.append(field)
+            if !q.optionalFields.contains(field) { q.optionalFields.append(field) }   // the time filter's field may be there already
             let set = try VectorReader.read(s.path, query: q, into: crs)
-            return PatrolSites.Events(points: set.geometries.flatMap(\.vertices),
-                                      times: set.attributes[field] ?? Array(repeating: nil, count: set.count))
+            // one time per point: a multi-point feature's points share its time
+            let times = set.attributes[field].flatMap { $0.count == set.count ? $0 : nil } ?? Array(repeating: nil, count: set.count)
+            var points: [Point2] = [], pointTimes: [String?] = []
+            for (g, t) in zip(set.geometries, times) {
+                let v = g.vertices
+                points += v
+                pointTimes += Array(repeating: t, count: v.count)
+            }
+            return PatrolSites.Events(points: points, times: pointTimes)
         }
         let outcome = try read(spec.outcome, field: spec.outcome.time?.field ?? "month")
         return (outcome, try spec.streetSafe.map { try read($0, field: o.streetSafeTime) })
