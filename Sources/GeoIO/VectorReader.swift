@@ -273,7 +273,7 @@ struct FilteredFeatures {
         } else {
             self.timeIndex = -1
         }
-        self.fieldIndices = try query.fields.map { wanted in
+        let asked = try query.fields.map { wanted in
             guard let name = NameMatching.match(wanted, in: fields) else {
                 throw GeoDataError.noSuchField(path: layer.path, field: wanted, fields: fields)
             }
@@ -281,6 +281,10 @@ struct FilteredFeatures {
         } + query.optionalFields.compactMap { wanted in
             NameMatching.match(wanted, in: fields).map { (wanted, layer.fieldIndex($0)) }
         }
+        // A field asked for twice (required and optional, or twice in a list) is carried once:
+        // otherwise each feature would append its value twice and the columns would misalign.
+        var seen = Set<String>()
+        self.fieldIndices = asked.filter { seen.insert($0.0).inserted }
         OGR_L_ResetReading(layer.handle)
     }
 

@@ -33,6 +33,15 @@ import RasterCore
         #expect(!set.attributes["Month"]!.contains("2024-01"))
     }
 
+    /// A field asked for as required and again as optional is carried once, one value per feature.
+    @Test func aFieldAskedForTwiceIsCarriedOnce() throws {
+        var q = VectorQuery(fields: ["Month", "month"])
+        q.optionalFields = ["Month", "name"]
+        let set = try VectorReader.read(fixture("police_street.csv"), query: q)
+        #expect(set.attributes["Month"]?.count == set.count)
+        #expect(set.attributes["month"]?.count == set.count)      // another spelling is its own key, still one value each
+    }
+
     @Test func reprojectsIntoTheAnalysisCRS() throws {
         let set = try VectorReader.read(fixture("police_street.csv"), into: CRS("EPSG:27700"))
         #expect(set.crs.authorityCode == "EPSG:27700")

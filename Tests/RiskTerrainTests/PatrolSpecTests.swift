@@ -64,6 +64,11 @@ import Patrols
         #expect(w.format(w.date(minute: 14 * 60), "yyyy-MM-dd'T'HH:mm'Z'", utc: true) == "2025-01-13T14:00Z")
         let summer = try #require(PlanWeek("2025-W27", timeZone: london))
         #expect(summer.format(summer.date(minute: 14 * 60), "yyyy-MM-dd'T'HH:mm'Z'", utc: true) == "2025-06-30T13:00Z")
+        // the night the clocks go forward (Sunday 30 March 2025, 01:00 GMT → 02:00 BST)
+        let spring = try #require(PlanWeek("2025-W13", timeZone: london))
+        #expect(spring.format(spring.date(minute: 6 * 1440 + 30), "HH:mm'Z'", utc: true) == "00:30Z")
+        #expect(spring.format(spring.date(minute: 6 * 1440 + 180), "HH:mm'Z'", utc: true) == "02:00Z")
+        #expect(try parse("patrols:\n").patrols == PatrolOptions())
         // a Sunday window across midnight ends on Monday
         #expect(w.format(w.date(minute: 6 * 1440 + 1440 + 180), "yyyy-MM-dd HH:mm") == "2025-01-20 03:00")
         #expect(PlanWeek("2025-W54", timeZone: london) == nil && PlanWeek("2025-03", timeZone: london) == nil)
@@ -84,5 +89,18 @@ import Patrols
         let lines = folded.components(separatedBy: "\r\n")
         #expect(lines.count > 1 && lines.allSatisfy { $0.utf8.count <= 75 } && lines.dropFirst().allSatisfy { $0.hasPrefix(" ") })
         #expect(lines.enumerated().map { $0.offset == 0 ? $0.element : String($0.element.dropFirst()) }.joined() == long)
+    }
+
+    @Test func theNaivePlanVisitsTheTopHotspotsAtFixedTimesAsOftenAsThePlan() {
+        let rules = OperationRules(window: .init(start: 840, end: 1440), dwell: 15, spacing: 120, teamsPerDay: 2, capPerPlace: 4)
+        let sites = [0.1, 0.5, 0.3, 0.05, 0.05].map { PatrolSite(weight: $0, profile: .uniform) }
+        // a plan of 11 visits by 4 team-days
+        let plan = (0..<11).map { k in Visit(site: k % 5, day: k % 2, team: 1 + (k / 2) % 2, start: (k % 2) * 1440 + 900 + 15 * k, end: (k % 2) * 1440 + 915 + 15 * k, allocation: .greedy) }
+        let (naive, n) = PatrolPlanner.naivePlan(like: plan, sites: sites, rules: rules)
+        #expect(naive.count == 11 && n == 3)                                  // 11 visits, cap 4: the top 3 hotspots
+        #expect(Set(naive.map(\.site)) == [1, 2, 0])                         // by weight: 0.5, 0.3, 0.1
+        #expect(Set(naive.map { [$0.day, $0.team] }) == Set(plan.map { [$0.day, $0.team] }))
+        let timetable = Set(naive.map { $0.start % 1440 })
+        #expect(timetable.count == 3 && timetable.contains(840))              // the same times every day, from the opening
     }
 }

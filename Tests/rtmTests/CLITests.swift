@@ -73,6 +73,7 @@ func dataFile(_ name: String) -> String { packageRoot.appendingPathComponent("da
         let r = try RTMBinary.run(["validate", dataFile("spec.yaml")])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("valid") && r.stdout.contains("33 candidate layers"))
+        #expect(r.stdout.contains("patrols:       Op Verona 2 teams 14:00–24:00 daily, 15 min visits; Project Vigilant 1 team 20:00–03:00 thu,fri,sat, 3 a week"))
     }
 
     @Test func aBrokenSpecIsOneLine() throws {

@@ -24,7 +24,8 @@ extension PatrolPlanner {
         let (outcome, streetSafe) = try readEvents(train, crs: fitted.inputs.crs, options: o)
         let sites = try PatrolSites.build(fitted, hotspots: hotspots, options: o, outcome: outcome, streetSafe: streetSafe)
         let week = PlanWeek.after(day: PlanWeek.lastDay(of: e.trainTo)!, timeZone: tz)!
-        let scheduled = schedule(sites, options: o, week: week, seed: seed, hasStreetSafe: spec.streetSafe != nil)
+        let roads = try readRoads(spec, crs: fitted.inputs.crs, options: o)
+        let scheduled = schedule(sites, options: o, week: week, seed: seed, hasStreetSafe: spec.streetSafe != nil, roads: roads)
 
         // the test window, counted per hotspot
         var test = spec

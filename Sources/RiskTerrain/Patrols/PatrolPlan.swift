@@ -46,8 +46,7 @@ public struct PatrolPlan: Sendable, Encodable {
         public let allocation: String
         /// Stable per patrol: the same plan gives the same UIDs.
         public let uid: String
-        /// Internal: the visit's minute of the week and day, for the briefings.
-        let minute: Int
+        /// The day of the week whose window the visit belongs to (0 = Monday), not written out.
         let day: Int
 
         enum CodingKeys: String, CodingKey {
@@ -106,6 +105,27 @@ public struct PatrolPlan: Sendable, Encodable {
         public let notes: [String]
     }
 
+    /// A hotspot's time-of-week profile as written out: where it came from and, unless its own
+    /// events are too few to show (below the disclosure threshold), its 168 hourly shares.
+    public struct Profile: Sendable, Encodable {
+        /// "own events, shrunk toward the area-wide profile", "area-wide" or "uniform".
+        public let source: String
+        /// The hotspot's own timed events, "<5" when suppressed.
+        public let events: String
+        /// Share of the week's events in each hour from Monday 00:00 local, rounded to 1e-6; nil when suppressed.
+        public let shares: [Double]?
+    }
+
+    public struct HotspotProfiles: Sendable, Encodable {
+        public let hotspotId: Int
+        public let hotspotRank: Int
+        public let hotspotLabel: String
+        /// Outcome events (Op Verona, Project Vigilant).
+        public let outcome: Profile
+        /// StreetSafe reports (Walk & Talk).
+        public let streetsafe: Profile
+    }
+
     public let week: String
     public let timeZone: String
     public let spec: String
@@ -116,10 +136,11 @@ public struct PatrolPlan: Sendable, Encodable {
     public let operations: [Operation]
     public var heldOut: HeldOut?
     public let notes: [String]
+    public let profiles: [HotspotProfiles]
     /// Hotspot outlines (analysis CRS) for the briefing maps, by hotspot id.
     let outlines: [Int: [[Double]]]
 
-    enum CodingKeys: String, CodingKey { case week, timeZone, spec, dataFrom, dataTo, seed, randomShare, operations, heldOut, notes }
+    enum CodingKeys: String, CodingKey { case week, timeZone, spec, dataFrom, dataTo, seed, randomShare, operations, heldOut, notes, profiles }
 }
 
 extension Pipeline.Result {

@@ -1,5 +1,6 @@
 import Foundation
 import GeoIO
+import Hotspots
 import Patrols
 import RasterCore
 
@@ -29,7 +30,8 @@ public enum PatrolPlanner {
         let (outcome, streetSafe) = try readEvents(spec, crs: fitted.inputs.crs, options: o)
         let sites = try PatrolSites.build(fitted, hotspots: hotspots, options: o, outcome: outcome, streetSafe: streetSafe)
         let seed = o.seed ?? spec.model.seed
-        let scheduled = schedule(sites, options: o, week: w, seed: seed, hasStreetSafe: spec.streetSafe != nil)
+        let roads = try readRoads(spec, crs: fitted.inputs.crs, options: o)
+        let scheduled = schedule(sites, options: o, week: w, seed: seed, hasStreetSafe: spec.streetSafe != nil, roads: roads)
         var plan = document(scheduled, sites: sites, spec: spec, options: o, week: w, range: range, seed: seed)
         if heldOut, let e = spec.evaluation {
             progress("held-out evaluation of the patrol plan", nil)
@@ -74,13 +76,38 @@ public enum PatrolPlanner {
     static func readEvents(_ spec: ModelSpec, crs: CRS, options o: PatrolOptions) throws -> (PatrolSites.Events, PatrolSites.Events?) {
         func read(_ s: LayerSource, field: String) throws -> PatrolSites.Events {
             var q = StudyInputs.query(s, declared: try s.crs.map(CRS.init))
-            q.optionalFields.append(field)
+            if !q.optionalFields.contains(field) { q.optionalFields.append(field) }   // the time filter's field may be there already
             let set = try VectorReader.read(s.path, query: q, into: crs)
-            return PatrolSites.Events(points: set.geometries.flatMap(\.vertices),
-                                      times: set.attributes[field] ?? Array(repeating: nil, count: set.count))
+            // one time per point: a multi-point feature's points share its time
+            let times = set.attributes[field].flatMap { $0.count == set.count ? $0 : nil } ?? Array(repeating: nil, count: set.count)
+            var points: [Point2] = [], pointTimes: [String?] = []
+            for (g, t) in zip(set.geometries, times) {
+                let v = g.vertices
+                points += v
+                pointTimes += Array(repeating: t, count: v.count)
+            }
+            return PatrolSites.Events(points: points, times: pointTimes)
         }
         let outcome = try read(spec.outcome, field: spec.outcome.time?.field ?? "month")
         return (outcome, try spec.streetSafe.map { try read($0, field: o.streetSafeTime) })
+    }
+
+    /// The `patrols.roads` line layer as a network, in the analysis CRS.
+    static func readRoads(_ spec: ModelSpec, crs: CRS, options o: PatrolOptions) throws -> RoadNetwork? {
+        guard let r = o.roads else { return nil }
+        let set = try VectorReader.read(r.path, query: StudyInputs.query(r, declared: try r.crs.map(CRS.init)), into: crs)
+        let lines = set.geometries.flatMap { g -> [[(x: Double, y: Double)]] in
+            switch g {
+            case .lineString(let l): [l.map { ($0.x, $0.y) }]
+            case .multiLineString(let ls): ls.map { $0.map { ($0.x, $0.y) } }
+            default: []
+            }
+        }
+        guard !lines.isEmpty else {
+            throw SpecError(file: spec.path, line: nil, key: "patrols.roads",
+                            message: "\(r.path) holds \(set.geometries.first?.kind.rawValue ?? "nothing")s, no lines — give a line layer of roads and footpaths")
+        }
+        return RoadNetwork(lines: lines)
     }
 
     // MARK: Scheduling
@@ -98,7 +125,8 @@ public enum PatrolPlanner {
         let notes: [String]
     }
 
-    static func schedule(_ s: PatrolSites, options o: PatrolOptions, week: PlanWeek, seed: UInt64, hasStreetSafe: Bool) -> [Scheduled] {
+    static func schedule(_ s: PatrolSites, options o: PatrolOptions, week: PlanWeek, seed: UInt64, hasStreetSafe: Bool,
+                         roads: RoadNetwork?) -> [Scheduled] {
         o.operations.enumerated().compactMap { index, op -> Scheduled? in
             guard op.enabled else { return nil }
             var notes: [String] = []
@@ -126,8 +154,15 @@ public enum PatrolPlanner {
             let patrolSites = eligible.map { i, w in
                 PatrolSite(weight: w / total, profile: op.kind == .walkAndTalk ? s.sites[i].streetSafeProfile : s.sites[i].crimeProfile)
             }
-            let travel = TravelTimes.walking(eligible.map { (s.sites[$0.0].hotspot.cluster.centroid.x, s.sites[$0.0].hotspot.cluster.centroid.y) },
-                                             metresPerMinute: o.walkingSpeedKmh * 1000 / 60, circuity: o.circuity)
+            let centres = eligible.map { (x: s.sites[$0.0].hotspot.cluster.centroid.x, y: s.sites[$0.0].hotspot.cluster.centroid.y) }
+            let speed = o.walkingSpeedKmh * 1000 / 60
+            var travel = TravelTimes.walking(centres, metresPerMinute: speed, circuity: o.circuity)
+            if let roads {
+                let (t, unconnected) = roads.travelTimes(centres, metresPerMinute: speed, fallbackCircuity: o.circuity)
+                travel = t
+                let pairs = centres.count * (centres.count - 1)
+                notes.append("walking times along the road network (\(roads.nodes.count) nodes)" + (unconnected > 0 ? "; \(unconnected) of \(pairs) hotspot pairs it does not connect use the straight line × \(o.circuity)" : ""))
+            }
             var rng = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1))
             let plan = WeeklyScheduler.plan(sites: patrolSites, rules: rules, travel: travel, randomShare: o.randomShare, using: &rng)
             let (naive, n) = naivePlan(like: plan.visits, sites: patrolSites, rules: rules)
@@ -156,12 +191,15 @@ public enum PatrolPlanner {
         let ranked = sites.indices.sorted { (sites[$0].weight, -$0) > (sites[$1].weight, -$1) }
         let n = min(sites.count, max(r.teamsPerDay, Int((Double(visits.count) / Double(r.capPerPlace)).rounded(.up))))
         let teamDays = Set(visits.map { [$0.day, $0.team] }).sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
-        let perTeamDay = max(1, Int((Double(visits.count) / Double(teamDays.count)).rounded()))
+        // one timetable for every day: the most visits a team-day makes, evenly spaced through the window
+        let most = (visits.count + teamDays.count - 1) / teamDays.count
+        let offsets = (0..<most).map { j in most == 1 ? 0 : (r.window.minutes - r.dwell) * j / (most - 1) / r.step * r.step }
         var out: [Visit] = []
-        for td in teamDays {
+        for (k, td) in teamDays.enumerated() {
+            // as many visits as the plan: the first team-days take the remainder
+            let perTeamDay = visits.count / teamDays.count + (k < visits.count % teamDays.count ? 1 : 0)
             let open = td[0] * 1440 + r.window.start
-            for j in 0..<perTeamDay {
-                let offset = perTeamDay == 1 ? 0 : (r.window.minutes - r.dwell) * j / (perTeamDay - 1) / r.step * r.step
+            for (j, offset) in offsets.prefix(perTeamDay).enumerated() {
                 let site = ranked[(j * r.teamsPerDay + td[1] - 1) % n]
                 out.append(Visit(site: site, day: td[0], team: td[1], start: open + offset, end: open + offset + r.dwell, allocation: .greedy))
             }
@@ -181,7 +219,9 @@ public enum PatrolPlanner {
             let patrols = sc.visits.sorted { ($0.start, $0.team) < ($1.start, $1.team) }.map { v -> PatrolPlan.Patrol in
                 let site = s.sites[sc.siteIndices[v.site]], h = site.hotspot
                 outlines[h.cluster.id] = h.cluster.outline.flatMap { $0.rings.map { $0.flatMap { [$0.x, $0.y] } } }
-                let start = w.date(minute: v.start), end = w.date(minute: v.end)
+                // the end is the start plus the dwell in real time, so a visit across a clock change
+                // (01:00–02:00 on the last Sunday of March does not exist in London) still lasts the dwell
+                let start = w.date(minute: v.start), end = start.addingTimeInterval(Double(v.end - v.start) * 60)
                 let profile = sc.patrolSites[v.site].profile
                 return PatrolPlan.Patrol(
                     date: w.format(start, "yyyy-MM-dd"), start: w.format(start, "HH:mm"), end: w.format(end, "HH:mm"),
@@ -192,7 +232,7 @@ public enum PatrolPlanner {
                     peakHours: profile.peakHours(3, among: windowHours).map { TimeOfWeekProfile.label(hour: $0) },
                     expectedCoverage: sc.patrolSites[v.site].value(from: v.start, to: v.end), allocation: v.allocation.rawValue,
                     uid: "\(w)-\(kind.rawValue)-\(dayNames[v.day].lowercased())-team\(v.team)-\(String(format: "%02d%02d", (v.start % 1440) / 60, v.start % 60))-hotspot\(h.cluster.id)@riskterrain",
-                    minute: v.start, day: v.day)
+                    day: v.day)
             }
             let coverage = sc.visits.isEmpty ? nil : PatrolPlan.Coverage(
                 plan: RiskCoverage.expectedShare(of: sc.visits, profiles: sc.patrolSites.map(\.profile), eventsPerSite: sc.patrolSites.map(\.weight), totalEvents: 1),
@@ -203,7 +243,23 @@ public enum PatrolPlanner {
                                         maxVisitsPerHotspot: r.capPerPlace, hotspots: sc.siteIndices.count, patrols: patrols,
                                         coverage: coverage, notes: sc.notes)
         }
+        let disclosure = Disclosure(threshold: spec.hotspots.disclosureThreshold)
+        func written(_ p: TimeOfWeekProfile) -> PatrolPlan.Profile {
+            let shares = p.shares.map { ($0 * 1e6).rounded() / 1e6 }
+            switch p.source {
+            case .observed(let n, _):
+                return .init(source: "own events, shrunk toward the area-wide profile", events: disclosure.render(n),
+                             shares: disclosure.isSuppressed(n) ? nil : shares)
+            case .areaWide: return .init(source: "area-wide", events: "0", shares: shares)
+            case .uniform: return .init(source: "uniform", events: "0", shares: shares)
+            }
+        }
+        let profiles = s.sites.map { site in
+            PatrolPlan.HotspotProfiles(hotspotId: site.hotspot.cluster.id, hotspotRank: site.hotspot.cluster.rank, hotspotLabel: site.hotspot.label,
+                                       outcome: written(site.crimeProfile), streetsafe: written(site.streetSafeProfile))
+        }
         return PatrolPlan(week: "\(w)", timeZone: o.timeZone, spec: spec.path, dataFrom: range?.from ?? "", dataTo: range?.to ?? "",
-                          seed: seed, randomShare: o.randomShare, operations: operations, heldOut: nil, notes: s.notes, outlines: outlines)
+                          seed: seed, randomShare: o.randomShare, operations: operations, heldOut: nil, notes: s.notes, profiles: profiles,
+                          outlines: outlines)
     }
 }

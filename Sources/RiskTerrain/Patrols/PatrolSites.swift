@@ -73,16 +73,22 @@ struct PatrolSites {
         let toLonLat = try CoordinateTransformer(from: f.inputs.crs, to: CRS.wgs84)
         let layers = Dictionary(f.inputs.factors.map { ($0.spec.name, $0) }, uniquingKeysWith: { a, _ in a })
         let kinds = o.places.keys.sorted()
+        // each feature's bounding box, to skip the exact distance for features nowhere near a hotspot
+        let boxes = Dictionary(uniqueKeysWithValues: kinds.compactMap { kind -> (String, [Extent?])? in
+            guard let set = layers[o.places[kind]!]?.features else { return nil }
+            return (kind, set.geometries.map(\.extent))
+        })
         var built: [Site] = []
         for (i, h) in hotspots.enumerated() {
             let c = h.cluster.centroid
             let outline = Geometry.multiPolygon(h.cluster.outline)
+            let reach = (outline.extent ?? Extent(minX: c.x, minY: c.y, maxX: c.x, maxY: c.y)).expanded(by: o.placeDistance)
             var candidates: [(kind: String, name: String, point: Point2, distance: Double)] = []
             var premises = 0
             for kind in kinds {
                 guard let layer = layers[o.places[kind]!], let set = layer.features else { continue }
                 let names = set.attributes["name"]
-                for (j, geometry) in set.geometries.enumerated() {
+                for (j, geometry) in set.geometries.enumerated() where boxes[kind]![j]?.intersects(reach) ?? false {
                     let p = Planar.nearestPoint(to: c, on: geometry)
                     guard Planar.distance(p, to: outline) <= o.placeDistance else { continue }
                     if kind == "licensed_premises" { premises += 1 }

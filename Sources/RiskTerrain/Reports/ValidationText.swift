@@ -39,6 +39,16 @@ public enum ValidationText {
             }
             lines.append("  evaluation:    " + text)
         }
+        if let p = spec.patrols {
+            let dayNames = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+            let ops = p.operations.filter(\.enabled).map { o -> String in
+                let r = o.rules
+                let days = r.days.count == 7 ? "daily" : r.days.map { dayNames[$0] }.joined(separator: ",")
+                let quota = o.perMonth.map { ", \($0) a month" } ?? r.teamDaysPerWeek.map { ", \($0) a week" } ?? ""
+                return "\(o.kind.title) \(r.teamsPerDay) team\(r.teamsPerDay == 1 ? "" : "s") \(r.window.text) \(days)\(quota), \(r.dwell) min visits"
+            }
+            lines.append("  patrols:       " + (ops.isEmpty ? "no operation enabled" : ops.joined(separator: "; ")))
+        }
         for w in inputs.warnings { lines.append("  warning:       \(w)") }
         return lines.joined(separator: "\n")
     }

@@ -66,6 +66,8 @@ public struct PatrolOptions: Sendable, Equatable {
     public var placeDistance = 100.0
     /// At most this many places per visit, nearest the hotspot's centre first.
     public var maxPlaces = 6
+    /// A line layer of roads and footpaths: travel between hotspots along it (nil: straight line × circuity).
+    public var roads: LayerSource?
     public var walkingSpeedKmh = 4.8
     /// Walking distance ÷ straight-line distance.
     public var circuity = 1.3

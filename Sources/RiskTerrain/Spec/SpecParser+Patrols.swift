@@ -7,12 +7,13 @@ import Yams
 extension SpecReader {
     func patrols(_ node: Node, factors: [FactorSpec]) throws -> PatrolOptions {
         var o = PatrolOptions()
-        if case .scalar(let s) = node, s.string.isEmpty || s.string == "{}" { return o }
+        if case .scalar(let s) = node, ["", "~", "null", "{}"].contains(s.string) { return o }
         let m = try mapping(node, "patrols", allowed: ["verona", "vigilant", "walk_and_talk", "places", "place_distance", "max_places",
-                                                       "walking_speed_kmh", "circuity", "random_share", "seed", "smoothing_hours",
+                                                       "roads", "walking_speed_kmh", "circuity", "random_share", "seed", "smoothing_hours",
                                                        "prior_weight", "streetsafe_time", "max_weeks_ahead", "time_zone"])
         if let n = m["place_distance"] { o.placeDistance = try number(n, "patrols.place_distance", positive: false) }
         if let n = m["max_places"] { o.maxPlaces = try integer(n, "patrols.max_places", range: 1...20) }
+        if let n = m["roads"] { o.roads = try source(n, "patrols.roads", extra: []).source }
         if let n = m["walking_speed_kmh"] { o.walkingSpeedKmh = try number(n, "patrols.walking_speed_kmh") }
         if let n = m["circuity"] {
             o.circuity = try number(n, "patrols.circuity")
