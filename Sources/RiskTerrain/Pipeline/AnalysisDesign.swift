@@ -36,7 +36,8 @@ public struct AnalysisDesign: Sendable {
             guard case .continuous(let r) = c.values else { continue }
             for i in inside where !r.values[i].isFinite { keepWords[i >> 6] &= ~(1 << UInt64(i & 63)) }
         }
-        let cells = BitMatrix(geometry: g, words: keepWords).setIndices
+        let rows = BitMatrix(geometry: g, words: keepWords)
+        let cells = rows.setIndices
         let noData = inside.count - cells.count
         let points = outcome.flatMap(\.vertices)
         let perCell = try Rasterize.countPoints(points, on: g).counts
@@ -49,7 +50,7 @@ public struct AnalysisDesign: Sendable {
         for c in candidates {
             switch c.values {
             case .binary(let bits):
-                let words = Self.compress(bits, rows: cells)
+                let words = Self.compress(bits, rows: rows)
                 let ones = words.reduce(0) { $0 + $1.nonzeroBitCount }
                 if ones == 0 || ones == cells.count {
                     dropped.append(Dropped(name: c.name, reason: "constant over the study area (\(ones == 0 ? "never" : "always") present)"))
@@ -76,12 +77,37 @@ public struct AnalysisDesign: Sendable {
                               eventsRead: points.count, events: events, cellsDroppedNoData: noData, countsPerCell: perCell)
     }
 
-    /// The bits of `layer` at `rows` (ascending cell indices), packed 64 rows to a word.
-    static func compress(_ layer: BitMatrix, rows: [Int]) -> [UInt64] {
-        var out = [UInt64](repeating: 0, count: (rows.count + 63) >> 6)
-        layer.words.withUnsafeBufferPointer { w in
-            for (r, i) in rows.enumerated() where w[i >> 6] >> UInt64(i & 63) & 1 != 0 {
-                out[r >> 6] |= 1 << UInt64(r & 63)
+    /// The bits of `layer` at the set cells of `rows` (same grid), in row-major order, packed 64
+    /// rows to a word: a word-level gather. A grid word whose 64 cells are all rows (the study
+    /// area's interior, most of it) is appended whole with two shifts, a word with no rows is
+    /// skipped, and only boundary words go bit by bit. O(grid words + boundary cells).
+    static func compress(_ layer: BitMatrix, rows: BitMatrix) -> [UInt64] {
+        precondition(layer.geometry == rows.geometry, "a layer and its rows on different grids")
+        let count = rows.popcount
+        var out = [UInt64](repeating: 0, count: (count + 63) >> 6)
+        layer.words.withUnsafeBufferPointer { lw in
+            rows.words.withUnsafeBufferPointer { kw in
+                out.withUnsafeMutableBufferPointer { o in
+                    var r = 0   // next output row
+                    for w in 0..<kw.count {
+                        let k = kw[w]
+                        if k == 0 { continue }
+                        let bits = lw[w]
+                        if k == ~0 {
+                            let s = r & 63
+                            o[r >> 6] |= bits << UInt64(s)
+                            if s != 0 { o[(r >> 6) + 1] |= bits >> UInt64(64 - s) }
+                            r += 64
+                        } else {
+                            var m = k
+                            while m != 0 {
+                                if bits >> UInt64(m.trailingZeroBitCount) & 1 != 0 { o[r >> 6] |= 1 << UInt64(r & 63) }
+                                r += 1
+                                m &= m - 1
+                            }
+                        }
+                    }
+                }
             }
         }
         return out
