@@ -86,8 +86,10 @@ public enum KernelDensity {
         if method != .automatic { return method == .separable && !kernel.isSeparable ? .fft : method }
         if kernel.isSeparable {
             let rowsFit = (2 * r + 1) * g.width * MemoryLayout<Float>.size <= l2Bytes
-            let separable = separableNanosecondsPerTap * Double(r + 1) * (rowsFit ? 1 : 2) * Double(g.cellCount)
-            let fft = fftNanosecondsPerUnit * FFTConvolution.cost(height: g.height, width: g.width, radius: r)
+            // Wall clock: the separable passes split rows over every worker; the FFT's windows
+            // may not (see `FFTConvolution.wallCost`).
+            let separable = separableNanosecondsPerTap * Double(r + 1) * (rowsFit ? 1 : 2) * Double(g.cellCount) / Double(Parallel.workers)
+            let fft = fftNanosecondsPerUnit * FFTConvolution.wallCost(height: g.height, width: g.width, radius: r)
             return separable <= fft ? .separable : .fft
         }
         let splatCost = Double(nonZero()) * Double((2 * r + 1) * (2 * r + 1))
