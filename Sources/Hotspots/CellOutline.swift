@@ -74,7 +74,7 @@ public enum CellOutline {
             let h = g.cellSize / 2
             let probe = Point2(a.x + ex * h + ey * h, a.y + ey * h - ex * h)   // half a cell along, half to the right
             var best: Int?
-            for (j, e) in exteriors.enumerated() where contains(e.ring, probe) {
+            for (j, e) in exteriors.enumerated() where Polygon.ringContains(e.ring, probe) {
                 if best == nil || e.area < exteriors[best!].area { best = j }
             }
             precondition(best != nil, "a hole outside every exterior")
@@ -119,17 +119,5 @@ public enum CellOutline {
     public static func area(_ polygon: Polygon) -> Double {
         guard let ext = polygon.rings.first else { return 0 }
         return abs(signedArea(ext)) - polygon.rings.dropFirst().reduce(0) { $0 + abs(signedArea($1)) }
-    }
-
-    /// Even-odd point-in-ring test.
-    static func contains(_ ring: [Point2], _ p: Point2) -> Bool {
-        var inside = false
-        var j = ring.count - 1
-        for i in ring.indices {
-            let a = ring[i], b = ring[j]
-            if (a.y > p.y) != (b.y > p.y), p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
-            j = i
-        }
-        return inside
     }
 }

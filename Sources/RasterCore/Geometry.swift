@@ -13,6 +13,21 @@ public struct Polygon: Hashable, Sendable, Codable {
     public var rings: [[Point2]]
     public init(rings: [[Point2]]) { self.rings = rings }
     public init(exterior: [Point2], holes: [[Point2]] = []) { self.rings = [exterior] + holes }
+
+    /// Even-odd point-in-polygon over all rings (ray casting), so a point in a hole is outside.
+    public func contains(_ p: Point2) -> Bool { rings.reduce(false) { $0 != Self.ringContains($1, p) } }
+
+    /// Even-odd point-in-ring test (ray casting to +x).
+    public static func ringContains(_ ring: [Point2], _ p: Point2) -> Bool {
+        var inside = false
+        var j = ring.count - 1
+        for i in ring.indices {
+            let a = ring[i], b = ring[j]
+            if (a.y > p.y) != (b.y > p.y), p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
+            j = i
+        }
+        return inside
+    }
 }
 
 /// A vector feature's geometry, already in the analysis CRS. Multi-part geometries keep their parts.

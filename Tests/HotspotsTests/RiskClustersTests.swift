@@ -215,7 +215,7 @@ import RasterCore
             let member = Set(cells)
             for i in 0..<g.cellCount {
                 let c = g.centre(row: i / w, col: i % w)
-                let inside = rings.reduce(false) { $0 != CellOutline.contains($1, Point2(c.x, c.y)) }
+                let inside = rings.reduce(false) { $0 != Polygon.ringContains($1, Point2(c.x, c.y)) }
                 #expect(inside == member.contains(i))
             }
         }

@@ -17,7 +17,7 @@ enum Planar {
     }
 
     static func distance(_ p: Point2, toArea polygon: Polygon) -> Double {
-        contains(polygon, p) ? 0 : polygon.rings.map { distance(p, toLine: $0 + [$0[0]]) }.min() ?? .infinity
+        polygon.contains(p) ? 0 : polygon.rings.map { distance(p, toLine: $0 + [$0[0]]) }.min() ?? .infinity
     }
 
     /// Distance to any geometry: 0 inside a polygon.
@@ -30,20 +30,6 @@ enum Planar {
         case .polygon(let poly): distance(p, toArea: poly)
         case .multiPolygon(let ps): ps.map { distance(p, toArea: $0) }.min() ?? .infinity
         }
-    }
-
-    /// Even-odd point in polygon over all rings (ray casting).
-    static func contains(_ polygon: Polygon, _ p: Point2) -> Bool {
-        var inside = false
-        for ring in polygon.rings {
-            var j = ring.count - 1
-            for i in ring.indices {
-                let a = ring[i], b = ring[j]
-                if (a.y > p.y) != (b.y > p.y), p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
-                j = i
-            }
-        }
-        return inside
     }
 }
 
@@ -67,9 +53,9 @@ extension Planar {
         case .multiPoint(let qs): candidates = qs
         case .lineString(let l): return onLine(l)
         case .multiLineString(let ls): candidates = ls.map(onLine)
-        case .polygon(let poly): return contains(poly, p) ? p : onLine(poly.rings.flatMap { $0 + [$0[0]] })
+        case .polygon(let poly): return poly.contains(p) ? p : onLine(poly.rings.flatMap { $0 + [$0[0]] })
         case .multiPolygon(let ps):
-            if ps.contains(where: { contains($0, p) }) { return p }
+            if ps.contains(where: { $0.contains(p) }) { return p }
             candidates = ps.map { onLine($0.rings.flatMap { $0 + [$0[0]] }) }
         }
         return candidates.min { distance(p, $0) < distance(p, $1) } ?? p

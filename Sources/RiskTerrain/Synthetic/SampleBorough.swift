@@ -172,7 +172,7 @@ public struct SampleBorough: Sendable {
                     return sum + lamp.1 * exp(-d2 / (2 * 180 * 180))
                 }
                 var v = 2 + pools + 4 * exp(-dStreet / 80) + 1.5 * rng.normal()
-                if parks.contains(where: { Planar.contains($0.polygon, p) }) { v = 0.5 + abs(rng.normal()) }
+                if parks.contains(where: { $0.polygon.contains(p) }) { v = 0.5 + abs(rng.normal()) }
                 lux[row, col] = Float(max(0.2, v).rounded(toPlaces: 1))
             }
         }
@@ -269,7 +269,7 @@ public struct SampleBorough: Sendable {
         let e = polygon.extent
         while true {
             let p = Point2((e.minX + rng.uniform() * e.width).rounded(), (e.minY + rng.uniform() * e.height).rounded())
-            if Planar.contains(polygon, p) { return p }
+            if polygon.contains(p) { return p }
         }
     }
 

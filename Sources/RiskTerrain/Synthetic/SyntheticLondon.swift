@@ -124,7 +124,7 @@ public struct SyntheticLondon: Sendable {
         var w: [Double] = []
         while centres.count < others + 1 {
             let p = Point2(box.minX + rng.uniform() * box.width, box.minY + rng.uniform() * box.height)
-            guard Planar.contains(boundary, p) else { continue }
+            guard boundary.contains(p) else { continue }
             centres.append(p)
             w.append(rng.gamma(shape: 1))
         }
@@ -191,7 +191,7 @@ public struct SyntheticLondon: Sendable {
         var other = 0
         while other < Self.scaled(Self.otherEventsAtScale1, scale) {
             let p = Point2(box.minX + rng.uniform() * box.width, box.minY + rng.uniform() * box.height)
-            guard Planar.contains(boundary, p) else { continue }
+            guard boundary.contains(p) else { continue }
             events.append(Event(at: p, month: months[Int(rng.uniform() * 12)], crimeType: kinds[rng.pick([4, 2, 2, 1])]))
             other += 1
         }
