@@ -90,7 +90,10 @@ public enum EvaluationStage {
         public let methods: [RollingMethod]
     }
 
-    public static func run(_ spec: ModelSpec, _ e: EvaluationOptions, progress: @escaping Pipeline.Progress = { _, _ in }) throws -> Result {
+    /// - Parameter cache: the layer cache, so that `rtm run --evaluate` does not build the
+    ///   candidate layers it has just built again.
+    public static func run(_ spec: ModelSpec, _ e: EvaluationOptions, cache: LayerCache? = nil,
+                           progress: @escaping Pipeline.Progress = { _, _ in }) throws -> Result {
         guard let field = spec.outcome.time?.field else {
             throw SpecError(file: spec.path, line: nil, key: "evaluation",
                             message: "a temporal split needs the outcome's time field — add outcome.time: { field: month } (or the date column)")
@@ -100,7 +103,7 @@ public enum EvaluationStage {
         let plan = try rollingPlan(spec, e)
         var whole = spec
         whole.outcome.time = TimeFilter(field: field, from: e.trainFrom, to: e.testTo)
-        let prepared = try Pipeline.prepare(whole, progress: progress)
+        let prepared = try Pipeline.prepare(whole, cache: cache, progress: progress)
         let events = prepared.inputs.outcome
         let times = events.attributes[field] ?? Array(repeating: nil, count: events.count)
         func points(_ window: TimeFilter) -> [Geometry] {

@@ -175,7 +175,9 @@ public enum Pipeline {
         for i in hotspots.indices { hotspots[i].giStarHotShare = giStar.hotShareByHotspot[hotspots[i].cluster.id] }
         let dh = clock.now - th
         let te = clock.now
-        let evaluation = try spec.evaluation.flatMap { options.evaluate ? try EvaluationStage.run(spec, $0, progress: progress) : nil }
+        let evaluation = try spec.evaluation.flatMap {
+            options.evaluate ? try EvaluationStage.run(spec, $0, cache: options.cacheFolder.map(LayerCache.init), progress: progress) : nil
+        }
         let de = clock.now - te
         progress("writing outputs", nil)
         let t0 = clock.now
