@@ -8,6 +8,10 @@ public struct CrossValidationOptions: Sendable {
     /// Explicit fold of every row (0..<folds), e.g. to reproduce another tool's folds.
     public var foldIDs: [Int]? = nil
     public var elasticNet = ElasticNetOptions()
+    /// Stop every path once the CV deviance has gone this many λ without a new minimum (nil:
+    /// fit every path to its end, as cv.glmnet). The CV curves of RTM designs are smooth and
+    /// have one minimum; ten λ past it (a factor 2.5 in λ) confirms it.
+    public var patience: Int? = 10
     public init() {}
 }
 
@@ -23,6 +27,8 @@ public struct CrossValidatedPath: Sendable {
     public var lambdaMin: Double { path.lambdas[lambdaMinIndex] }
     public var lambda1se: Double { path.lambdas[lambda1seIndex] }
     public let foldIDs: [Int]
+    /// The paths stopped `patience` λ past the CV minimum, before the end of the λ sequence.
+    public let stoppedEarly: Bool
     /// Design columns with a non-zero coefficient at λ.min: the shortlist for stepwise.
     public var shortlist: [Int] { path.nonZero(at: lambdaMinIndex).map { path.designColumns[$0] } }
 }
@@ -37,75 +43,88 @@ public func foldAssignment(rows n: Int, folds k: Int, seed: UInt64) -> [Int] {
 
 /// k-fold cross-validation of the Poisson elastic net by deviance, as glmnet's `cv.glmnet`
 /// (type.measure = "deviance", grouped, alignment "lambda"): each fold's path is fitted on the
-/// other folds with its own default λ sequence (held-out rows get weight 0, so the row-major
-/// bits are shared), and its coefficients are interpolated linearly in λ at the full-data
-/// path's λ values (clamped at the ends), as `predict(fit, s = lambda)` does; cvm = fold-size-weighted mean of the folds' mean deviance,
-/// cvsd = √(weighted variance / (k − 1)); λ.min = largest λ with the least cvm, λ.1se = largest
-/// λ with cvm ≤ cvm(λ.min) + cvsd(λ.min). Cost: (k + 1) paths plus one prediction per held-out
-/// row and λ (O(n_test · (nnz_row + L))). Matches cv.glmnet's cvm to 1e-6 with the same folds.
+/// other folds with its own default λ sequence, and its coefficients are interpolated linearly
+/// in λ at the full-data path's λ values (clamped at the ends), as `predict(fit, s = lambda)`
+/// does; cvm = fold-size-weighted mean of the folds' mean deviance, cvsd = √(weighted variance /
+/// (k − 1)); λ.min = largest λ with the least cvm, λ.1se = largest λ with cvm ≤ cvm(λ.min) +
+/// cvsd(λ.min). Matches cv.glmnet's cvm to 1e-6 with the same folds.
+///
+/// The k + 1 paths run in lockstep (`ENPathSet`): at each λ of the full-data path every fold
+/// path is advanced past it and the CV deviance there is known at once, so with `patience` the
+/// paths stop once the CV deviance has gone that many λ without a new minimum — the λ beyond
+/// (the costliest, with the most columns) cannot change λ.min or λ.1se unless the curve turns
+/// down again after rising that long. `patience: nil` fits every path to its end, as cv.glmnet.
 public func crossValidatedElasticNet(_ data: ElasticNetData, options: CrossValidationOptions = CrossValidationOptions(),
                                      progress: ((Int, Int) -> Void)? = nil) -> CrossValidatedPath {
     let n = data.rowCount, K = options.folds
     let folds = options.foldIDs ?? foldAssignment(rows: n, folds: K, seed: options.seed)
+    precondition(K >= 2 && K <= 255, "folds must be between 2 and 255")
     precondition(folds.count == n && folds.allSatisfy { $0 >= 0 && $0 < K }, "foldIDs must hold one fold in 0..<folds per row")
-    let full = elasticNetPath(data, options: options.elasticNet)
-    progress?(0, K)
-    let L = full.lambdas.count
-    var foldMean = [[Double]](repeating: [Double](repeating: 0, count: L), count: K)
-    var foldSize = [Double](repeating: 0, count: K)
-    for k in 0..<K {
-        let w = folds.map { $0 == k ? 0.0 : 1.0 }
-        let own = elasticNetPath(data, options: options.elasticNet, rowWeights: w)
-        let fp = interpolated(own, at: full.lambdas)
-        let test = (0..<n).filter { folds[$0] == k }
-        foldSize[k] = Double(test.count)
-        foldMean[k] = heldOutDeviance(data, path: fp, rows: test).map { $0 / Double(max(test.count, 1)) }
-        progress?(k + 1, K)
-    }
+    let set = ENPathSet(data: data, options: options.elasticNet, classes: folds.map { UInt8($0) }, classCount: K,
+                        excluded: [-1] + Array(0..<K))
+    let full = set.paths[0]
+    let testRows: [[Int]]? = set.groups == nil ? (0..<K).map { k in (0..<n).filter { folds[$0] == k } } : nil
+    let foldSize = set.sums.rows
     let total = foldSize.reduce(0, +)
-    var cvm = [Double](repeating: 0, count: L), cvsd = cvm
-    for l in 0..<L {
+    var foldMean = [[Double]](repeating: [], count: K)
+    var cvm = [Double](), cvsd = [Double]()
+    var best = Double.infinity, bestAt = -1
+    while !full.finished {
+        let lambda = full.lambdas[full.li]
+        func lagging() -> [Int] { (1...K).filter { !set.paths[$0].finished && (set.paths[$0].outL.last ?? .infinity) > lambda } }
+        set.advance([0] + lagging())
+        var lag = lagging()
+        while !lag.isEmpty { set.advance(lag); lag = lagging() }
+        let t0 = ENProfile.now()
+        let dev = set.heldOutDeviance(folds: Array(0..<K), at: lambda, testRows: testRows)
+        full.prof.add("cv deviance", t0)
         var m = 0.0
-        for k in 0..<K { m += foldSize[k] * foldMean[k][l] }
+        for k in 0..<K { foldMean[k].append(dev[k] / max(foldSize[k], 1)); m += foldSize[k] * foldMean[k].last! }
         m /= total
         var v = 0.0
-        for k in 0..<K { v += foldSize[k] * (foldMean[k][l] - m) * (foldMean[k][l] - m) }
-        cvm[l] = m
-        cvsd[l] = (v / total / Double(K - 1)).squareRoot()
+        for k in 0..<K { v += foldSize[k] * (foldMean[k].last! - m) * (foldMean[k].last! - m) }
+        cvm.append(m)
+        cvsd.append((v / total / Double(K - 1)).squareRoot())
+        if m < best { best = m; bestAt = cvm.count - 1 }
+        progress?(cvm.count, full.lambdas.count)
+        if let pat = options.patience, cvm.count - 1 - bestAt >= pat { break }
     }
-    let best = cvm.min()!
-    let iMin = cvm.firstIndex { $0 <= best }!           // λ decreasing: first = largest λ
+    set.reportProfile()
+    let iMin = bestAt                                   // λ decreasing: first = largest λ
     let bound = cvm[iMin] + cvsd[iMin]
     let i1se = cvm.firstIndex { $0 <= bound }!
-    return CrossValidatedPath(path: full, meanDeviance: cvm, standardError: cvsd, lambdaMinIndex: iMin,
-                              lambda1seIndex: i1se, foldIDs: folds)
+    return CrossValidatedPath(path: full.result(), meanDeviance: cvm, standardError: cvsd, lambdaMinIndex: iMin,
+                              lambda1seIndex: i1se, foldIDs: folds, stoppedEarly: !full.finished)
 }
 
 public func crossValidatedElasticNet(_ design: DesignMatrix, columns: [Int]? = nil, options: CrossValidationOptions = CrossValidationOptions()) -> CrossValidatedPath {
     crossValidatedElasticNet(ElasticNetData(design, columns: columns), options: options)
 }
 
-/// The path's coefficients at `lambdas`, linearly interpolated in λ between the bracketing
-/// fitted values and clamped outside the fitted range (glmnet's `lambda.interp`).
-func interpolated(_ p: ElasticNetPath, at lambdas: [Double]) -> ElasticNetPath {
-    let L = p.lambdas.count
-    var a = [Double](), b = [[Double]]()
-    for s in lambdas {
-        var left = 0, right = 0, frac = 1.0
-        if L > 1 {
-            if s >= p.lambdas[0] { left = 0; right = 0 } else if s <= p.lambdas[L - 1] { left = L - 1; right = L - 1 } else {
-                var r = 1
-                while p.lambdas[r] > s { r += 1 }
-                left = r - 1; right = r
-                if p.lambdas[r] == s { left = r } else { frac = (s - p.lambdas[right]) / (p.lambdas[left] - p.lambdas[right]) }
-            }
+/// The coefficients at λ = `s` of a path fitted at `lambdas` (decreasing), linearly
+/// interpolated in λ between the bracketing fitted values and clamped outside the fitted range
+/// (glmnet's `lambda.interp`).
+func interpolate(lambdas: [Double], intercepts: [Double], coefficients: [[Double]], at s: Double) -> (Double, [Double]) {
+    let L = lambdas.count
+    var left = 0, right = 0, frac = 1.0
+    if L > 1 {
+        if s >= lambdas[0] { left = 0; right = 0 } else if s <= lambdas[L - 1] { left = L - 1; right = L - 1 } else {
+            var r = 1
+            while lambdas[r] > s { r += 1 }
+            left = r - 1; right = r
+            if lambdas[r] == s { left = r } else { frac = (s - lambdas[right]) / (lambdas[left] - lambdas[right]) }
         }
-        if left == right { frac = 1 }
-        a.append(p.intercepts[left] * frac + p.intercepts[right] * (1 - frac))
-        b.append(zip(p.coefficients[left], p.coefficients[right]).map { $0 * frac + $1 * (1 - frac) })
     }
-    return ElasticNetPath(lambdas: lambdas, intercepts: a, coefficients: b, devianceRatio: [Double](repeating: .nan, count: lambdas.count),
-                          nullDeviance: p.nullDeviance, designColumns: p.designColumns, names: p.names, passes: p.passes)
+    if left == right { frac = 1 }
+    return (intercepts[left] * frac + intercepts[right] * (1 - frac),
+            zip(coefficients[left], coefficients[right]).map { $0 * frac + $1 * (1 - frac) })
+}
+
+extension ENSolver {
+    /// This path's coefficients interpolated at λ = `s` (see `interpolate`).
+    func coefficients(at s: Double) -> (Double, [Double]) {
+        interpolate(lambdas: outL, intercepts: outA, coefficients: outB, at: s)
+    }
 }
 
 /// Σ over `rows` of the Poisson deviance 2(y log(y/μ) − (y − μ)) at every λ of `path`.

@@ -4,40 +4,53 @@ import Foundation
 /// passes. Without offsets and continuous columns, every row of a group has the same linear
 /// predictor (the active set ⊆ the strong set), so the IRLS weights, the gradient and the Gram of
 /// the strong set are sums over groups weighted by Σq and Σq·y. The strong set only grows along
-/// a path, so groups are refined one new column at a time (id' = compact(2·id + bit), O(n)).
+/// a path, so groups are refined by the new columns (id' = compact(id·2^c + bits), O(n)).
 /// The KKT pass still visits every row, but only adds the row's group mean to its non-strong
 /// columns: Σ_{x_j=1} q(y − μ) = Σ_{x_j=1} q·y (fixed, from the event rows) − Σ_{x_j=1} q·μ.
+///
+/// One set of groups serves several paths at once (the full-data path and the CV folds, run in
+/// lockstep): it is refined by the union of their strong sets — a finer partition than a path
+/// needs is still exact for it — and keeps, per group and per row class (the CV fold), the row
+/// count and Σy, from which each path takes its own Σq and Σq·y (the rows of the other classes,
+/// each weighted 1/n_train). `lineage` maps each group to its group before the last update, so
+/// a path can carry per-group values (its Hessian snapshot's linear predictor) across it.
 final class StrongGroups {
     let n: Int, W: Int
     var ids: [Int32]
     var count = 1
     var rep: [Int32] = [0]
-    var qsum: [Double] = [], qy: [Double] = []
+    /// Row class (CV fold) per row, `classCount` classes; nil = one class.
+    let classes: [UInt8]?
+    let classCount: Int
+    /// Per group g and class c at `g * classCount + c`: rows, and Σy over them.
+    var classRows: [Double] = [], classY: [Double] = []
     var mask: [UInt64]
-    /// A value per group carried through refinement (each new group inherits its parent's):
-    /// the linear predictor at the Hessian snapshot. Exact for the children too: columns join
-    /// the strong set with a zero coefficient, so the snapshot's active columns are within the
-    /// columns the parent group was already split by.
-    var carried: [Double] = []
+    /// Bumped by every update that refined the groups; `lineage[g]` = g's group before it.
+    var generation = 0
+    var lineage: [Int32] = []
 
-    init(rows n: Int, wordsPerRow W: Int) {
+    init(rows n: Int, wordsPerRow W: Int, classes: [UInt8]? = nil, classCount: Int = 1) {
         self.n = n; self.W = W
+        self.classes = classes; self.classCount = classes == nil ? 1 : classCount
         ids = [Int32](repeating: 0, count: n)
         mask = [UInt64](repeating: 0, count: W)
     }
 
     /// Refines the groups by every column of `strongMask` not yet in them, then recomputes the
-    /// group sums. New columns are taken several at a time (id' = compact(id·2^c + bits), one
-    /// O(n) pass per batch, as many columns as keep the remap table ≤ max(2·groups, 2^22)), and
-    /// the sums ride on the last batch's pass.
-    func update(strongMask: [UInt64], bits: UnsafePointer<UInt64>, q: (Int) -> Double, y: UnsafePointer<Double>) {
+    /// group sums. New columns are taken several at a time (one O(n) pass per batch, as many
+    /// columns as keep the remap table ≤ max(2·groups, 2^22)), and the sums ride on the last
+    /// batch's pass. Returns whether the groups changed.
+    @discardableResult
+    func update(strongMask: [UInt64], bits: UnsafePointer<UInt64>, y: UnsafePointer<Double>) -> Bool {
         var newCols = [(Int, Int)]()
         for k in 0..<W {
             var new = strongMask[k] & ~mask[k]
             while new != 0 { newCols.append((k, new.trailingZeroBitCount)); new &= new &- 1 }
-            mask[k] = strongMask[k]
+            mask[k] |= strongMask[k]
         }
-        guard qsum.isEmpty || !newCols.isEmpty else { return }
+        guard classRows.isEmpty || !newCols.isEmpty else { return false }
+        let before = count
+        var lin: [Int32]? = nil
         var at = 0
         repeat {
             var c = 0
@@ -46,49 +59,58 @@ final class StrongGroups {
             if newCols.isEmpty { c = 0 } else { c = max(c, 1) }
             let batch = Array(newCols[at..<(at + c)])
             at += c
-            refine(batch, bits: bits, sums: at >= newCols.count, q: q, y: y)
+            let parent = refine(batch, bits: bits, sums: at >= newCols.count, y: y)
+            lin = lin.map { l in parent.map { l[Int($0)] } } ?? parent
         } while at < newCols.count
+        if !newCols.isEmpty || before != count {
+            lineage = lin ?? []
+            generation += 1
+        }
+        return true
     }
 
     /// One pass: splits every group by the bits of `cols` (c ≤ 24 columns); with `sums`, also
-    /// the group representatives and Σq, Σq·y.
-    private func refine(_ cols: [(Int, Int)], bits: UnsafePointer<UInt64>, sums: Bool, q: (Int) -> Double, y: UnsafePointer<Double>) {
-        let c = cols.count
+    /// the group representatives and the per-class rows and Σy. Returns each new group's parent.
+    private func refine(_ cols: [(Int, Int)], bits: UnsafePointer<UInt64>, sums: Bool, y: UnsafePointer<Double>) -> [Int32] {
+        let c = cols.count, C = classCount
         let size = count << c
         var remap = [Int32](repeating: -1, count: size)
         let cap = min(n, size)
-        var qs = [Double](repeating: 0, count: sums ? cap : 0), qyy = qs
+        var cr = [Double](repeating: 0, count: sums ? cap * C : 0), cy = cr
         var rp = [Int32](repeating: -1, count: sums ? cap : 0)
+        var parent = [Int32](repeating: 0, count: cap)
         var next: Int32 = 0
         let ck = cols.map { $0.0 }, cb = cols.map { UInt64($0.1) }
-        let carry = !carried.isEmpty && c > 0
-        var newCarried = [Double](repeating: 0, count: carry ? cap : 0)
-        newCarried.withUnsafeMutableBufferPointer { ncP in carried.withUnsafeBufferPointer { ocP in
+        let noClasses = [UInt8](repeating: 0, count: 1)
+        (classes ?? noClasses).withUnsafeBufferPointer { clsB in
+        parent.withUnsafeMutableBufferPointer { parP in
         ids.withUnsafeMutableBufferPointer { id in
         remap.withUnsafeMutableBufferPointer { rm in
-        qs.withUnsafeMutableBufferPointer { qsP in qyy.withUnsafeMutableBufferPointer { qyP in rp.withUnsafeMutableBufferPointer { rpP in
+        cr.withUnsafeMutableBufferPointer { crP in cy.withUnsafeMutableBufferPointer { cyP in rp.withUnsafeMutableBufferPointer { rpP in
         ck.withUnsafeBufferPointer { ckP in cb.withUnsafeBufferPointer { cbP in
+            let cls = classes == nil ? nil : clsB.baseAddress
             for i in 0..<n {
                 let rb = bits + i * W
                 var key = Int(id[i]) << c
                 for t in 0..<c { key |= Int((rb[ckP[t]] >> cbP[t]) & 1) << t }
                 var v = rm[key]
-                if v < 0 { v = next; rm[key] = v; next += 1; if carry { ncP[Int(v)] = ocP[Int(id[i])] } }
+                if v < 0 { v = next; rm[key] = v; parP[Int(v)] = id[i]; next += 1 }
                 id[i] = v
                 if sums {
                     let g = Int(v)
                     if rpP[g] < 0 { rpP[g] = Int32(i) }
-                    let qi = q(i)
-                    qsP[g] += qi; qyP[g] += qi * y[i]
+                    let at = g * C + Int(cls?[i] ?? 0)
+                    crP[at] += 1; cyP[at] += y[i]
                 }
             }
         } } } } } } } } }
         count = Int(next)
-        if carry { newCarried.removeLast(cap - count); carried = newCarried }
+        parent.removeLast(cap - count)
         if sums {
-            qs.removeLast(cap - count); qyy.removeLast(cap - count); rp.removeLast(cap - count)
-            qsum = qs; qy = qyy; rep = rp
+            cr.removeLast((cap - count) * C); cy.removeLast((cap - count) * C); rp.removeLast(cap - count)
+            classRows = cr; classY = cy; rep = rp
         }
+        return parent
     }
 }
 
@@ -100,20 +122,20 @@ struct ENSnapshot {
 }
 
 extension ENSolver {
-    /// The strong/KKT pass on groups (see `StrongGroups`); same result as `pass` up to rounding.
+    /// The strong pass on groups (see `StrongGroups`); same result as `pass` up to rounding.
     /// The Gram of the strong set is not accumulated here (see `groupedGram`); `snap` gives the
     /// coefficients the current Gram was computed at, and `maxShift` of the result is the largest
-    /// change of a group's linear predictor since then.
-    func groupedPass(_ gr: StrongGroups, b0: Double, beta: [Double], active: [UInt64], strong: [Int], strongIndex: [Int],
-                     strongMask: [UInt64], full: Bool, qyx: [Double], snap: ENSnapshot?) -> ENPass {
-        let W = d.wordsPerRow, ns = strong.count, G = gr.count, n = d.rowCount
+    /// change of a group's linear predictor since then. Keeps e^η per group in `mu` for the KKT.
+    func groupedPass(_ gr: StrongGroups, b0: Double, beta: [Double]) -> ENPass {
+        let W = d.wordsPerRow, G = gr.count
         let workers = max(1, o.workers)
-        var mu = [Double](repeating: 0, count: G)
+        if mu.count != G { mu = [Double](repeating: 0, count: G) }
         var parts = [ENPass](repeating: ENPass(p: p, s: 0), count: workers)
         let sb0 = snap?.b0 ?? b0, sbeta = snap?.beta ?? beta, sact = snap?.active ?? active
+        let active = self.active, strongMask = self.strongMask
         // The snapshot's linear predictor per group, kept by `groupedGram` (nil: compute it).
-        let useCarried = snap != nil && gr.carried.count == G
-        gr.carried.withUnsafeBufferPointer { carriedB in
+        let useCarried = snap != nil && carried.count == G
+        carried.withUnsafeBufferPointer { carriedB in
         let fsP = useCarried ? carriedB.baseAddress : nil
         d.rowBits.withUnsafeBufferPointer { bitsB in
             let bits = bitsB.baseAddress!
@@ -125,10 +147,9 @@ extension ENSolver {
                         var acc = ENPass(p: p, s: 0)
                         let lo = G * wk / workers, hi = G * (wk + 1) / workers
                         var sw = 0.0, sr = 0.0, ll = 0.0, shift = 0.0, wshift = 0.0
-                        gr.rep.withUnsafeBufferPointer { rep in gr.qsum.withUnsafeBufferPointer { qs in gr.qy.withUnsafeBufferPointer { qyB in
-                        beta.withUnsafeBufferPointer { bt in strongIndex.withUnsafeBufferPointer { sIdx in
+                        gr.rep.withUnsafeBufferPointer { rep in gq.withUnsafeBufferPointer { qs in gqy.withUnsafeBufferPointer { qyB in
+                        beta.withUnsafeBufferPointer { bt in
                         acc.xw.withUnsafeMutableBufferPointer { xw in acc.xr.withUnsafeMutableBufferPointer { xr in
-                        acc.gram.withUnsafeMutableBufferPointer { gB in
                             for g in lo..<hi {
                                 let rb = bits + Int(rep[g]) * W
                                 var f = b0
@@ -138,8 +159,8 @@ extension ENSolver {
                                 }
                                 let m = Foundation.exp(f)
                                 muP[g] = m
-                                let w = qs[g] * m, r = qyB[g] - w
                                 if qs[g] == 0 { continue }
+                                let w = qs[g] * m, r = qyB[g] - w
                                 sw += w; sr += r; ll += qyB[g] * f - w
                                 var fs = sb0
                                 if let fsP = fsP { fs = fsP[g] } else {
@@ -158,16 +179,9 @@ extension ENSolver {
                                     }
                                 }
                             }
-                        } } } } } } } }
+                        } } } } } }
                         acc.sw = sw; acc.sr = sr; acc.ll = ll; acc.maxShift = shift; acc.shift2 = wshift
                         base[wk] = acc
-                    }
-                }
-                if full {
-                    let s = kktRows(gr, mu: muP, strongMask: strongMask)
-                    for j in 0..<p where strongIndex[j] < 0 {
-                        parts[0].xw[j] += s[j]
-                        parts[0].xr[j] += qyx[j] - s[j]
                     }
                 }
             }
@@ -178,56 +192,24 @@ extension ENSolver {
             t.sw += pt.sw; t.sr += pt.sr; t.ll += pt.ll; t.maxShift = max(t.maxShift, pt.maxShift); t.shift2 += pt.shift2
             for j in 0..<p where strongIndex[j] >= 0 { t.xw[j] += pt.xw[j]; t.xr[j] += pt.xr[j] }
         }
-        _ = ns
         return t
-    }
-
-    /// Σ_{x_j=1} q·μ over the rows for every column outside `strongMask` (μ per group), one
-    /// gather per row, row blocks on the workers. O(n·W + nnz outside the strong set).
-    func kktRows(_ gr: StrongGroups, mu muP: UnsafePointer<Double>, strongMask: [UInt64]) -> [Double] {
-        let W = d.wordsPerRow, n = d.rowCount
-        let workers = max(1, o.workers)
-        var extra = [[Double]](repeating: [Double](repeating: 0, count: p), count: workers)
-        d.rowBits.withUnsafeBufferPointer { bitsB in
-            let bits = bitsB.baseAddress!
-            extra.withUnsafeMutableBufferPointer { eb in
-                let e = eb.baseAddress!
-                parallelWorkers(workers) { wk in
-                    var xw = [Double](repeating: 0, count: p)
-                    let range = rowRange(wk, of: workers, n: n)
-                    let inv = 1 / Double(n)
-                    gr.ids.withUnsafeBufferPointer { ids in xw.withUnsafeMutableBufferPointer { x in
-                        let qP = q
-                        for i in range {
-                            let qi = qP?[i] ?? inv
-                            if qi == 0 { continue }
-                            let v = qi * muP[Int(ids[i])]
-                            let rb = bits + i * W
-                            for k in 0..<W {
-                                var word = rb[k] & ~strongMask[k]
-                                while word != 0 { x[k << 6 | word.trailingZeroBitCount] += v; word &= word &- 1 }
-                            }
-                        }
-                    } }
-                    e[wk] = xw
-                }
-            }
-        }
-        var out = extra[0]
-        for wk in 1..<workers { for j in 0..<p { out[j] += extra[wk][j] } }
-        return out
     }
 
     /// Weighted Gram of the strong set on the groups, with the IRLS weights at the snapshot
     /// coefficients: entries of pairs involving a strong index ≥ `from` (all when 0), plus
     /// Σ_{x_j=1} w for those columns and Σ w. O(Σ_groups nnz_S · nnz_new).
-    func groupedGram(_ gr: StrongGroups, snap: ENSnapshot, strong: [Int], strongIndex: [Int], strongMask: [UInt64], from: Int)
-        -> (gram: [Double], xw: [Double], sw: Double) {
+    func groupedGram(_ gr: StrongGroups, snap: ENSnapshot, from: Int) -> (gram: [Double], xw: [Double], sw: Double) {
         let W = d.wordsPerRow, ns = strong.count, G = gr.count
         let workers = max(1, o.workers)
+        let strongMask = self.strongMask, strongIndex = self.strongIndex
         var parts = [([Double], [Double], Double)](repeating: ([], [], 0), count: workers)
-        // A full recompute moves the snapshot: keep its linear predictor per group.
+        // A full recompute moves the snapshot: keep its linear predictor per group. An extension
+        // reads it back (when carried through the last refinements).
         var fsOut = [Double](repeating: 0, count: from == 0 ? G : 0)
+        var newMask = [UInt64](repeating: 0, count: W)
+        for si in from..<ns where strong[si] < d.binaryCount { newMask[strong[si] >> 6] |= 1 << UInt64(strong[si] & 63) }
+        carried.withUnsafeBufferPointer { keptB in
+        let keptP = from > 0 && carried.count == G ? keptB.baseAddress : nil
         fsOut.withUnsafeMutableBufferPointer { fsB in
         let fsW = from == 0 ? fsB.baseAddress : nil
         d.rowBits.withUnsafeBufferPointer { bitsB in
@@ -238,16 +220,24 @@ extension ENSolver {
                     var gm = [Double](repeating: 0, count: ns * ns), xw = [Double](repeating: 0, count: p), sw = 0.0
                     let lo = G * wk / workers, hi = G * (wk + 1) / workers
                     let list = UnsafeMutablePointer<Int>.allocate(capacity: max(ns, 1)); defer { list.deallocate() }
-                    gm.withUnsafeMutableBufferPointer { gB in
+                    gm.withUnsafeMutableBufferPointer { gB in gq.withUnsafeBufferPointer { gqs in
                         let gp = gB.baseAddress!
                         for g in lo..<hi {
-                            let qs = gr.qsum[g]
+                            let qs = gqs[g]
                             if qs == 0 { continue }
                             let rb = bits + Int(gr.rep[g]) * W
+                            if from > 0 {
+                                // Only groups with a new column contribute.
+                                var any: UInt64 = 0
+                                for k in 0..<W { any |= rb[k] & newMask[k] }
+                                if any == 0 { continue }
+                            }
                             var fs = snap.b0
-                            for k in 0..<W {
-                                var word = rb[k] & snap.active[k]
-                                while word != 0 { fs += snap.beta[k << 6 | word.trailingZeroBitCount]; word &= word &- 1 }
+                            if let kept = keptP { fs = kept[g] } else {
+                                for k in 0..<W {
+                                    var word = rb[k] & snap.active[k]
+                                    while word != 0 { fs += snap.beta[k << 6 | word.trailingZeroBitCount]; word &= word &- 1 }
+                                }
                             }
                             fsW?[g] = fs
                             let w = qs * Foundation.exp(fs)
@@ -274,13 +264,14 @@ extension ENSolver {
                                 }
                             }
                         }
-                    }
+                    } }
                     base[wk] = (gm, xw, sw)
                 }
             }
         }
         }
-        if from == 0 { gr.carried = fsOut }
+        }
+        if from == 0 { carried = fsOut }
         var gm = parts[0].0, xw = parts[0].1, sw = parts[0].2
         for pt in parts.dropFirst() {
             for j in 0..<(ns * ns) { gm[j] += pt.0[j] }
@@ -289,20 +280,5 @@ extension ENSolver {
         }
         for a in 0..<ns { for b in 0..<a { let v = gm[a * ns + b] + gm[b * ns + a]; gm[a * ns + b] = v; gm[b * ns + a] = v } }
         return (gm, xw, sw)
-    }
-
-    /// Σ_{x_j=1} q·y for every column, from the rows with y > 0.
-    func weightedColumnY() -> [Double] {
-        let W = d.wordsPerRow
-        var out = [Double](repeating: 0, count: p)
-        for i in 0..<d.rowCount where d.y[i] > 0 {
-            let v = qw(i) * d.y[i]
-            if v == 0 { continue }
-            for k in 0..<W {
-                var word = d.rowBits[i * W + k]
-                while word != 0 { out[k << 6 | word.trailingZeroBitCount] += v; word &= word &- 1 }
-            }
-        }
-        return out
     }
 }

@@ -52,15 +52,15 @@ public struct ElasticNetPath: Sendable {
 /// down to λ_max·lambdaMinRatio, early stop when the deviance ratio gains < 1e-4 over 4 steps or
 /// exceeds 0.999, warm starts, sequential strong rules (Tibshirani et al. 2012) with a KKT check
 /// on every column after each λ converges. Each outer (IRLS) iteration makes one pass over the
-/// rows: fitted means, the gradient and the weighted Gram of the strong set from the row-major
-/// bits (O(Σ nnz_S²)); coordinate descent then runs in covariance mode on the strong set (O(|S|)
-/// per update). The KKT pass touches every non-zero, O(nnz). Row passes are split across
+/// rows (or their exact groups, see `StrongGroups`): fitted means, the gradient and the weighted
+/// Gram of the strong set; coordinate descent then runs in covariance mode on the strong set
+/// (O(|S|) per update). The KKT pass touches every non-zero, O(nnz). Row passes are split across
 /// `workers` row blocks. Accuracy: glmnet's threshold (1e-7), so coefficients agree with glmnet to
 /// about 1e-4 absolute; with threshold 1e-13 to 1e-6 (golden tests).
-public func elasticNetPath(_ data: ElasticNetData, options: ElasticNetOptions = ElasticNetOptions(),
-                           rowWeights: [Double]? = nil) -> ElasticNetPath {
-    var s = ENSolver(data: data, options: options, weights: rowWeights)
-    return s.run()
+public func elasticNetPath(_ data: ElasticNetData, options: ElasticNetOptions = ElasticNetOptions()) -> ElasticNetPath {
+    let set = ENPathSet(data: data, options: options, excluded: [-1])
+    while !set.paths[0].finished { set.advance([0]) }
+    return set.paths[0].result()
 }
 
 /// Convenience: builds the row-major data from the design.
@@ -78,6 +78,7 @@ struct ENPass {
 /// Wall-clock seconds per phase of one path (diagnostics; RTM_ENET_PROFILE=1 prints them).
 struct ENProfile {
     static let enabled = ProcessInfo.processInfo.environment["RTM_ENET_PROFILE"] != nil
+    static let trace = ProcessInfo.processInfo.environment["RTM_ENET_TRACE"] != nil
     var t: [String: Double] = [:]
     var n: [String: Int] = [:]
     @inline(__always) static func now() -> Double { enabled ? Date().timeIntervalSince1970 : 0 }
@@ -92,51 +93,142 @@ struct ENProfile {
     }
 }
 
-struct ENSolver {
+/// Rows a path leaves out (one CV fold): rows of class `excluded` weigh 0, the others
+/// 1/n_train. `nil` in place of a HoldOut: every row weighs 1/n.
+struct HoldOut: Sendable {
+    let classes: [UInt8]
+    let excluded: Int
+}
+
+/// Per row class (CV fold) sums, one O(nnz) pass shared by every path: each path's column
+/// means and SDs, Σq·y per column and its null model come from the classes it keeps.
+struct ENClassSums: Sendable {
+    let C: Int, p: Int
+    var rows: [Double], y: [Double], yLogY: [Double], expOffset: [Double]
+    /// Per class c and column j at c·p + j: Σx, Σx², Σx·y.
+    var x: [Double], x2: [Double], xy: [Double]
+
+    init(_ d: ElasticNetData, classes: [UInt8]?, classCount: Int) {
+        let C = classes == nil ? 1 : classCount, p = d.columnCount, n = d.rowCount, W = d.wordsPerRow, nb = d.binaryCount
+        self.C = C; self.p = p
+        rows = [Double](repeating: 0, count: C); y = rows; yLogY = rows; expOffset = rows
+        x = [Double](repeating: 0, count: C * p); x2 = x; xy = x
+        let workers = 2
+        var parts = [([Double], [Double])](repeating: ([], []), count: workers)
+        parts.withUnsafeMutableBufferPointer { pp in
+            let base = pp.baseAddress!
+            parallelWorkers(workers) { wk in
+                var cx = [Double](repeating: 0, count: C * p), cxy = cx
+                d.rowBits.withUnsafeBufferPointer { bits in d.y.withUnsafeBufferPointer { yy in
+                    for i in rowRange(wk, of: workers, n: n) {
+                        let c = Int(classes?[i] ?? 0), yi = yy[i]
+                        for k in 0..<W {
+                            var word = bits[i * W + k]
+                            while word != 0 {
+                                let j = c * p + (k << 6 | word.trailingZeroBitCount)
+                                cx[j] += 1
+                                if yi != 0 { cxy[j] += yi }
+                                word &= word &- 1
+                            }
+                        }
+                    }
+                } }
+                base[wk] = (cx, cxy)
+            }
+        }
+        for (cx, cxy) in parts { for j in 0..<(C * p) { x[j] += cx[j]; xy[j] += cxy[j] } }
+        for c in 0..<C { for j in 0..<nb { x2[c * p + j] = x[c * p + j] } }
+        for i in 0..<n {
+            let c = Int(classes?[i] ?? 0), yi = d.y[i]
+            rows[c] += 1; y[c] += yi
+            if yi > 0 { yLogY[c] += yi * Foundation.log(yi) - yi }
+            expOffset[c] += Foundation.exp(d.offset?[i] ?? 0)
+            for (k, v) in d.dense.enumerated() {
+                let j = c * p + nb + k, xv = v[i]
+                x[j] += xv; x2[j] += xv * xv; xy[j] += xv * yi
+            }
+        }
+    }
+
+    /// Σ over the classes a path keeps (all but `excluded`).
+    func kept(_ a: [Double], excluded: Int) -> Double { (0..<C).reduce(0) { $1 == excluded ? $0 : $0 + a[$1] } }
+    func keptColumns(_ a: [Double], excluded: Int) -> [Double] {
+        var out = [Double](repeating: 0, count: p)
+        for c in 0..<C where c != excluded { for j in 0..<p { out[j] += a[c * p + j] } }
+        return out
+    }
+}
+
+/// One elastic-net path, advanced one λ at a time (`beginLambda`, `solve`, `takeKKT`,
+/// `finishLambda`) so that several paths — the full-data path and the CV folds — can run in
+/// lockstep on shared row groups with one KKT pass for all of them (see `ENPathSet`).
+final class ENSolver {
     let d: ElasticNetData
     let o: ElasticNetOptions
-    let q: [Double]?          // row weights summing to 1 (nil: 1/n)
+    let q: [Double]?          // row weights summing to 1 (nil: 1/n), for the row passes
+    let excluded: Int         // the held-out class, −1 for none
+    let invN: Double          // 1 / training rows
     let p: Int
     var mean: [Double], sd: [Double], usable: [Bool]
+    let qyx: [Double]         // Σ_{x_j=1} q·y per column
     var passes = 0
     /// Seconds per phase, filled when RTM_ENET_PROFILE is set (printed to stderr at the end).
     var prof = ENProfile()
+    // Exact row groups shared with the other paths of the set (nil: passes over the rows).
+    let groups: StrongGroups?
+    var gq: [Double] = [], gqy: [Double] = []   // this path's Σq and Σq·y per group
+    var carried: [Double] = []                  // the Hessian snapshot's linear predictor per group
+    var mu: [Double] = []                       // e^η per group at the last pass
+    var seenGeneration = -1
+    // Path state.
+    var a0 = 0.0, beta: [Double]
+    var strong = [Int](), strongIndex: [Int], strongMask: [UInt64], strongDense = [Int]()
+    var active: [UInt64], activeDense = [Int]()
+    var snap: ENSnapshot? = nil
+    var forceRefresh = false, refreshes = 0
+    var hGram = [Double](), hXw: [Double], hSw = 0.0, covered = 0
+    var ps: ENPass
+    var grad: [Double]
+    var llNull = 0.0, dev0 = 0.0, shr = 0.0, llSat = 0.0
+    var lambdas = [Double](), explicit = false
+    var li = 0, prevLambda = 0.0
+    var outL = [Double](), outA = [Double](), outB = [[Double]](), outDev = [Double]()
+    var finished = false
+    // State of the λ being fitted.
+    var lam = 0.0, l1 = 0.0, l2 = 0.0
+    var needFull = false, iter = 0, lastObj = Double.infinity, resumePass = false, nullStep = false
+    let tStart = Date().timeIntervalSince1970
 
-    init(data: ElasticNetData, options: ElasticNetOptions, weights: [Double]?) {
-        d = data; o = options; p = data.columnCount
-        if let w = weights {
-            let t = w.reduce(0, +)
-            q = w.map { $0 / t }
+    init(data: ElasticNetData, options: ElasticNetOptions, holdOut: HoldOut?, sums: ENClassSums, groups: StrongGroups?) {
+        d = data; o = options; p = data.columnCount; self.groups = groups
+        let e = holdOut?.excluded ?? -1
+        excluded = e
+        let w = 1 / sums.kept(sums.rows, excluded: e)
+        invN = w
+        if let h = holdOut, groups == nil {
+            q = h.classes.map { Int($0) == e ? 0 : w }
         } else { q = nil }
-        mean = []; sd = []; usable = []
-        (mean, sd) = columnMoments()
-        usable = sd.map { $0 > 1e-12 * 1 }
+        let m = sums.keptColumns(sums.x, excluded: e).map { $0 * w }
+        let m2 = sums.keptColumns(sums.x2, excluded: e).map { $0 * w }
+        mean = m
+        let pp = data.columnCount
+        sd = (0..<pp).map { max(0, m2[$0] - m[$0] * m[$0]).squareRoot() }
+        usable = sd.map { $0 > 1e-12 }
+        qyx = sums.keptColumns(sums.xy, excluded: e).map { $0 * w }
+        let W = data.wordsPerRow
+        beta = [Double](repeating: 0, count: p)
+        strongIndex = [Int](repeating: -1, count: p)
+        strongMask = [UInt64](repeating: 0, count: W); active = strongMask
+        hXw = beta; grad = beta
+        ps = ENPass(p: p, s: 0)
+        // Null model (weights summing to 1).
+        let ybar = sums.kept(sums.y, excluded: e) * w
+        let eoff = sums.kept(sums.expOffset, excluded: e) * w
+        llSat = sums.kept(sums.yLogY, excluded: e) * w
+        a0 = Foundation.log(ybar / eoff)
     }
 
     @inline(__always) func qw(_ i: Int) -> Double { q?[i] ?? 1 / Double(d.rowCount) }
-
-    /// Weighted means and population SDs of the columns, one pass.
-    func columnMoments() -> ([Double], [Double]) {
-        let n = d.rowCount, W = d.wordsPerRow, nb = d.binaryCount
-        var m = [Double](repeating: 0, count: p), m2 = m
-        d.rowBits.withUnsafeBufferPointer { bits in
-            for i in 0..<n {
-                let w = qw(i)
-                if w == 0 { continue }
-                for k in 0..<W {
-                    var word = bits[i * W + k]
-                    while word != 0 { let j = k << 6 | word.trailingZeroBitCount; m[j] += w; word &= word &- 1 }
-                }
-            }
-        }
-        for j in 0..<nb { m2[j] = m[j] }
-        for (c, v) in d.dense.enumerated() {
-            var a = 0.0, b = 0.0
-            for i in 0..<n { let w = qw(i); a += w * v[i]; b += w * v[i] * v[i] }
-            m[nb + c] = a; m2[nb + c] = b
-        }
-        return (m, (0..<p).map { max(0, m2[$0] - m[$0] * m[$0]).squareRoot() })
-    }
 
     /// One pass over the rows at original-scale (b0, beta): means, working residuals, the
     /// gradient pieces for the strong set (and for all columns when `full`), the strong Gram.
@@ -253,198 +345,262 @@ struct ENSolver {
         return t
     }
 
-    mutating func run() -> ElasticNetPath {
-        let n = d.rowCount, nb = d.binaryCount, W = d.wordsPerRow
-        let alpha = o.alpha, la = max(alpha, 1e-3)
-        // Null model and saturated log-likelihood (weights summing to 1).
-        var ybar = 0.0, eoff = 0.0, llSat = 0.0
-        for i in 0..<n {
-            let w = qw(i); if w == 0 { continue }
-            let y = d.y[i]
-            ybar += w * y; eoff += w * Foundation.exp(d.offset?[i] ?? 0)
-            if y > 0 { llSat += w * (y * Foundation.log(y) - y) }
-        }
-        var a0 = Foundation.log(ybar / eoff)   // standardized-scale intercept
-        var beta = [Double](repeating: 0, count: p)   // standardized scale
-        var strong = [Int](), strongIndex = [Int](repeating: -1, count: p)
-        var strongMask = [UInt64](repeating: 0, count: W), strongDense = [Int]()
-        var active = [UInt64](repeating: 0, count: W), activeDense = [Int]()
-
-        func original() -> (Double, [Double]) {
-            var b = [Double](repeating: 0, count: p), c = a0
-            for j in 0..<p where beta[j] != 0 { b[j] = beta[j] / sd[j]; c -= b[j] * mean[j] }
-            return (c, b)
-        }
-        func refreshActive() {
-            active = [UInt64](repeating: 0, count: W); activeDense = []
-            for j in 0..<p where beta[j] != 0 { if j < nb { active[j >> 6] |= 1 << UInt64(j & 63) } else { activeDense.append(j - nb) } }
-        }
-        func addStrong(_ j: Int) {
-            guard strongIndex[j] < 0, usable[j] else { return }
-            strongIndex[j] = strong.count; strong.append(j)
-            if j < nb { strongMask[j >> 6] |= 1 << UInt64(j & 63) } else { strongDense.append(j - nb) }
-        }
-        // Strong passes on exact groups when every row of a group shares its linear predictor.
-        let groups: StrongGroups? = (d.dense.isEmpty && d.offset == nil && o.groupRows) ? StrongGroups(rows: n, wordsPerRow: W) : nil
-        let qyx = groups == nil ? [] : weightedColumnY()
-        var snap: ENSnapshot? = nil
-        var forceRefresh = false, refreshes = 0
-        var hGram = [Double](), hXw = [Double](repeating: 0, count: p), hSw = 0.0, covered = 0
-        func doPass(full: Bool) -> ENPass {
-            passes += 1
-            let (c, b) = original()
-            if let gr = groups {
-                var t0 = ENProfile.now()
-                d.rowBits.withUnsafeBufferPointer { bits in
-                    d.y.withUnsafeBufferPointer { y in
-                        gr.update(strongMask: strongMask, bits: bits.baseAddress!, q: { self.qw($0) }, y: y.baseAddress!)
-                    }
-                }
-                prof.add("groups", t0); t0 = ENProfile.now()
-                let r = groupedPass(gr, b0: c, beta: b, active: active, strong: strong, strongIndex: strongIndex,
-                                    strongMask: strongMask, full: full, qyx: qyx, snap: snap)
-                prof.add(full ? "pass+kkt" : "pass", t0); t0 = ENProfile.now()
-                let ns = strong.count
-                let rms = r.sw > 0 ? (r.shift2 / r.sw).squareRoot() : 0
-                if snap == nil || rms > o.hessianRefresh || r.maxShift > 10 * o.hessianRefresh || forceRefresh {
-                    forceRefresh = false
-                    refreshes += 1
-                    snap = ENSnapshot(b0: c, beta: b, active: active)
-                    (hGram, hXw, hSw) = groupedGram(gr, snap: snap!, strong: strong, strongIndex: strongIndex, strongMask: strongMask, from: 0)
-                    covered = ns
-                } else if covered < ns {
-                    let add = groupedGram(gr, snap: snap!, strong: strong, strongIndex: strongIndex, strongMask: strongMask, from: covered)
-                    var g = add.gram
-                    for a in 0..<covered { for bb in 0..<covered { g[a * ns + bb] = hGram[a * covered + bb] } }
-                    hGram = g
-                    for si in covered..<ns { hXw[strong[si]] = add.xw[strong[si]] }
-                    covered = ns
-                }
-                prof.add("gram", t0)
-                return r
-            }
-            return pass(b0: c, beta: b, active: active, activeDense: activeDense, strong: strong, strongIndex: strongIndex,
-                        strongMask: strongMask, strongDense: strongDense, full: full)
-        }
-        func gradient(_ ps: ENPass, _ j: Int) -> Double { (ps.xr[j] - mean[j] * ps.sr) / sd[j] }
-
-        var ps = doPass(full: true)
-        let llNull = ps.ll
-        let dev0 = llSat - llNull
-        let shr = o.threshold * dev0
-        var grad = (0..<p).map { usable[$0] ? gradient(ps, $0) : 0 }
+    /// The null model's pass, the gradient of every column there, λ_max and the λ sequence.
+    func start() {
+        let n = d.rowCount, alpha = o.alpha, la = max(alpha, 1e-3)
+        if groups != nil {
+            ps = doPass()
+            // At the null model every row has μ0 = e^a0: Σ_{x_j=1} q·μ = μ0·mean_j.
+            let mu0 = Foundation.exp(a0)
+            for j in 0..<p { ps.xw[j] = mu0 * mean[j]; ps.xr[j] = qyx[j] - ps.xw[j] }
+        } else { ps = doPass(full: true) }
+        llNull = ps.ll
+        dev0 = llSat - llNull
+        shr = o.threshold * dev0
+        grad = (0..<p).map { usable[$0] ? gradient($0) : 0 }
         let lambdaMax = (0..<p).map { abs(grad[$0]) }.max().map { $0 / la } ?? 0
-        var lambdas: [Double]
-        let explicit = o.lambdas != nil
+        explicit = o.lambdas != nil
         if let l = o.lambdas { lambdas = l } else {
             let ratio = o.lambdaMinRatio ?? (n > p ? 1e-4 : 0.01)
             let alf = Foundation.pow(ratio, 1 / Double(o.lambdaCount - 1))
             lambdas = (0..<o.lambdaCount).map { lambdaMax * Foundation.pow(alf, Double($0)) }
         }
-        var outL = [Double](), outA = [Double](), outB = [[Double]](), outDev = [Double]()
-        var prevLambda = lambdaMax
-        for (li, lam) in lambdas.enumerated() {
-            let l1 = lam * alpha, l2 = lam * (1 - alpha)
-            // Sequential strong rule.
+        prevLambda = lambdaMax
+        if lambdas.isEmpty { finished = true }
+    }
+
+    func original() -> (Double, [Double]) {
+        var b = [Double](repeating: 0, count: p), c = a0
+        for j in 0..<p where beta[j] != 0 { b[j] = beta[j] / sd[j]; c -= b[j] * mean[j] }
+        return (c, b)
+    }
+    func refreshActive() {
+        let nb = d.binaryCount
+        active = [UInt64](repeating: 0, count: d.wordsPerRow); activeDense = []
+        for j in 0..<p where beta[j] != 0 { if j < nb { active[j >> 6] |= 1 << UInt64(j & 63) } else { activeDense.append(j - nb) } }
+    }
+    func addStrong(_ j: Int) {
+        guard strongIndex[j] < 0, usable[j] else { return }
+        strongIndex[j] = strong.count; strong.append(j)
+        if j < d.binaryCount { strongMask[j >> 6] |= 1 << UInt64(j & 63) } else { strongDense.append(j - d.binaryCount) }
+    }
+    func gradient(_ j: Int) -> Double { (ps.xr[j] - mean[j] * ps.sr) / sd[j] }
+
+    /// Takes the shared groups' latest refinement: this path's Σq and Σq·y per group from the
+    /// class sums, and its per-group snapshot predictor carried to the child groups (exact:
+    /// columns join a strong set with a zero coefficient; see `StrongGroups`).
+    func syncGroups() {
+        guard let gr = groups, seenGeneration != gr.generation || gq.count != gr.count else { return }
+        if !carried.isEmpty {
+            if seenGeneration == gr.generation - 1 && gr.lineage.count == gr.count {
+                carried = gr.lineage.map { carried[Int($0)] }
+            } else if carried.count != gr.count { carried = [] }
+        }
+        seenGeneration = gr.generation
+        let G = gr.count, C = gr.classCount, e = excluded
+        gq = [Double](repeating: 0, count: G); gqy = gq
+        gr.classRows.withUnsafeBufferPointer { cr in gr.classY.withUnsafeBufferPointer { cy in
+            for g in 0..<G {
+                var r = 0.0, yy = 0.0
+                for c in 0..<C where c != e { r += cr[g * C + c]; yy += cy[g * C + c] }
+                gq[g] = r * invN; gqy[g] = yy * invN
+            }
+        } }
+    }
+
+    /// One IRLS pass at the current coefficients: over the groups (the strong set's sums; the
+    /// Hessian snapshot refreshed or extended as needed) or over the rows (`full`: with the
+    /// gradient of every column).
+    func doPass(full: Bool = false) -> ENPass {
+        passes += 1
+        let (c, b) = original()
+        guard let gr = groups else {
+            return pass(b0: c, beta: b, active: active, activeDense: activeDense, strong: strong, strongIndex: strongIndex,
+                        strongMask: strongMask, strongDense: strongDense, full: full)
+        }
+        syncGroups()
+        var t0 = ENProfile.now()
+        let r = groupedPass(gr, b0: c, beta: b)
+        prof.add("pass", t0); t0 = ENProfile.now()
+        let ns = strong.count
+        let rms = r.sw > 0 ? (r.shift2 / r.sw).squareRoot() : 0
+        if snap == nil || rms > o.hessianRefresh || r.maxShift > 10 * o.hessianRefresh || forceRefresh {
+            forceRefresh = false
+            refreshes += 1
+            snap = ENSnapshot(b0: c, beta: b, active: active)
+            (hGram, hXw, hSw) = groupedGram(gr, snap: snap!, from: 0)
+            covered = ns
+            prof.add("gram refresh", t0); t0 = ENProfile.now()
+        } else if covered < ns {
+            let add = groupedGram(gr, snap: snap!, from: covered)
+            var g = add.gram
+            for a in 0..<covered { for bb in 0..<covered { g[a * ns + bb] = hGram[a * covered + bb] } }
+            hGram = g
+            for si in covered..<ns { hXw[strong[si]] = add.xw[strong[si]] }
+            covered = ns
+            prof.add("gram extend", t0); t0 = ENProfile.now()
+        }
+        prof.add("gram", t0)
+        return r
+    }
+
+    /// Starts the next λ (sequential strong rule); false when the path has ended.
+    func beginLambda() -> Bool {
+        if finished || li >= lambdas.count { finished = true; return false }
+        lam = lambdas[li]
+        let alpha = o.alpha
+        l1 = lam * alpha; l2 = lam * (1 - alpha)
+        needFull = false; iter = 0; lastObj = .infinity; resumePass = false
+        // glmnet's first λ is λ_max itself: the null model, by construction.
+        nullStep = li == 0 && !explicit
+        if !nullStep {
             let tl = alpha * (2 * lam - prevLambda)
             for j in 0..<p where usable[j] && strongIndex[j] < 0 && abs(grad[j]) > tl { addStrong(j) }
-            var needFull = false
-            var iter = 0
-            var lastObj = Double.infinity
-            lambdaLoop: while true {
+        }
+        return true
+    }
+
+    /// Adds every column that violates the KKT conditions at the current coefficients to the
+    /// strong set (`ps` holds the gradient of every column); true when one did.
+    func checkKKT() -> Bool {
+        for j in 0..<p where usable[j] { grad[j] = gradient(j) }
+        var violated = false
+        for j in 0..<p where usable[j] && strongIndex[j] < 0 && abs(grad[j]) > l1 { addStrong(j); violated = true }
+        return violated
+    }
+
+    /// The KKT sums of the non-strong columns, Σ_{x_j=1} q·μ (from `ENPathSet.kkt`); true when a
+    /// column violated the conditions (it joined the strong set: refine the groups and `solve`
+    /// again), false when the λ is solved.
+    func takeKKT(_ s: [Double]) -> Bool {
+        for j in 0..<p where strongIndex[j] < 0 { ps.xw[j] += s[j]; ps.xr[j] += qyx[j] - s[j] }
+        if checkKKT() { needFull = false; resumePass = true; return true }
+        return false
+    }
+
+    /// Runs IRLS passes and coordinate descent on the strong set until converged. Returns true
+    /// when the grouped path needs the KKT sums of the non-strong columns (`takeKKT`), false
+    /// when the λ is solved (row passes check the KKT conditions themselves).
+    func solve() -> Bool {
+        if nullStep { return false }
+        let alpha = o.alpha
+        while true {
+            if resumePass {
+                resumePass = false
+                ps = doPass()   // the Gram of the enlarged strong set
+            } else {
                 iter += 1
-                if iter > o.maxPasses { break }
-                if iter > 1 || li > 0 {
-                    ps = doPass(full: needFull)
+                if iter > o.maxPasses { return false }
+                if iter > 1 || li > 0 || strong.count > 0 {
+                    ps = doPass(full: needFull && groups == nil)
                     if groups != nil {
                         // Safeguard of the stale-Hessian steps: a worse penalised objective → fresh Hessian.
                         var pen = 0.0
                         for j in strong where beta[j] != 0 { pen += lam * (alpha * abs(beta[j]) + 0.5 * (1 - alpha) * beta[j] * beta[j]) }
                         let obj = -ps.ll + pen
-                        if obj > lastObj + 1e-12 * abs(obj) { forceRefresh = true; ps = doPass(full: needFull) }
+                        if obj > lastObj + 1e-12 * abs(obj) { forceRefresh = true; ps = doPass() }
                         lastObj = obj
                     }
-                } else if strong.count > 0 { ps = doPass(full: true) }
+                }
                 if needFull {
-                    for j in 0..<p where usable[j] { grad[j] = gradient(ps, j) }
-                    var violated = false
-                    for j in 0..<p where usable[j] && strongIndex[j] < 0 && abs(grad[j]) > l1 { addStrong(j); violated = true }
-                    if !violated { break lambdaLoop }
+                    if groups != nil { return true }
+                    if !checkKKT() { return false }
                     needFull = false
-                    ps = doPass(full: false)   // Gram for the enlarged strong set
+                    ps = doPass()   // Gram for the enlarged strong set
                 }
-                // Coordinate descent on the quadratic approximation, covariance mode.
-                let tcd = ENProfile.now()
-                let ns = strong.count
-                // Hessian pieces: the pass's own (rows) or the snapshot's (groups); gradient: the pass's.
-                let sw = groups == nil ? ps.sw : hSw
-                let hx = groups == nil ? ps.xw : hXw
-                let hg = groups == nil ? ps.gram : hGram
-                var g = [Double](repeating: 0, count: ns), v = g, cw = g
-                for (si, j) in strong.enumerated() {
-                    g[si] = (ps.xr[j] - mean[j] * ps.sr) / sd[j]
-                    cw[si] = (hx[j] - mean[j] * sw) / sd[j]
-                    v[si] = (hg[si * ns + si] - 2 * mean[j] * hx[j] + mean[j] * mean[j] * sw) / (sd[j] * sd[j])
-                }
-                func cov(_ a: Int, _ b: Int) -> Double {
-                    let ja = strong[a], jb = strong[b]
-                    return (hg[a * ns + b] - mean[ja] * hx[jb] - mean[jb] * hx[ja] + mean[ja] * mean[jb] * sw) / (sd[ja] * sd[jb])
-                }
-                var C = [Double](repeating: 0, count: ns * ns)
-                for a in 0..<ns { for b in 0...a { let c = cov(a, b); C[a * ns + b] = c; C[b * ns + a] = c } }
-                var g0 = ps.sr
-                let start = strong.map { beta[$0] }, a00 = a0
-                func sweep(_ idx: [Int]) -> Double {
-                    var dlx = 0.0
-                    for si in idx {
-                        let j = strong[si], ak = beta[j]
-                        let u = g[si] + v[si] * ak
-                        let au = abs(u) - l1
-                        let nv = au <= 0 ? 0 : (u < 0 ? -au : au) / (v[si] + l2)
-                        if nv == ak { continue }
-                        let dl = nv - ak
-                        beta[j] = nv
-                        dlx = max(dlx, v[si] * dl * dl)
-                        for t in 0..<ns { g[t] -= C[t * ns + si] * dl }
-                        g0 -= cw[si] * dl
-                    }
-                    let d0 = g0 / sw
-                    a0 += d0
-                    dlx = max(dlx, sw * d0 * d0)
-                    for t in 0..<ns { g[t] -= cw[t] * d0 }
-                    g0 = 0
-                    return dlx
-                }
-                var sweeps = 0
-                while sweeps < 10_000 {
-                    sweeps += 1
-                    if sweep(Array(0..<ns)) < shr { break }
-                    let act = (0..<ns).filter { beta[strong[$0]] != 0 }
-                    var inner = 0
-                    while inner < 10_000 { inner += 1; if sweep(act) < shr { break } }
-                }
-                refreshActive()
-                prof.add("cd", tcd)
-                // Outer convergence (glmnet): every change small in the metric of the old weights.
-                var conv = sw * (a0 - a00) * (a0 - a00) < shr
-                if conv { for (si, j) in strong.enumerated() where v[si] * (beta[j] - start[si]) * (beta[j] - start[si]) >= shr { conv = false; break } }
-                needFull = conv
             }
-            let (c, b) = original()
-            outL.append(lam); outA.append(c); outB.append(b)
-            let dr = dev0 > 0 ? (ps.ll - llNull) / dev0 : 0
-            outDev.append(dr)
-            prevLambda = lam
-            // glmnet's early stop (not with a user-supplied λ sequence).
-            let mnl = min(5, lambdas.count)
-            if !explicit && li + 1 >= mnl {
-                if (dr - outDev[li - mnl + 1]) / dr < 1e-4 { break }
-                if dr > 0.999 { break }
-            }
+            coordinateDescent()
         }
-        prof.report("n=\(n) p=\(p) λ=\(outL.count) passes=\(passes) groups=\(groups?.count ?? 0)")
-        return ElasticNetPath(lambdas: outL, intercepts: outA, coefficients: outB, devianceRatio: outDev,
-                              nullDeviance: 2 * dev0 * (q == nil ? Double(n) : 1), designColumns: d.designColumns,
-                              names: d.names, passes: passes)
+    }
+
+    /// Coordinate descent on the quadratic approximation, covariance mode; sets `needFull` when
+    /// the outer (IRLS) iteration has converged by glmnet's rule.
+    func coordinateDescent() {
+        let tcd = ENProfile.now()
+        let ns = strong.count
+        // Hessian pieces: the pass's own (rows) or the snapshot's (groups); gradient: the pass's.
+        let sw = groups == nil ? ps.sw : hSw
+        let hx = groups == nil ? ps.xw : hXw
+        let hg = groups == nil ? ps.gram : hGram
+        var g = [Double](repeating: 0, count: ns), v = g, cw = g
+        for (si, j) in strong.enumerated() {
+            g[si] = (ps.xr[j] - mean[j] * ps.sr) / sd[j]
+            cw[si] = (hx[j] - mean[j] * sw) / sd[j]
+            v[si] = (hg[si * ns + si] - 2 * mean[j] * hx[j] + mean[j] * mean[j] * sw) / (sd[j] * sd[j])
+        }
+        func cov(_ a: Int, _ b: Int) -> Double {
+            let ja = strong[a], jb = strong[b]
+            return (hg[a * ns + b] - mean[ja] * hx[jb] - mean[jb] * hx[ja] + mean[ja] * mean[jb] * sw) / (sd[ja] * sd[jb])
+        }
+        var C = [Double](repeating: 0, count: ns * ns)
+        for a in 0..<ns { for b in 0...a { let c = cov(a, b); C[a * ns + b] = c; C[b * ns + a] = c } }
+        var g0 = ps.sr
+        let start = strong.map { beta[$0] }, a00 = a0
+        let l1 = self.l1, l2 = self.l2
+        func sweep(_ idx: [Int]) -> Double {
+            var dlx = 0.0
+            for si in idx {
+                let j = strong[si], ak = beta[j]
+                let u = g[si] + v[si] * ak
+                let au = abs(u) - l1
+                let nv = au <= 0 ? 0 : (u < 0 ? -au : au) / (v[si] + l2)
+                if nv == ak { continue }
+                let dl = nv - ak
+                beta[j] = nv
+                dlx = max(dlx, v[si] * dl * dl)
+                for t in 0..<ns { g[t] -= C[t * ns + si] * dl }
+                g0 -= cw[si] * dl
+            }
+            let d0 = g0 / sw
+            a0 += d0
+            dlx = max(dlx, sw * d0 * d0)
+            for t in 0..<ns { g[t] -= cw[t] * d0 }
+            g0 = 0
+            return dlx
+        }
+        var sweeps = 0
+        while sweeps < 10_000 {
+            sweeps += 1
+            if sweep(Array(0..<ns)) < shr { break }
+            let act = (0..<ns).filter { beta[strong[$0]] != 0 }
+            var inner = 0
+            while inner < 10_000 { inner += 1; if sweep(act) < shr { break } }
+        }
+        refreshActive()
+        prof.add("cd", tcd)
+        // Outer convergence (glmnet): every change small in the metric of the old weights.
+        var conv = sw * (a0 - a00) * (a0 - a00) < shr
+        if conv { for (si, j) in strong.enumerated() where v[si] * (beta[j] - start[si]) * (beta[j] - start[si]) >= shr { conv = false; break } }
+        needFull = conv
+    }
+
+    /// Records the solved λ and applies glmnet's early stop.
+    func finishLambda() {
+        let (c, b) = original()
+        outL.append(lam); outA.append(c); outB.append(b)
+        let dr = dev0 > 0 ? (ps.ll - llNull) / dev0 : 0
+        outDev.append(dr)
+        prevLambda = lam
+        if ENProfile.trace {
+            FileHandle.standardError.write(String(format: "enet %d λ %d %.4g strong %d active %d groups %d passes %d t %.2f dr %.5f\n", excluded, li, lam, strong.count, beta.filter { $0 != 0 }.count, groups?.count ?? 0, passes, Date().timeIntervalSince1970 - tStart, dr).data(using: .utf8)!)
+        }
+        // glmnet's early stop (not with a user-supplied λ sequence).
+        let mnl = min(5, lambdas.count)
+        if !explicit && li + 1 >= mnl {
+            if (dr - outDev[li - mnl + 1]) / dr < 1e-4 { finished = true }
+            if dr > 0.999 { finished = true }
+        }
+        li += 1
+        if li >= lambdas.count { finished = true }
+        if finished {
+            prof.report("n=\(d.rowCount) p=\(p) λ=\(outL.count) passes=\(passes) groups=\(groups?.count ?? 0)")
+        }
+    }
+
+    /// The path so far, on the original scale of the columns.
+    func result() -> ElasticNetPath {
+        ElasticNetPath(lambdas: outL, intercepts: outA, coefficients: outB, devianceRatio: outDev,
+                       nullDeviance: 2 * dev0 / invN, designColumns: d.designColumns,
+                       names: d.names, passes: passes)
     }
 }

@@ -59,7 +59,9 @@ import Testing
         o.folds = 5
         o.foldIDs = Fixture.column("fold").map { Int($0) - 1 }
         o.elasticNet.threshold = 1e-13
+        o.patience = nil
         let cv = crossValidatedElasticNet(d, options: o)
+        #expect(!cv.stoppedEarly)
         let g = Fixture.golden("golden_cvglmnet.txt")
         expectRel(cv.path.lambdas, g["lambda"]!, 1e-10, "lambda")
         expectRel(cv.meanDeviance, g["cvm"]!, 1e-6, "cvm")
@@ -67,6 +69,15 @@ import Testing
         #expect(relClose(cv.lambdaMin, g["lambda_min"]![0], 1e-10))
         #expect(relClose(cv.lambda1se, g["lambda_1se"]![0], 1e-10))
         #expect(cv.lambda1se >= cv.lambdaMin)
+
+        // Stopping ten λ past the CV minimum: the same curve up to there, the same λ.min and λ.1se.
+        o.patience = 10
+        let short = crossValidatedElasticNet(d, options: o)
+        #expect(short.stoppedEarly)
+        #expect(short.meanDeviance.count == cv.lambdaMinIndex + 11)
+        expectRel(short.meanDeviance, Array(g["cvm"]!.prefix(short.meanDeviance.count)), 1e-6, "cvm (stopped)")
+        #expect(short.lambdaMin == cv.lambdaMin && short.lambda1se == cv.lambda1se)
+        #expect(short.path.lambdas.count == short.meanDeviance.count)
     }
 
     @Test func seededFoldsAreReproducibleAndBalanced() {

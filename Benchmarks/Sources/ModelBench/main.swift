@@ -80,6 +80,7 @@ if onlyCV {
         crossValidatedElasticNet(sdata, options: co)
     }
     print("cvm at λ.min \(cv.meanDeviance[cv.lambdaMinIndex]), shortlist \(cv.shortlist)")
+    for l in 0..<cv.meanDeviance.count { print(String(format: "cvm %d %.6g %.10f %.3g", l, cv.path.lambdas[l], cv.meanDeviance[l], cv.standardError[l])) }
     exit(0)
 }
 
