@@ -18,12 +18,16 @@ final class StrongGroups {
     let n: Int, W: Int
     var ids: [Int32]
     var count = 1
-    var rep: [Int32] = [0]
+    /// The pattern (row bits) shared by each group's rows, `W` words per group, contiguous so
+    /// that passes over the groups stream instead of gathering a representative row each.
+    var patterns: [UInt64]
     /// Row class (CV fold) per row, `classCount` classes; nil = one class.
     let classes: [UInt8]?
     let classCount: Int
     /// Per group g and class c at `g * classCount + c`: rows, and Σy over them.
     var classRows: [Double] = [], classY: [Double] = []
+    /// Per group: rows and Σy over all classes.
+    var totalRows: [Double] = [], totalY: [Double] = []
     var mask: [UInt64]
     /// Bumped by every update that refined the groups; `lineage[g]` = g's group before it.
     var generation = 0
@@ -34,6 +38,7 @@ final class StrongGroups {
         self.classes = classes; self.classCount = classes == nil ? 1 : classCount
         ids = [Int32](repeating: 0, count: n)
         mask = [UInt64](repeating: 0, count: W)
+        patterns = [UInt64](repeating: 0, count: W)
     }
 
     /// Refines the groups by every column of `strongMask` not yet in them, then recomputes the
@@ -108,7 +113,13 @@ final class StrongGroups {
         parent.removeLast(cap - count)
         if sums {
             cr.removeLast((cap - count) * C); cy.removeLast((cap - count) * C); rp.removeLast(cap - count)
-            classRows = cr; classY = cy; rep = rp
+            classRows = cr; classY = cy
+            var pt = [UInt64](repeating: 0, count: count * W)
+            for g in 0..<count { for k in 0..<W { pt[g * W + k] = bits[Int(rp[g]) * W + k] } }
+            patterns = pt
+            var tr = [Double](repeating: 0, count: count), ty = tr
+            for g in 0..<count { for c in 0..<C { tr[g] += cr[g * C + c]; ty[g] += cy[g * C + c] } }
+            totalRows = tr; totalY = ty
         }
         return parent
     }
@@ -137,8 +148,7 @@ extension ENSolver {
         let useCarried = snap != nil && carried.count == G
         carried.withUnsafeBufferPointer { carriedB in
         let fsP = useCarried ? carriedB.baseAddress : nil
-        d.rowBits.withUnsafeBufferPointer { bitsB in
-            let bits = bitsB.baseAddress!
+        do {
             mu.withUnsafeMutableBufferPointer { muB in
                 let muP = muB.baseAddress!
                 parts.withUnsafeMutableBufferPointer { pp in
@@ -147,19 +157,20 @@ extension ENSolver {
                         var acc = ENPass(p: p, s: 0)
                         let lo = G * wk / workers, hi = G * (wk + 1) / workers
                         var sw = 0.0, sr = 0.0, ll = 0.0, shift = 0.0, wshift = 0.0
-                        gr.rep.withUnsafeBufferPointer { rep in gq.withUnsafeBufferPointer { qs in gqy.withUnsafeBufferPointer { qyB in
+                        gr.patterns.withUnsafeBufferPointer { patB in gq.withUnsafeBufferPointer { qs in gqy.withUnsafeBufferPointer { qyB in
+                            let pat = patB.baseAddress!
                         beta.withUnsafeBufferPointer { bt in
                         acc.xw.withUnsafeMutableBufferPointer { xw in acc.xr.withUnsafeMutableBufferPointer { xr in
                             for g in lo..<hi {
-                                let rb = bits + Int(rep[g]) * W
+                                let rb = pat + g * W
                                 var f = b0
                                 for k in 0..<W {
                                     var word = rb[k] & active[k]
                                     while word != 0 { f += bt[k << 6 | word.trailingZeroBitCount]; word &= word &- 1 }
                                 }
+                                if qs[g] == 0 { muP[g] = 0; continue }   // all its rows held out: weight 0 in the KKT too
                                 let m = Foundation.exp(f)
                                 muP[g] = m
-                                if qs[g] == 0 { continue }
                                 let w = qs[g] * m, r = qyB[g] - w
                                 sw += w; sr += r; ll += qyB[g] * f - w
                                 var fs = sb0
@@ -212,8 +223,8 @@ extension ENSolver {
         let keptP = from > 0 && carried.count == G ? keptB.baseAddress : nil
         fsOut.withUnsafeMutableBufferPointer { fsB in
         let fsW = from == 0 ? fsB.baseAddress : nil
-        d.rowBits.withUnsafeBufferPointer { bitsB in
-            let bits = bitsB.baseAddress!
+        gr.patterns.withUnsafeBufferPointer { patB in
+            let pat = patB.baseAddress!
             parts.withUnsafeMutableBufferPointer { pp in
                 let base = pp.baseAddress!
                 parallelWorkers(workers) { wk in
@@ -225,7 +236,7 @@ extension ENSolver {
                         for g in lo..<hi {
                             let qs = gqs[g]
                             if qs == 0 { continue }
-                            let rb = bits + Int(gr.rep[g]) * W
+                            let rb = pat + g * W
                             if from > 0 {
                                 // Only groups with a new column contribute.
                                 var any: UInt64 = 0

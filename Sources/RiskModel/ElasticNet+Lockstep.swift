@@ -43,7 +43,9 @@ final class ENPathSet {
             d.y.withUnsafeBufferPointer { y in gr.update(strongMask: union, bits: bits.baseAddress!, y: y.baseAddress!) }
         }
         paths[0].prof.add("groups", t0)
-        if changed { for s in paths { s.syncGroups() } }
+        let t1 = ENProfile.now()
+        if changed { parallelWorkers(2) { wk in for t in stride(from: wk, to: paths.count, by: 2) { paths[t].syncGroups() } } }
+        paths[0].prof.add("groups sync", t1)
     }
 
     /// Prints the phase times of all paths together (RTM_ENET_PROFILE=1).
@@ -54,21 +56,138 @@ final class ENPathSet {
         all.report("\(paths.count) paths, λ=\(paths[0].outL.count), groups=\(groups?.count ?? 0)")
     }
 
-    /// Fits the next λ of each path in `which` (paths that have ended are skipped).
+    /// Fits the next λ of each path in `which` (paths that have ended are skipped): rounds of
+    /// passes (batched over the paths that want one) and of KKT checks, until every path's λ is
+    /// solved.
     func advance(_ which: [Int]) {
         let live = which.map { paths[$0] }.filter { $0.beginLambda() }
         refine()
-        var pending = live
-        while !pending.isEmpty {
-            let waiting = pending.filter { $0.solve() }
+        var want = live.map { $0.nextWant() }
+        while true {
+            let passing = live.indices.filter { want[$0] == .pass }
+            if !passing.isEmpty {
+                let ps = passing.map { live[$0] }
+                let results = passAll(ps)
+                for (i, r) in zip(passing, results) { want[i] = live[i].takePass(r) }
+                continue
+            }
+            let waiting = live.indices.filter { want[$0] == .kkt }
             if waiting.isEmpty { break }
             let t0 = ENProfile.now()
-            let s = kkt(waiting)
+            let s = kkt(waiting.map { live[$0] })
             paths[0].prof.add("kkt", t0)
-            pending = zip(waiting, s).filter { $0.0.takeKKT($0.1) }.map { $0.0 }
-            if !pending.isEmpty { refine() }
+            var violated = false
+            for (i, si) in zip(waiting, s) {
+                if live[i].takeKKT(si) { violated = true; want[i] = live[i].nextWant() } else { want[i] = .done }
+            }
+            if violated { refine() }
         }
         for s in live { s.finishLambda() }
+    }
+
+    /// One pass for each path of `ps` at its current coefficients: over the shared groups all at
+    /// once (`batchedPass`) when they can be, otherwise one by one.
+    func passAll(_ ps: [ENSolver]) -> [ENPass] {
+        guard let gr = groups else { return ps.map { $0.doPass(full: $0.wantsFullPass) } }
+        for s in ps { s.syncGroups() }
+        let batch = ps.indices.filter { ps[$0].snap != nil && ps[$0].carried.count == gr.count }
+        var out = [ENPass?](repeating: nil, count: ps.count)
+        if batch.count > 1 && batch.count <= 12 {
+            let t0 = ENProfile.now()
+            let r = batchedPass(gr, batch.map { ps[$0] })
+            ps[0].prof.add("pass", t0)
+            for (i, x) in zip(batch, r) { out[i] = ps[i].finishGroupedPass(x) }
+        }
+        return ps.indices.map { out[$0] ?? ps[$0].doPass() }
+    }
+
+    /// The pass over the groups (`ENSolver.groupedPass`) of up to 12 paths at once: a group's
+    /// pattern is read once, and its set bits add SIMD4 vectors over the paths — the linear
+    /// predictors from the active columns, then Σw and Σ(y − μ)q per strong column. Each lane
+    /// is exactly its path's sum, in the same group order. O(G·(nnz·⌈P/4⌉ + P)).
+    func batchedPass(_ gr: StrongGroups, _ ps: [ENSolver]) -> [ENPass] {
+        let P = ps.count, P4 = (P + 3) / 4, G = gr.count, W = d.wordsPerRow, p = d.columnCount
+        precondition(P4 <= 3)
+        var ua = [UInt64](repeating: 0, count: W), us = ua
+        var bT = [SIMD4<Double>](repeating: .zero, count: p * P4), b0 = [SIMD4<Double>](repeating: .zero, count: 3)
+        for (t, s) in ps.enumerated() {
+            for k in 0..<W { ua[k] |= s.active[k]; us[k] |= s.strongMask[k] }
+            let (c, b) = s.original()
+            b0[t / 4][t % 4] = c
+            for j in 0..<p where b[j] != 0 { bT[j * P4 + t / 4][t % 4] = b[j] }
+        }
+        let workers = max(1, ps[0].o.workers)
+        typealias Part = (xw: [SIMD4<Double>], xr: [SIMD4<Double>], stats: [SIMD4<Double>])
+        var parts = [Part](repeating: ([], [], []), count: workers)
+        for s in ps where s.mu.count != G { s.mu = [Double](repeating: 0, count: G) }
+        withGroupArrays(ps) { gqP, gqyP, fsP, muP in
+        parts.withUnsafeMutableBufferPointer { pp in
+            let base = pp.baseAddress!
+            parallelWorkers(workers) { wk in
+                var xw = [SIMD4<Double>](repeating: .zero, count: p * P4), xr = xw
+                // stats per lane block b: sw, sr, ll, maxShift, shift2 at 5b…5b+4
+                var st = [SIMD4<Double>](repeating: .zero, count: 5 * P4)
+                let lo = G * wk / workers, hi = G * (wk + 1) / workers
+                gr.patterns.withUnsafeBufferPointer { patB in bT.withUnsafeBufferPointer { btB in
+                xw.withUnsafeMutableBufferPointer { xwB in xr.withUnsafeMutableBufferPointer { xrB in
+                    let pat = patB.baseAddress!, bt = btB.baseAddress!, xwp = xwB.baseAddress!, xrp = xrB.baseAddress!
+                    var f = [SIMD4<Double>](repeating: .zero, count: 3), w = f, r = f
+                    for g in lo..<hi {
+                        let rb = pat + g * W
+                        f[0] = b0[0]; f[1] = b0[1]; f[2] = b0[2]
+                        for k in 0..<W {
+                            var word = rb[k] & ua[k]
+                            while word != 0 {
+                                let at = bt + (k << 6 | word.trailingZeroBitCount) * P4
+                                f[0] += at[0]
+                                if P4 > 1 { f[1] += at[1] }
+                                if P4 > 2 { f[2] += at[2] }
+                                word &= word &- 1
+                            }
+                        }
+                        for b in 0..<P4 {
+                            var q = SIMD4<Double>.zero, qy = q, mu = q, fs = q
+                            for l in 0..<4 where 4 * b + l < P {
+                                let t = 4 * b + l
+                                q[l] = gqP[t][g]; qy[l] = gqyP[t][g]
+                                let m = q[l] == 0 ? 0 : Foundation.exp(f[b][l])
+                                muP[t][g] = m; mu[l] = m
+                                fs[l] = q[l] == 0 ? f[b][l] : fsP[t][g]
+                            }
+                            let wv = q * mu, rv = qy - wv, dv = f[b] - fs
+                            w[b] = wv; r[b] = rv
+                            let lv: SIMD4<Double> = qy * f[b] - wv
+                            let ad: SIMD4<Double> = dv.replacing(with: -dv, where: dv .< 0)
+                            let s2: SIMD4<Double> = wv * dv * dv
+                            st[5 * b] += wv; st[5 * b + 1] += rv; st[5 * b + 2] += lv
+                            st[5 * b + 3] = pointwiseMax(st[5 * b + 3], ad); st[5 * b + 4] += s2
+                        }
+                        for k in 0..<W {
+                            var word = rb[k] & us[k]
+                            while word != 0 {
+                                let j = (k << 6 | word.trailingZeroBitCount) * P4
+                                xwp[j] += w[0]; xrp[j] += r[0]
+                                if P4 > 1 { xwp[j + 1] += w[1]; xrp[j + 1] += r[1] }
+                                if P4 > 2 { xwp[j + 2] += w[2]; xrp[j + 2] += r[2] }
+                                word &= word &- 1
+                            }
+                        }
+                    }
+                } } } }
+                base[wk] = (xw, xr, st)
+            }
+        }
+        }
+        return ps.enumerated().map { t, s in
+            var e = ENPass(p: p, s: 0)
+            let b = t / 4, l = t % 4
+            for pt in parts {
+                e.sw += pt.stats[5 * b][l]; e.sr += pt.stats[5 * b + 1][l]; e.ll += pt.stats[5 * b + 2][l]
+                e.maxShift = max(e.maxShift, pt.stats[5 * b + 3][l]); e.shift2 += pt.stats[5 * b + 4][l]
+                for j in s.strong where j < d.binaryCount { e.xw[j] += pt.xw[j * P4 + b][l]; e.xr[j] += pt.xr[j * P4 + b][l] }
+            }
+            return e
+        }
     }
 
     /// Σ_{x_j=1} q·μ for every column outside the strong sets, for each path of `ps` at its last
@@ -102,8 +221,23 @@ final class ENPathSet {
                     for i in rowRange(wk, of: workers, n: n) {
                         let m = mt.baseAddress! + Int(ids[i]) * P4
                         let w = wB.baseAddress! + Int(cls?[i] ?? 0) * P4
-                        for b in 0..<P4 { v[b] = m[b] * w[b] }
                         let rb = bits + i * W
+                        if P4 <= 3 {
+                            // Up to 12 paths: the vector stays in registers.
+                            let v0 = m[0] * w[0], v1 = P4 > 1 ? m[1] * w[1] : .zero, v2 = P4 > 2 ? m[2] * w[2] : .zero
+                            for k in 0..<W {
+                                var word = rb[k] & ~common[k]
+                                while word != 0 {
+                                    let at = a + (k << 6 | word.trailingZeroBitCount) * P4
+                                    at[0] += v0
+                                    if P4 > 1 { at[1] += v1 }
+                                    if P4 > 2 { at[2] += v2 }
+                                    word &= word &- 1
+                                }
+                            }
+                            continue
+                        }
+                        for b in 0..<P4 { v[b] = m[b] * w[b] }
                         for k in 0..<W {
                             var word = rb[k] & ~common[k]
                             while word != 0 {
@@ -148,12 +282,12 @@ final class ENPathSet {
                         nz[j >> 6] |= 1 << UInt64(j & 63)
                     }
                     var s = 0.0
-                    d.rowBits.withUnsafeBufferPointer { bits in gr.rep.withUnsafeBufferPointer { rep in
+                    gr.patterns.withUnsafeBufferPointer { pat in
                     gr.classRows.withUnsafeBufferPointer { cr in gr.classY.withUnsafeBufferPointer { cy in
                         for g in 0..<G {
                             let rows = cr[g * C + f]
                             if rows == 0 { continue }
-                            let rb = bits.baseAddress! + Int(rep[g]) * W
+                            let rb = pat.baseAddress! + g * W
                             var eta = a
                             for k in 0..<W {
                                 var word = rb[k] & nz[k]
@@ -161,11 +295,24 @@ final class ENPathSet {
                             }
                             s += rows * Foundation.exp(eta) - cy[g * C + f] * eta
                         }
-                    } } } }
+                    } } }
                     o[t] = 2 * (sums.yLogY[f] + s)
                 }
             }
         }
         return out
     }
+}
+
+/// Runs `body` with the base addresses of each path's Σq, Σq·y, snapshot predictor and μ per
+/// group (nested scoped accesses, one path at a time).
+private func withGroupArrays(_ ps: [ENSolver], _ i: Int = 0, _ acc: ([UnsafePointer<Double>], [UnsafePointer<Double>], [UnsafePointer<Double>], [UnsafeMutablePointer<Double>]) = ([], [], [], []),
+                             _ body: ([UnsafePointer<Double>], [UnsafePointer<Double>], [UnsafePointer<Double>], [UnsafeMutablePointer<Double>]) -> Void) {
+    if i == ps.count { body(acc.0, acc.1, acc.2, acc.3); return }
+    let s = ps[i]
+    s.gq.withUnsafeBufferPointer { a in s.gqy.withUnsafeBufferPointer { b in s.carried.withUnsafeBufferPointer { c in
+        s.mu.withUnsafeMutableBufferPointer { m in
+            withGroupArrays(ps, i + 1, (acc.0 + [a.baseAddress!], acc.1 + [b.baseAddress!], acc.2 + [c.baseAddress!], acc.3 + [m.baseAddress!]), body)
+        }
+    } } }
 }

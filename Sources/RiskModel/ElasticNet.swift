@@ -197,6 +197,7 @@ final class ENSolver {
     // State of the λ being fitted.
     var lam = 0.0, l1 = 0.0, l2 = 0.0
     var needFull = false, iter = 0, lastObj = Double.infinity, resumePass = false, nullStep = false
+    var passKind = PassKind.normal
     let tStart = Date().timeIntervalSince1970
 
     init(data: ElasticNetData, options: ElasticNetOptions, holdOut: HoldOut?, sums: ENClassSums, groups: StrongGroups?) {
@@ -399,29 +400,40 @@ final class ENSolver {
         seenGeneration = gr.generation
         let G = gr.count, C = gr.classCount, e = excluded
         gq = [Double](repeating: 0, count: G); gqy = gq
+        gr.totalRows.withUnsafeBufferPointer { tr in gr.totalY.withUnsafeBufferPointer { ty in
         gr.classRows.withUnsafeBufferPointer { cr in gr.classY.withUnsafeBufferPointer { cy in
             for g in 0..<G {
-                var r = 0.0, yy = 0.0
-                for c in 0..<C where c != e { r += cr[g * C + c]; yy += cy[g * C + c] }
-                gq[g] = r * invN; gqy[g] = yy * invN
+                gq[g] = (e < 0 ? tr[g] : tr[g] - cr[g * C + e]) * invN
+                gqy[g] = (e < 0 ? ty[g] : ty[g] - cy[g * C + e]) * invN
             }
-        } }
+        } } } }
     }
 
     /// One IRLS pass at the current coefficients: over the groups (the strong set's sums; the
     /// Hessian snapshot refreshed or extended as needed) or over the rows (`full`: with the
     /// gradient of every column).
     func doPass(full: Bool = false) -> ENPass {
-        passes += 1
-        let (c, b) = original()
         guard let gr = groups else {
+            passes += 1
+            let (c, b) = original()
             return pass(b0: c, beta: b, active: active, activeDense: activeDense, strong: strong, strongIndex: strongIndex,
                         strongMask: strongMask, strongDense: strongDense, full: full)
         }
         syncGroups()
-        var t0 = ENProfile.now()
+        let t0 = ENProfile.now()
+        let (c, b) = original()
         let r = groupedPass(gr, b0: c, beta: b)
-        prof.add("pass", t0); t0 = ENProfile.now()
+        prof.add("pass", t0)
+        return finishGroupedPass(r)
+    }
+
+    /// After a pass over the groups: refreshes the Hessian snapshot's Gram when the linear
+    /// predictors moved too far (or a step went wrong), or extends it to new strong columns.
+    func finishGroupedPass(_ r: ENPass) -> ENPass {
+        guard let gr = groups else { return r }
+        passes += 1
+        var t0 = ENProfile.now()
+        let (c, b) = original()
         let ns = strong.count
         let rms = r.sw > 0 ? (r.shift2 / r.sw).squareRoot() : 0
         if snap == nil || rms > o.hessianRefresh || r.maxShift > 10 * o.hessianRefresh || forceRefresh {
@@ -438,9 +450,8 @@ final class ENSolver {
             hGram = g
             for si in covered..<ns { hXw[strong[si]] = add.xw[strong[si]] }
             covered = ns
-            prof.add("gram extend", t0); t0 = ENProfile.now()
+            prof.add("gram extend", t0)
         }
-        prof.add("gram", t0)
         return r
     }
 
@@ -470,47 +481,58 @@ final class ENSolver {
     }
 
     /// The KKT sums of the non-strong columns, Σ_{x_j=1} q·μ (from `ENPathSet.kkt`); true when a
-    /// column violated the conditions (it joined the strong set: refine the groups and `solve`
-    /// again), false when the λ is solved.
+    /// column violated the conditions (it joined the strong set: refine the groups, then
+    /// `nextWant`), false when the λ is solved.
     func takeKKT(_ s: [Double]) -> Bool {
         for j in 0..<p where strongIndex[j] < 0 { ps.xw[j] += s[j]; ps.xr[j] += qyx[j] - s[j] }
         if checkKKT() { needFull = false; resumePass = true; return true }
         return false
     }
 
-    /// Runs IRLS passes and coordinate descent on the strong set until converged. Returns true
-    /// when the grouped path needs the KKT sums of the non-strong columns (`takeKKT`), false
-    /// when the λ is solved (row passes check the KKT conditions themselves).
-    func solve() -> Bool {
-        if nullStep { return false }
-        let alpha = o.alpha
+    /// What a path needs next within its λ: a pass at its current coefficients (`takePass`), the
+    /// KKT sums of its non-strong columns (`takeKKT`, grouped paths), or nothing (solved).
+    enum Want { case pass, kkt, done }
+    enum PassKind { case normal, repass, resume }
+
+    /// The next step of the λ's IRLS loop (glmnet): a pass, then coordinate descent on the strong
+    /// set, until an outer iteration converges; then the KKT check.
+    func nextWant() -> Want {
+        if nullStep { return .done }
         while true {
-            if resumePass {
-                resumePass = false
-                ps = doPass()   // the Gram of the enlarged strong set
-            } else {
-                iter += 1
-                if iter > o.maxPasses { return false }
-                if iter > 1 || li > 0 || strong.count > 0 {
-                    ps = doPass(full: needFull && groups == nil)
-                    if groups != nil {
-                        // Safeguard of the stale-Hessian steps: a worse penalised objective → fresh Hessian.
-                        var pen = 0.0
-                        for j in strong where beta[j] != 0 { pen += lam * (alpha * abs(beta[j]) + 0.5 * (1 - alpha) * beta[j] * beta[j]) }
-                        let obj = -ps.ll + pen
-                        if obj > lastObj + 1e-12 * abs(obj) { forceRefresh = true; ps = doPass() }
-                        lastObj = obj
-                    }
-                }
-                if needFull {
-                    if groups != nil { return true }
-                    if !checkKKT() { return false }
-                    needFull = false
-                    ps = doPass()   // Gram for the enlarged strong set
-                }
-            }
-            coordinateDescent()
+            if resumePass { resumePass = false; passKind = .resume; return .pass }
+            iter += 1
+            if iter > o.maxPasses { return .done }
+            if iter > 1 || li > 0 || strong.count > 0 { passKind = .normal; return .pass }
+            coordinateDescent()   // first iteration of a first λ with nothing strong: no pass needed
         }
+    }
+
+    /// Whether the pass this path asked for must include every column's gradient (row passes).
+    var wantsFullPass: Bool { groups == nil && passKind == .normal && needFull }
+
+    /// Takes the result of the pass asked for by `nextWant` and goes on.
+    func takePass(_ r: ENPass) -> Want {
+        ps = r
+        if passKind == .resume { coordinateDescent(); return nextWant() }
+        if groups != nil && passKind == .normal {
+            // Safeguard of the stale-Hessian steps: a worse penalised objective → fresh Hessian.
+            let alpha = o.alpha
+            var pen = 0.0
+            for j in strong where beta[j] != 0 { pen += lam * (alpha * abs(beta[j]) + 0.5 * (1 - alpha) * beta[j] * beta[j]) }
+            let obj = -ps.ll + pen
+            let worse = obj > lastObj + 1e-12 * abs(obj)
+            lastObj = obj
+            if worse { forceRefresh = true; passKind = .repass; return .pass }
+        }
+        if needFull {
+            if groups != nil { return .kkt }
+            if !checkKKT() { return .done }
+            needFull = false
+            resumePass = true   // Gram for the enlarged strong set
+            return nextWant()
+        }
+        coordinateDescent()
+        return nextWant()
     }
 
     /// Coordinate descent on the quadratic approximation, covariance mode; sets `needFull` when
