@@ -143,7 +143,9 @@ extension ENSolver {
         if mu.count != G { mu = [Double](repeating: 0, count: G) }
         var parts = [ENPass](repeating: ENPass(p: p, s: 0), count: workers)
         let sb0 = snap?.b0 ?? b0, sbeta = snap?.beta ?? beta, sact = snap?.active ?? active
-        let active = self.active, strongMask = self.strongMask
+        // Sums for every column the groups are split by (the union of the paths' strong sets):
+        // the strong columns' for coordinate descent, the others' for the KKT check (`takeKKT`).
+        let active = self.active, strongMask = gr.mask
         // The snapshot's linear predictor per group, kept by `groupedGram` (nil: compute it).
         let useCarried = snap != nil && carried.count == G
         carried.withUnsafeBufferPointer { carriedB in
@@ -201,7 +203,7 @@ extension ENSolver {
         var t = parts[0]
         for pt in parts.dropFirst() {
             t.sw += pt.sw; t.sr += pt.sr; t.ll += pt.ll; t.maxShift = max(t.maxShift, pt.maxShift); t.shift2 += pt.shift2
-            for j in 0..<p where strongIndex[j] >= 0 { t.xw[j] += pt.xw[j]; t.xr[j] += pt.xr[j] }
+            for j in 0..<d.binaryCount where gr.mask[j >> 6] & (1 << UInt64(j & 63)) != 0 { t.xw[j] += pt.xw[j]; t.xr[j] += pt.xr[j] }
         }
         return t
     }

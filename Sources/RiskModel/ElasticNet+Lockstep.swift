@@ -111,7 +111,7 @@ final class ENPathSet {
         var ua = [UInt64](repeating: 0, count: W), us = ua
         var bT = [SIMD4<Double>](repeating: .zero, count: p * P4), b0 = [SIMD4<Double>](repeating: .zero, count: 3)
         for (t, s) in ps.enumerated() {
-            for k in 0..<W { ua[k] |= s.active[k]; us[k] |= s.strongMask[k] }
+            for k in 0..<W { ua[k] |= s.active[k]; us[k] = gr.mask[k] }
             let (c, b) = s.original()
             b0[t / 4][t % 4] = c
             for j in 0..<p where b[j] != 0 { bT[j * P4 + t / 4][t % 4] = b[j] }
@@ -184,13 +184,15 @@ final class ENPathSet {
             for pt in parts {
                 e.sw += pt.stats[5 * b][l]; e.sr += pt.stats[5 * b + 1][l]; e.ll += pt.stats[5 * b + 2][l]
                 e.maxShift = max(e.maxShift, pt.stats[5 * b + 3][l]); e.shift2 += pt.stats[5 * b + 4][l]
-                for j in s.strong where j < d.binaryCount { e.xw[j] += pt.xw[j * P4 + b][l]; e.xr[j] += pt.xr[j * P4 + b][l] }
+                for j in 0..<d.binaryCount where us[j >> 6] & (1 << UInt64(j & 63)) != 0 {
+                    e.xw[j] += pt.xw[j * P4 + b][l]; e.xr[j] += pt.xr[j * P4 + b][l]
+                }
             }
             return e
         }
     }
 
-    /// Σ_{x_j=1} q·μ for every column outside the strong sets, for each path of `ps` at its last
+    /// Σ_{x_j=1} q·μ for every column outside the groups' columns, for each path of `ps` at its last
     /// pass (μ per group), in one pass over the rows: row i adds, for each of its set bits, the
     /// vector (q_t(i)·μ_t(g(i)))_t of the paths (q_t(i) = 0 on the path's held-out class,
     /// 1/n_train otherwise) — SIMD4 lanes, row blocks on the workers. O(n·P + nnz·⌈P/4⌉).
@@ -198,8 +200,8 @@ final class ENPathSet {
         let gr = groups!
         let P = ps.count, P4 = (P + 3) / 4, G = gr.count, n = d.rowCount, W = d.wordsPerRow, p = d.columnCount
         let C = gr.classCount
-        var common = [UInt64](repeating: ~0, count: W)
-        for s in ps { for k in 0..<W { common[k] &= s.strongMask[k] } }
+        // Columns the groups are split by have their sums from the pass over the groups.
+        let common = gr.mask
         var muT = [SIMD4<Double>](repeating: .zero, count: G * P4)
         for (t, s) in ps.enumerated() {
             precondition(s.mu.count == G, "elastic net: a path's means are not on the current groups")

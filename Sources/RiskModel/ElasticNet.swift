@@ -480,11 +480,16 @@ final class ENSolver {
         return violated
     }
 
-    /// The KKT sums of the non-strong columns, Σ_{x_j=1} q·μ (from `ENPathSet.kkt`); true when a
+    /// The KKT sums of the columns outside the groups, Σ_{x_j=1} q·μ (from `ENPathSet.kkt`); true when a
     /// column violated the conditions (it joined the strong set: refine the groups, then
     /// `nextWant`), false when the λ is solved.
     func takeKKT(_ s: [Double]) -> Bool {
-        for j in 0..<p where strongIndex[j] < 0 { ps.xw[j] += s[j]; ps.xr[j] += qyx[j] - s[j] }
+        // Columns the shared groups are split by already have their sums from the last pass.
+        let inGroups = groups?.mask ?? []
+        for j in 0..<p where strongIndex[j] < 0 {
+            if j < d.binaryCount && !inGroups.isEmpty && inGroups[j >> 6] & (1 << UInt64(j & 63)) != 0 { continue }
+            ps.xw[j] += s[j]; ps.xr[j] += qyx[j] - s[j]
+        }
         if checkKKT() { needFull = false; resumePass = true; return true }
         return false
     }

@@ -58,10 +58,13 @@ import GeoIO
           folds: 5
           seed: 42
           alpha: 1
+          cv_patience: 0
         """)
         #expect(s.factors[0].influences == [.proximity, .distance])
         #expect(s.factors[0].increments(blockLength: 100) == [50, 100, 150, 200])
         #expect(s.model.selection == .none && s.model.family == .negbin && s.model.folds == 5 && s.model.seed == 42 && s.model.alpha == 1)
+        #expect(s.model.cvPatience == 0 && s.model.selectionOptions.crossValidation.patience == nil)   // 0: whole paths
+        #expect(ModelOptions().selectionOptions.crossValidation.patience == 10)
     }
 
     @Test func unknownKeysGetADidYouMeanWithTheirLine() {
@@ -82,6 +85,7 @@ import GeoIO
         #expect(inf?.line == 12)
         #expect(error(minimal + "\nmodel: { family: poison }")?.description.contains("did you mean 'poisson'?") == true)
         #expect(error(minimal + "\nmodel: { folds: 1 }")?.description.contains("between 2 and 100") == true)
+        #expect(error(minimal + "\nmodel: { cv_patience: -1 }")?.description.contains("model.cv_patience") == true)
         #expect(error(minimal.replacingOccurrences(of: "from: 2024-01", with: "from: January"))?.description.contains("is not a date") == true)
         #expect(error(minimal.replacingOccurrences(of: "to: 2024-06", with: "to: 2023-06"))?.description.contains("is after") == true)
     }

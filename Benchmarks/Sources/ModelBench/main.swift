@@ -1,5 +1,5 @@
 // ModelBench: RiskModel at London scale (2.56 M cells × 240 binary candidates), stage by stage.
-// usage: ModelBench [--side 1600] [--seed 1] [--peer-dir DIR] [--scaling] [--json FILE]
+// usage: ModelBench [--side 1600] [--seed 1] [--peer-dir DIR] [--scaling] [--json FILE] [--patience N (0: whole CV paths)]
 // Prints a markdown table of wall-clock seconds; with --peer-dir also writes the design for the R
 // peer (y.bin float64, i.bin/p.bin int32 dgCMatrix of all columns, meta.txt), which
 // Benchmarks/run_model.sh times in the same session.
@@ -9,6 +9,7 @@ import RiskModel
 var side = 1600, seed: UInt64 = 1, peerDir: String? = nil, scaling = false, jsonPath: String? = nil
 var subsampleRows = 256_000
 var onlyPath = false, onlyCV = false, onlySelection = false, fullSelection = false, refresh: Double? = nil
+var patience: Int? = 10
 var args = CommandLine.arguments.dropFirst().makeIterator()
 while let a = args.next() {
     switch a {
@@ -23,6 +24,7 @@ while let a = args.next() {
     case "--only-selection": onlySelection = true   // the whole selection alone, then exit
     case "--full-selection": fullSelection = true
     case "--refresh": refresh = Double(args.next()!)!
+    case "--patience": patience = Int(args.next()!)!; if patience == 0 { patience = nil }   // 0: whole paths
     default: fatalError("unknown argument \(a)")
     }
 }
@@ -75,6 +77,7 @@ if onlyCV {
     let sdata = ElasticNetData(r < n ? d.subset(rows: Array(0..<r)) : d)
     var co = CrossValidationOptions()
     if let x = refresh { co.elasticNet.hessianRefresh = x }
+    co.patience = patience
     let cv = timed("10-fold CV elastic net (path + 10 folds)", String(format: "%.2fM×%d", Double(r) / 1e6, p), note: { (x: CrossValidatedPath) in
         String(format: "%d λ, λ.min %.3g, %d shortlisted", x.path.lambdas.count, x.lambdaMin, x.shortlist.count) }) {
         crossValidatedElasticNet(sdata, options: co)

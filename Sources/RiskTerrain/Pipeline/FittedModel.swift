@@ -106,6 +106,7 @@ extension ModelOptions {
         }
         o.crossValidation.folds = folds
         o.crossValidation.seed = seed
+        o.crossValidation.patience = cvPatience > 0 ? cvPatience : nil
         o.crossValidation.elasticNet.alpha = selection == .lasso ? 1 : alpha
         return o
     }

@@ -59,7 +59,8 @@ enum RunOutputs {
             glmnet: s.elasticNet.map { e in
                 .init(alpha: f.inputs.spec.model.selection == .lasso ? 1 : f.inputs.spec.model.alpha,
                       lambdaMin: e.lambdaMin, lambda1se: e.lambda1se, lambdas: e.lambdaCount, folds: f.inputs.spec.model.folds,
-                      seed: f.inputs.spec.model.seed, nonzero: e.shortlistNames,
+                      seed: f.inputs.spec.model.seed, cvPatience: f.inputs.spec.model.cvPatience,
+                      cvStoppedEarly: s.crossValidation?.stoppedEarly ?? false, nonzero: e.shortlistNames,
                       coefLambdaMin: Dictionary(uniqueKeysWithValues: zip(e.shortlistNames, e.penalisedCoefficients)),
                       cvCurve: s.crossValidation.map { cv in
                           zip(cv.path.lambdas, zip(cv.meanDeviance, cv.standardError)).map { .init(lambda: $0, deviance: $1.0, se: $1.1) }
@@ -104,6 +105,8 @@ struct ModelDocument: Encodable {
     struct CVPoint: Encodable { let lambda: Double; let deviance: Double; let se: Double }
     struct Glmnet: Encodable {
         let alpha: Double; let lambdaMin: Double; let lambda1se: Double; let lambdas: Int; let folds: Int; let seed: UInt64
+        /// The paths stopped `cvPatience` λ past the CV minimum (0: run to the end).
+        let cvPatience: Int; let cvStoppedEarly: Bool
         let nonzero: [String]; let coefLambdaMin: [String: Double]; let cvCurve: [CVPoint]
     }
     struct Grid: Encodable {

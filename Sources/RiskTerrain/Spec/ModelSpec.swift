@@ -130,6 +130,9 @@ public struct ModelOptions: Sendable, Equatable {
     public var selection: Selection = .rtm
     public var family: Family = .auto
     public var folds: Int = 10
+    /// Stop the CV elastic-net paths once the CV deviance has gone this many λ without a new
+    /// minimum; 0 fits every path to the end of its λ sequence (as cv.glmnet).
+    public var cvPatience: Int = 10
     public var seed: UInt64 = 1
     /// Elastic-net mixing: 1 = lasso, 0 = ridge; default 0.5 as the peer pipeline.
     public var alpha: Double = 0.5

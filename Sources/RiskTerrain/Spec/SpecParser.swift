@@ -340,10 +340,11 @@ struct SpecReader {
     func model(_ node: Node?) throws -> ModelOptions {
         var o = ModelOptions()
         guard let node else { return o }
-        let m = try mapping(node, "model", allowed: ["selection", "family", "folds", "seed", "alpha"])
+        let m = try mapping(node, "model", allowed: ["selection", "family", "folds", "cv_patience", "seed", "alpha"])
         if let n = m["selection"] { o.selection = try choice(n, "model.selection", ModelOptions.Selection.self) }
         if let n = m["family"] { o.family = try choice(n, "model.family", ModelOptions.Family.self) }
         if let n = m["folds"] { o.folds = try integer(n, "model.folds", range: 2...100) }
+        if let n = m["cv_patience"] { o.cvPatience = try integer(n, "model.cv_patience", range: 0...1000) }
         if let n = m["seed"] { o.seed = UInt64(try integer(n, "model.seed", range: 0...Int.max)) }
         if let n = m["alpha"] {
             o.alpha = try number(n, "model.alpha", positive: false)
