@@ -8,7 +8,7 @@
 #     --rerun         also: fill a layer cache without one factor (hospitals), then time
 #                     `rtm run` with the cache after adding it back (only its 12 layers computed)
 #     --keep DIR      generate into DIR and keep it (default: a temporary folder, removed)
-# The full peer run at scale 1 takes ~17-20 min (cv.glmnet), ours ~7-9 min (the elastic-net CV).
+# The full peer run at scale 1 takes ~17-30 min (cv.glmnet), ours ~1 min.
 # Writes Benchmarks/results/london-<scale>-<date>.md (not committed; copy the table into
 # docs/benchmarks-london.md).
 set -euo pipefail

@@ -85,29 +85,37 @@ final class ENPathSet {
         for s in live { s.finishLambda() }
     }
 
-    /// One pass for each path of `ps` at its current coefficients: over the shared groups all at
-    /// once (`batchedPass`) when they can be, otherwise one by one.
+    /// One pass for each path of `ps` at its current coefficients: over the shared groups, up
+    /// to 12 paths at a time (`groupPass`), or over the rows path by path.
     func passAll(_ ps: [ENSolver]) -> [ENPass] {
         guard let gr = groups else { return ps.map { $0.doPass(full: $0.wantsFullPass) } }
         for s in ps { s.syncGroups() }
-        let batch = ps.indices.filter { ps[$0].snap != nil && ps[$0].carried.count == gr.count }
-        var out = [ENPass?](repeating: nil, count: ps.count)
-        if batch.count > 1 && batch.count <= 12 {
+        var out = [ENPass]()
+        for lo in stride(from: 0, to: ps.count, by: 12) {
+            let chunk = Array(ps[lo..<min(ps.count, lo + 12)])
             let t0 = ENProfile.now()
-            let r = batchedPass(gr, batch.map { ps[$0] })
+            let r = groupPass(gr, chunk)
             ps[0].prof.add("pass", t0)
-            for (i, x) in zip(batch, r) { out[i] = ps[i].finishGroupedPass(x) }
+            out += zip(chunk, r).map { $0.finishGroupedPass($1) }
         }
-        return ps.indices.map { out[$0] ?? ps[$0].doPass() }
+        return out
     }
 
-    /// The pass over the groups (`ENSolver.groupedPass`) of up to 12 paths at once: a group's
+    /// One IRLS pass over the groups (see `StrongGroups`) for up to 12 paths at once: a group's
     /// pattern is read once, and its set bits add SIMD4 vectors over the paths — the linear
-    /// predictors from the active columns, then Σw and Σ(y − μ)q per strong column. Each lane
-    /// is exactly its path's sum, in the same group order. O(G·(nnz·⌈P/4⌉ + P)).
-    func batchedPass(_ gr: StrongGroups, _ ps: [ENSolver]) -> [ENPass] {
+    /// predictors from the active columns, then Σq·μ and Σq(y − μ) for every column the groups
+    /// are split by (the strong columns' for coordinate descent, the others' for the KKT check).
+    /// Each lane is exactly its path's sum, in group order. Also: e^η per group (`mu`, for the
+    /// KKT pass) and how far each group's predictor moved since the path's Hessian snapshot
+    /// (`maxShift`, weighted `shift2`), from the snapshot's predictor carried per group.
+    /// O(G·(nnz·⌈P/4⌉ + P)). Same sums as a pass over the rows, up to rounding.
+    func groupPass(_ gr: StrongGroups, _ ps: [ENSolver]) -> [ENPass] {
         let P = ps.count, P4 = (P + 3) / 4, G = gr.count, W = d.wordsPerRow, p = d.columnCount
         precondition(P4 <= 3)
+        // A path without a snapshot predictor on these groups (its first pass) shows no shift;
+        // it refreshes its Hessian anyway (no snapshot), or is made to (a lost one).
+        let hasCarried = ps.map { $0.carried.count == G }
+        for (s, c) in zip(ps, hasCarried) where !c && s.snap != nil { s.forceRefresh = true }
         var ua = [UInt64](repeating: 0, count: W), us = ua
         var bT = [SIMD4<Double>](repeating: .zero, count: p * P4), b0 = [SIMD4<Double>](repeating: .zero, count: 3)
         for (t, s) in ps.enumerated() {
@@ -152,7 +160,7 @@ final class ENPathSet {
                                 q[l] = gqP[t][g]; qy[l] = gqyP[t][g]
                                 let m = q[l] == 0 ? 0 : Foundation.exp(f[b][l])
                                 muP[t][g] = m; mu[l] = m
-                                fs[l] = q[l] == 0 ? f[b][l] : fsP[t][g]
+                                fs[l] = q[l] == 0 || !hasCarried[t] ? f[b][l] : fsP[t][g]
                             }
                             let wv = q * mu, rv = qy - wv, dv = f[b] - fs
                             w[b] = wv; r[b] = rv
@@ -307,14 +315,15 @@ final class ENPathSet {
 }
 
 /// Runs `body` with the base addresses of each path's Σq, Σq·y, snapshot predictor and μ per
-/// group (nested scoped accesses, one path at a time).
+/// group (nested scoped accesses, one path at a time; a missing snapshot predictor points at Σq
+/// and is not read).
 private func withGroupArrays(_ ps: [ENSolver], _ i: Int = 0, _ acc: ([UnsafePointer<Double>], [UnsafePointer<Double>], [UnsafePointer<Double>], [UnsafeMutablePointer<Double>]) = ([], [], [], []),
                              _ body: ([UnsafePointer<Double>], [UnsafePointer<Double>], [UnsafePointer<Double>], [UnsafeMutablePointer<Double>]) -> Void) {
     if i == ps.count { body(acc.0, acc.1, acc.2, acc.3); return }
     let s = ps[i]
     s.gq.withUnsafeBufferPointer { a in s.gqy.withUnsafeBufferPointer { b in s.carried.withUnsafeBufferPointer { c in
         s.mu.withUnsafeMutableBufferPointer { m in
-            withGroupArrays(ps, i + 1, (acc.0 + [a.baseAddress!], acc.1 + [b.baseAddress!], acc.2 + [c.baseAddress!], acc.3 + [m.baseAddress!]), body)
+            withGroupArrays(ps, i + 1, (acc.0 + [a.baseAddress!], acc.1 + [b.baseAddress!], acc.2 + [c.baseAddress ?? a.baseAddress!], acc.3 + [m.baseAddress!]), body)
         }
     } } }
 }

@@ -189,7 +189,7 @@ final class ENSolver {
     var hGram = [Double](), hXw: [Double], hSw = 0.0, covered = 0
     var ps: ENPass
     var grad: [Double]
-    var llNull = 0.0, dev0 = 0.0, shr = 0.0, llSat = 0.0
+    var llNull = 0.0, dev0 = 0.0, shr = 0.0, llSat = 0.0, ybar = 0.0
     var lambdas = [Double](), explicit = false
     var li = 0, prevLambda = 0.0
     var outL = [Double](), outA = [Double](), outB = [[Double]](), outDev = [Double]()
@@ -223,7 +223,7 @@ final class ENSolver {
         hXw = beta; grad = beta
         ps = ENPass(p: p, s: 0)
         // Null model (weights summing to 1).
-        let ybar = sums.kept(sums.y, excluded: e) * w
+        ybar = sums.kept(sums.y, excluded: e) * w
         let eoff = sums.kept(sums.expOffset, excluded: e) * w
         llSat = sums.kept(sums.yLogY, excluded: e) * w
         a0 = Foundation.log(ybar / eoff)
@@ -350,9 +350,11 @@ final class ENSolver {
     func start() {
         let n = d.rowCount, alpha = o.alpha, la = max(alpha, 1e-3)
         if groups != nil {
-            ps = doPass()
-            // At the null model every row has μ0 = e^a0: Σ_{x_j=1} q·μ = μ0·mean_j.
+            // The null model needs no pass: every row has μ0 = e^a0 (no offset with groups), so
+            // Σq·μ = μ0, Σq(y − μ) = ȳ − μ0, ℓ = ȳ·a0 − μ0 and Σ_{x_j=1} q·μ = μ0·mean_j.
             let mu0 = Foundation.exp(a0)
+            ps = ENPass(p: p, s: 0)
+            ps.sw = mu0; ps.sr = ybar - mu0; ps.ll = ybar * a0 - mu0
             for j in 0..<p { ps.xw[j] = mu0 * mean[j]; ps.xr[j] = qyx[j] - ps.xw[j] }
         } else { ps = doPass(full: true) }
         llNull = ps.ll
@@ -409,22 +411,14 @@ final class ENSolver {
         } } } }
     }
 
-    /// One IRLS pass at the current coefficients: over the groups (the strong set's sums; the
-    /// Hessian snapshot refreshed or extended as needed) or over the rows (`full`: with the
-    /// gradient of every column).
+    /// One IRLS pass over the rows at the current coefficients (`full`: with the gradient of
+    /// every column). Paths on groups pass through `ENPathSet.passAll` instead.
     func doPass(full: Bool = false) -> ENPass {
-        guard let gr = groups else {
-            passes += 1
-            let (c, b) = original()
-            return pass(b0: c, beta: b, active: active, activeDense: activeDense, strong: strong, strongIndex: strongIndex,
-                        strongMask: strongMask, strongDense: strongDense, full: full)
-        }
-        syncGroups()
-        let t0 = ENProfile.now()
+        precondition(groups == nil, "elastic net: grouped paths pass through ENPathSet.passAll")
+        passes += 1
         let (c, b) = original()
-        let r = groupedPass(gr, b0: c, beta: b)
-        prof.add("pass", t0)
-        return finishGroupedPass(r)
+        return pass(b0: c, beta: b, active: active, activeDense: activeDense, strong: strong, strongIndex: strongIndex,
+                    strongMask: strongMask, strongDense: strongDense, full: full)
     }
 
     /// After a pass over the groups: refreshes the Hessian snapshot's Gram when the linear
