@@ -139,48 +139,64 @@ final class ENPathSet {
                 gr.patterns.withUnsafeBufferPointer { patB in bT.withUnsafeBufferPointer { btB in
                 xw.withUnsafeMutableBufferPointer { xwB in xr.withUnsafeMutableBufferPointer { xrB in
                     let pat = patB.baseAddress!, bt = btB.baseAddress!, xwp = xwB.baseAddress!, xrp = xrB.baseAddress!
-                    var f = [SIMD4<Double>](repeating: .zero, count: 3), w = f, r = f
+                    // Per-lane inputs as raw pointers and the statistics in registers/stack, not
+                    // Swift arrays: no bounds or uniqueness checks in the loop.
+                    let laneQ = UnsafeMutablePointer<UnsafePointer<Double>>.allocate(capacity: P)
+                    let laneQY = UnsafeMutablePointer<UnsafePointer<Double>>.allocate(capacity: P)
+                    let laneFS = UnsafeMutablePointer<UnsafePointer<Double>?>.allocate(capacity: P)
+                    let laneMu = UnsafeMutablePointer<UnsafeMutablePointer<Double>>.allocate(capacity: P)
+                    let stats = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: 15)
+                    defer { laneQ.deallocate(); laneQY.deallocate(); laneFS.deallocate(); laneMu.deallocate(); stats.deallocate() }
+                    for t in 0..<P { laneQ[t] = gqP[t]; laneQY[t] = gqyP[t]; laneFS[t] = hasCarried[t] ? fsP[t] : nil; laneMu[t] = muP[t] }
+                    stats.initialize(repeating: .zero, count: 15)
+                    let b00 = b0[0], b01 = b0[1], b02 = b0[2]
+                    /// Lanes 4b…4b+3 of group g at predictors fb: μ, the weights, the statistics.
+                    @inline(__always) func lanes(_ fb: SIMD4<Double>, _ b: Int, _ g: Int) -> (SIMD4<Double>, SIMD4<Double>) {
+                        var q = SIMD4<Double>.zero, qy = q, mu = q, fs = fb
+                        for l in 0..<min(4, P - 4 * b) {
+                            let t = 4 * b + l
+                            let ql = laneQ[t][g]
+                            if ql == 0 { laneMu[t][g] = 0; continue }   // all its rows held out
+                            q[l] = ql; qy[l] = laneQY[t][g]
+                            let m = Foundation.exp(fb[l])
+                            mu[l] = m; laneMu[t][g] = m
+                            if let c = laneFS[t] { fs[l] = c[g] }
+                        }
+                        let wv = q * mu, rv = qy - wv, dv = fb - fs
+                        let st = stats + 5 * b
+                        st[0] += wv; st[1] += rv; st[2] += qy * fb - wv
+                        st[3] = pointwiseMax(st[3], dv.replacing(with: -dv, where: dv .< 0)); st[4] += wv * dv * dv
+                        return (wv, rv)
+                    }
                     for g in lo..<hi {
                         let rb = pat + g * W
-                        f[0] = b0[0]; f[1] = b0[1]; f[2] = b0[2]
+                        var f0 = b00, f1 = b01, f2 = b02
                         for k in 0..<W {
                             var word = rb[k] & ua[k]
                             while word != 0 {
                                 let at = bt + (k << 6 | word.trailingZeroBitCount) * P4
-                                f[0] += at[0]
-                                if P4 > 1 { f[1] += at[1] }
-                                if P4 > 2 { f[2] += at[2] }
+                                f0 += at[0]
+                                if P4 > 1 { f1 += at[1] }
+                                if P4 > 2 { f2 += at[2] }
                                 word &= word &- 1
                             }
                         }
-                        for b in 0..<P4 {
-                            var q = SIMD4<Double>.zero, qy = q, mu = q, fs = q
-                            for l in 0..<4 where 4 * b + l < P {
-                                let t = 4 * b + l
-                                q[l] = gqP[t][g]; qy[l] = gqyP[t][g]
-                                let m = q[l] == 0 ? 0 : Foundation.exp(f[b][l])
-                                muP[t][g] = m; mu[l] = m
-                                fs[l] = q[l] == 0 || !hasCarried[t] ? f[b][l] : fsP[t][g]
-                            }
-                            let wv = q * mu, rv = qy - wv, dv = f[b] - fs
-                            w[b] = wv; r[b] = rv
-                            let lv: SIMD4<Double> = qy * f[b] - wv
-                            let ad: SIMD4<Double> = dv.replacing(with: -dv, where: dv .< 0)
-                            let s2: SIMD4<Double> = wv * dv * dv
-                            st[5 * b] += wv; st[5 * b + 1] += rv; st[5 * b + 2] += lv
-                            st[5 * b + 3] = pointwiseMax(st[5 * b + 3], ad); st[5 * b + 4] += s2
-                        }
+                        let (w0, r0) = lanes(f0, 0, g)
+                        var w1 = SIMD4<Double>.zero, r1 = w1, w2 = w1, r2 = w1
+                        if P4 > 1 { (w1, r1) = lanes(f1, 1, g) }
+                        if P4 > 2 { (w2, r2) = lanes(f2, 2, g) }
                         for k in 0..<W {
                             var word = rb[k] & us[k]
                             while word != 0 {
                                 let j = (k << 6 | word.trailingZeroBitCount) * P4
-                                xwp[j] += w[0]; xrp[j] += r[0]
-                                if P4 > 1 { xwp[j + 1] += w[1]; xrp[j + 1] += r[1] }
-                                if P4 > 2 { xwp[j + 2] += w[2]; xrp[j + 2] += r[2] }
+                                xwp[j] += w0; xrp[j] += r0
+                                if P4 > 1 { xwp[j + 1] += w1; xrp[j + 1] += r1 }
+                                if P4 > 2 { xwp[j + 2] += w2; xrp[j + 2] += r2 }
                                 word &= word &- 1
                             }
                         }
                     }
+                    for i in 0..<(5 * P4) { st[i] = stats[i] }
                 } } } }
                 base[wk] = (xw, xr, st)
             }
