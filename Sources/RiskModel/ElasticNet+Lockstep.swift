@@ -4,10 +4,11 @@ import Foundation
 /// together one λ at a time (`advance`).
 ///
 /// With exact row groups (binary columns, no offset) the paths share one `StrongGroups`,
-/// refined by the union of their strong sets, and one pass over the rows per KKT round gives
-/// every waiting path its sums at once (`kkt`): each set bit of a row is visited once and adds a
-/// vector of the paths' q·μ, instead of one pass per path. Without groups each path passes over
-/// the rows on its own and checks its KKT conditions inside its own row pass.
+/// refined by the union of their strong sets; one pass over the groups serves up to 12 paths
+/// (`groupPass`), and one pass over the rows per KKT round gives every waiting path its sums at
+/// once (`kkt`): each set bit is visited once and adds a vector over the paths instead of one
+/// pass per path. Without groups each path passes over the rows on its own and checks its KKT
+/// conditions inside its own row pass.
 final class ENPathSet {
     let d: ElasticNetData
     let groups: StrongGroups?
@@ -116,10 +117,11 @@ final class ENPathSet {
         // it refreshes its Hessian anyway (no snapshot), or is made to (a lost one).
         let hasCarried = ps.map { $0.carried.count == G }
         for (s, c) in zip(ps, hasCarried) where !c && s.snap != nil { s.forceRefresh = true }
-        var ua = [UInt64](repeating: 0, count: W), us = ua
+        var ua = [UInt64](repeating: 0, count: W)
+        let us = gr.mask
         var bT = [SIMD4<Double>](repeating: .zero, count: p * P4), b0 = [SIMD4<Double>](repeating: .zero, count: 3)
         for (t, s) in ps.enumerated() {
-            for k in 0..<W { ua[k] |= s.active[k]; us[k] = gr.mask[k] }
+            for k in 0..<W { ua[k] |= s.active[k] }
             let (c, b) = s.original()
             b0[t / 4][t % 4] = c
             for j in 0..<p where b[j] != 0 { bT[j * P4 + t / 4][t % 4] = b[j] }

@@ -159,8 +159,8 @@ struct ENClassSums: Sendable {
     }
 }
 
-/// One elastic-net path, advanced one λ at a time (`beginLambda`, `solve`, `takeKKT`,
-/// `finishLambda`) so that several paths — the full-data path and the CV folds — can run in
+/// One elastic-net path, advanced one λ at a time (`beginLambda`, then `nextWant` / `takePass` /
+/// `takeKKT` until the λ is solved, then `finishLambda`) so that several paths — the full-data path and the CV folds — can run in
 /// lockstep on shared row groups with one KKT pass for all of them (see `ENPathSet`).
 final class ENSolver {
     let d: ElasticNetData
