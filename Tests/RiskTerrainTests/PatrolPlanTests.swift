@@ -112,6 +112,9 @@ import Patrols
         #expect(ics.hasPrefix("BEGIN:VCALENDAR\r\n") && ics.hasSuffix("END:VCALENDAR\r\n"))
         #expect(ics.components(separatedBy: "BEGIN:VEVENT").count - 1 == plan.operations.reduce(0) { $0 + $1.patrols.count })
         #expect(PatrolBriefing.render(plan).count == 7)
+        #expect(!PatrolBriefing.render(plan).map { $0.1 }.joined().contains("covers 0.000%"))
+        #expect(InspectText.percent(0.0000432) == "0.0043" && InspectText.percent(0.000000432) == "0.000043")
+        #expect(InspectText.percent(0.1234) == "12.3" && InspectText.percent(0.001) == "0.1" && InspectText.percent(0) == "0")
         // time-of-week profiles: written per hotspot, a hotspot's own profile only from 5 events up
         let doc = try JSONSerialization.jsonObject(with: PatrolOutputs.json(plan)) as! [String: Any]
         let profiles = try #require(doc["profiles"] as? [[String: Any]])

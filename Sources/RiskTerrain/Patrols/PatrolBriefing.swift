@@ -40,7 +40,7 @@ enum PatrolBriefing {
             for p in mine {
                 let places = p.places.isEmpty ? "patrol the hotspot (no mapped places near it)" : p.places.map { "\(html($0.name)) <span class=\"small\">(\(PatrolSites.singular($0.kind)))</span>" }.joined(separator: " → ")
                 s += "<tr><td>\(p.start)–\(p.end)</td><td>\(html(p.team))</td><td>#\(p.hotspotRank) \(html(p.hotspotLabel))</td><td>\(places)</td>"
-                s += "<td>\(html(p.factors))<br><span class=\"small\">busiest: \(html(p.peakHours.joined(separator: ", "))); covers \(String(format: "%.3f", p.expectedCoverage * 100))% of the week's risk\(p.allocation == "random" ? " (random rotation)" : "")</span></td></tr>\n"
+                s += "<td>\(html(p.factors))<br><span class=\"small\">busiest: \(html(p.peakHours.joined(separator: ", "))); covers \(InspectText.percent(p.expectedCoverage))% of the week's risk\(p.allocation == "random" ? " (random rotation)" : "")</span></td></tr>\n"
             }
             s += "</table>\n"
         }

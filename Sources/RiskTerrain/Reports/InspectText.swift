@@ -64,6 +64,16 @@ public enum InspectText {
         "x \(number(e.minX)) … \(number(e.maxX)), y \(number(e.minY)) … \(number(e.maxY))"
     }
 
+    /// A share (0…1) as a percentage a reader can compare: one decimal from 0.1 %, two significant
+    /// digits below it (0.0043), "0" for none — never a small share printed as 0.000.
+    static func percent(_ share: Double) -> String {
+        let v = share * 100
+        if v == 0 || !v.isFinite { return v == 0 ? "0" : "\(v)" }
+        if abs(v) >= 0.1 { return String(format: "%.1f", v) }
+        let decimals = min(12, 1 - Int(Foundation.log10(abs(v)).rounded(.down)))
+        return String(format: "%.\(decimals)f", v)
+    }
+
     static func number(_ v: Double) -> String {
         if v == v.rounded(), abs(v) < 1e12 { return String(Int64(v)) }
         var s = String(format: "%.6f", v)
