@@ -185,7 +185,7 @@ final class ENSolver {
     var strong = [Int](), strongIndex: [Int], strongMask: [UInt64], strongDense = [Int]()
     var active: [UInt64], activeDense = [Int]()
     var snap: ENSnapshot? = nil
-    var forceRefresh = false, refreshes = 0
+    var forceRefresh = false
     var hGram = [Double](), hXw: [Double], hSw = 0.0, covered = 0
     var ps: ENPass
     var grad: [Double]
@@ -432,7 +432,6 @@ final class ENSolver {
         let rms = r.sw > 0 ? (r.shift2 / r.sw).squareRoot() : 0
         if snap == nil || rms > o.hessianRefresh || r.maxShift > 10 * o.hessianRefresh || forceRefresh {
             forceRefresh = false
-            refreshes += 1
             snap = ENSnapshot(b0: c, beta: b, active: active)
             (hGram, hXw, hSw) = groupedGram(gr, snap: snap!, from: 0)
             covered = ns
