@@ -1,4 +1,5 @@
 import CFFTW
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -27,10 +28,20 @@ final class FFTConvolver {
     let h: Int, w: Int, r: Int
     /// Window side, output block side, complex columns of a window.
     let t: Int, s: Int, cw: Int
-    private let spectrum: UnsafeMutablePointer<fftwf_complex>   // kernel, pre-scaled by 1/T²
+    /// The kernel's T × (T/2+1) spectrum, pre-scaled by 1/T²; nil for a separable kernel, whose
+    /// spectrum is the outer product G(u)·G(v) of `lineSpectrum` (formed on the fly: a T² buffer
+    /// less, 15 MiB for a 1920² window).
+    private let spectrum: UnsafeMutablePointer<fftwf_complex>?
+    /// G(u) for u in 0..<T, interleaved (re, im), pre-scaled by 1/T; empty unless separable.
+    private let lineSpectrum: [Float]
     private let forwardPlan: OpaquePointer, inversePlan: OpaquePointer
 
-    private static let setUp: Void = { fftwf_make_planner_thread_safe() }()
+    private static let setUp: Void = {
+        fftwf_make_planner_thread_safe()
+        _ = fftwf_init_threads()
+    }()
+    /// Serialises `fftwf_plan_with_nthreads` + planning: the thread count is planner-global.
+    private static let planning = Mutex(())
 
     /// The window side for radius `r` on a `height × width` grid: the power of two T ≥ max(256, 4R)
     /// that minimises the wall-clock cost model ⌈windows / workers⌉ × T² (2 log₂ T² + 2), with
@@ -46,9 +57,31 @@ final class FFTConvolver {
             let rounds = Double((windows + Parallel.workers - 1) / Parallel.workers)
             let cost = rounds * Double(t * t) * (2 * log2(Double(t * t)) + 2) * (t > 2048 ? 1.5 : 1)
             if cost < bestCost { best = t; bestCost = cost }
-            if s >= max(height, width) { return best }   // one window already holds the grid
+            if s >= max(height, width) {   // one window already holds the grid
+                // Then the smallest even 5-smooth side that holds it (FFTW has codelets for 2, 3, 5):
+                // at 1600², R = 160, 1920² instead of 2048², measured 107 → 70 ms single-threaded.
+                let need = max(max(height, width) + 2 * r, 4 * r)
+                let smooth = smoothSize(atLeast: need)
+                return best > need && smooth < best ? smooth : best
+            }
             t *= 2
         }
+    }
+
+    /// The smallest even 2^a·3^b·5^c ≥ n.
+    static func smoothSize(atLeast n: Int) -> Int {
+        var best = Int.max, p5 = 1
+        while p5 < 2 * n {
+            var p35 = p5
+            while p35 < 2 * n {
+                var v = 2 * p35
+                while v < n { v *= 2 }
+                best = min(best, v)
+                p35 *= 3
+            }
+            p5 *= 5
+        }
+        return best
     }
 
     /// Prepares the kernel spectrum for `height × width` grids. `kernel` is (2R+1)², row-major;
@@ -61,22 +94,22 @@ final class FFTConvolver {
         h = height; w = width; r = radius
         t = window ?? Self.windowSize(radius: r, height: height, width: width); s = t - 2 * r; cw = t / 2 + 1
         precondition(s > 0, "window \(t) too small for radius \(r)")
-        spectrum = fftwf_alloc_complex(t * cw)!
-        let real = UnsafeMutableRawPointer(spectrum).assumingMemoryBound(to: Float.self)
-        real.initialize(repeating: 0, count: 2 * t * cw)
-        // The plans are made on the spectrum buffer (in place) before it is filled: ESTIMATE
-        // does not touch the data.
-        fftwf_plan_with_nthreads(1)
-        forwardPlan = fftwf_plan_dft_r2c_2d(Int32(t), Int32(t), real, spectrum, FFTW_ESTIMATE)!
-        inversePlan = fftwf_plan_dft_c2r_2d(Int32(t), Int32(t), spectrum, real, FFTW_ESTIMATE)!
+        // Fewer windows than workers: FFTW's own threads split each transform instead. The plans
+        // are made on a scratch buffer: ESTIMATE does not touch the data, and `run` executes them
+        // on each worker's window (new-array execute; fftwf_alloc gives the same alignment).
+        let windows = ((height + s - 1) / s) * ((width + s - 1) / s)
+        let threads = windows < Parallel.workers ? Parallel.workers : 1
+        let scratch = fftwf_alloc_complex(t * cw)!
+        defer { fftwf_free(scratch) }
+        let scratchReal = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: Float.self)
+        (forwardPlan, inversePlan) = Self.plans(side: t, real: scratchReal, complex: scratch, threads: threads)
         // The kernel sits unshifted at rows/cols 0…2R.
-        let k = 2 * r + 1
-        let scale = 1 / Double(t * t)
+        let k = 2 * r + 1, t = t, cw = cw
         if let g = separable {
             // DFT of the 1-D kernel placed at 0…2R: G(u) = Σ_j g(|j − R|) e^{−2πi u j / T}.
             let cosT = (0..<t).map { cos(-2 * Double.pi * Double($0) / Double(t)) }
             let sinT = (0..<t).map { sin(-2 * Double.pi * Double($0) / Double(t)) }
-            var re = [Double](repeating: 0, count: t), im = [Double](repeating: 0, count: t)
+            var line = [Float](repeating: 0, count: 2 * t)
             for u in 0..<t {
                 var a = 0.0, b = 0.0, idx = 0   // idx = u·j mod T
                 for j in 0..<k {
@@ -84,25 +117,39 @@ final class FFTConvolver {
                     a += gj * cosT[idx]; b += gj * sinT[idx]
                     idx += u; if idx >= t { idx -= t }
                 }
-                re[u] = a; im[u] = b
+                line[2 * u] = Float(a / Double(t)); line[2 * u + 1] = Float(b / Double(t))
             }
-            for u in 0..<t {
-                for v in 0..<cw {
-                    real[2 * (u * cw + v)] = Float((re[u] * re[v] - im[u] * im[v]) * scale)
-                    real[2 * (u * cw + v) + 1] = Float((re[u] * im[v] + im[u] * re[v]) * scale)
-                }
-            }
+            spectrum = nil
+            lineSpectrum = line
         } else {
+            let full = fftwf_alloc_complex(t * cw)!
+            let real = UnsafeMutableRawPointer(full).assumingMemoryBound(to: Float.self)
+            real.initialize(repeating: 0, count: 2 * t * cw)
             for i in 0..<k { for j in 0..<k { real[i * 2 * cw + j] = Float(kernel[i * k + j]) } }
-            fftwf_execute_dft_r2c(forwardPlan, real, spectrum)
-            for i in 0..<(2 * t * cw) { real[i] *= Float(scale) }
+            fftwf_execute_dft_r2c(forwardPlan, real, full)
+            let scale = Float(1 / Double(t * t))
+            for i in 0..<(2 * t * cw) { real[i] *= scale }
+            spectrum = full
+            lineSpectrum = []
+        }
+    }
+
+    /// In-place r2c and c2r plans for a `side`² window on `threads` threads.
+    private static func plans(side t: Int, real: UnsafeMutablePointer<Float>, complex: UnsafeMutablePointer<fftwf_complex>,
+                              threads: Int) -> (OpaquePointer, OpaquePointer) {
+        let buffers = UncheckedBox((real, complex))
+        return planning.withLock { _ in
+            let (real, complex) = buffers.value
+            fftwf_plan_with_nthreads(Int32(threads))
+            return (fftwf_plan_dft_r2c_2d(Int32(t), Int32(t), real, complex, FFTW_ESTIMATE)!,
+                    fftwf_plan_dft_c2r_2d(Int32(t), Int32(t), complex, real, FFTW_ESTIMATE)!)
         }
     }
 
     deinit {
         fftwf_destroy_plan(forwardPlan)
         fftwf_destroy_plan(inversePlan)
-        fftwf_free(spectrum)
+        if let spectrum { fftwf_free(spectrum) }
     }
 
     /// `input` (h × w, row-major) convolved with the kernel.
@@ -126,7 +173,6 @@ final class FFTConvolver {
         let buf = fftwf_alloc_complex(t * cw)!
         defer { fftwf_free(buf) }
         let real = UnsafeMutableRawPointer(buf).assumingMemoryBound(to: Float.self)
-        let spec = UnsafeMutableRawPointer(spectrum).assumingMemoryBound(to: Float.self)
         let stride = 2 * cw
         for b in blocks {
             let r0 = (b / across) * s, c0 = (b % across) * s        // output block origin
@@ -144,17 +190,39 @@ final class FFTConvolver {
             }
             if allZero { continue }   // an empty window convolves to zero: the output is already 0
             fftwf_execute_dft_r2c(forwardPlan, real, buf)
-            for i in 0..<(t * cw) {
-                let ar = real[2 * i], ai = real[2 * i + 1], br = spec[2 * i], bi = spec[2 * i + 1]
-                real[2 * i] = ar * br - ai * bi
-                real[2 * i + 1] = ar * bi + ai * br
-            }
+            multiplyBySpectrum(real)
             fftwf_execute_dft_c2r(inversePlan, buf, real)
             // Samples 2R ..< T of the window are the block's outputs.
             let rows = min(s, h - r0), cols = min(s, w - c0)
             for i in 0..<rows {
                 let from = real + (2 * r + i) * stride + 2 * r, to = dst + (r0 + i) * w + c0
                 for j in 0..<cols { to[j] = max(0, from[j]) }
+            }
+        }
+    }
+}
+
+extension FFTConvolver {
+    /// The window's spectrum (T rows of T/2+1 interleaved complex values) times the kernel's.
+    fileprivate func multiplyBySpectrum(_ x: UnsafeMutablePointer<Float>) {
+        if let spectrum {
+            let b = UnsafeMutableRawPointer(spectrum).assumingMemoryBound(to: Float.self)
+            for i in 0..<(t * cw) {
+                let ar = x[2 * i], ai = x[2 * i + 1], br = b[2 * i], bi = b[2 * i + 1]
+                x[2 * i] = ar * br - ai * bi
+                x[2 * i + 1] = ar * bi + ai * br
+            }
+            return
+        }
+        lineSpectrum.withUnsafeBufferPointer { g in
+            for u in 0..<t {
+                let gr = g[2 * u], gi = g[2 * u + 1], row = x + 2 * u * cw
+                for v in 0..<cw {
+                    let br = gr * g[2 * v] - gi * g[2 * v + 1], bi = gr * g[2 * v + 1] + gi * g[2 * v]
+                    let ar = row[2 * v], ai = row[2 * v + 1]
+                    row[2 * v] = ar * br - ai * bi
+                    row[2 * v + 1] = ar * bi + ai * br
+                }
             }
         }
     }
@@ -171,15 +239,18 @@ enum FFTConvolution {
     }
 
     /// Wall-clock form of `cost` for choosing against the separable filter, whose passes always
-    /// use every worker: the windows run `Parallel.workers` at a time, so a grid held in fewer
-    /// windows than workers leaves a worker idle; windows of 2048² and more (16 MiB of spectrum,
-    /// far beyond L2) are weighted 1.5× (measured at 1600², R = 160: 0.55 ns per cost unit for
-    /// one 2048² window against 0.38 for 1024² windows, quiet machine).
+    /// use every worker: the windows run `Parallel.workers` at a time; tiles of 2048² and more
+    /// (16 MiB of spectrum, far beyond L2) are weighted 1.5× (measured at 1600², R = 160: 0.55 ns
+    /// per cost unit for one 2048² window against 0.38 for 1024² windows, quiet machine). A grid
+    /// held in fewer windows than workers runs each window on FFTW's threads, measured 1.53× on
+    /// two (one 1920² window at 1600², R = 160: 90 → 59 ms; 0.30 CPU ns per unit, as tiles).
     static func wallCost(height: Int, width: Int, radius r: Int) -> Double {
         let t = FFTConvolver.windowSize(radius: r, height: height, width: width), s = t - 2 * r
         let windows = ((height + s - 1) / s) * ((width + s - 1) / s)
+        let perWindow = Double(t * t) * (2 * log2(Double(t * t)) + 2)
+        if windows < Parallel.workers { return Double(windows) * perWindow / (0.765 * Double(Parallel.workers)) }
         let rounds = Double((windows + Parallel.workers - 1) / Parallel.workers)
-        return rounds * Double(t * t) * (2 * log2(Double(t * t)) + 2) * (t >= 2048 ? 1.5 : 1)
+        return rounds * perWindow * (t >= 2048 ? 1.5 : 1)
     }
 
     static func apply(_ input: [Float], width w: Int, height h: Int, kernel: [Double], radius r: Int,

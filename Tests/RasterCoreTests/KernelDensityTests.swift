@@ -56,15 +56,22 @@ import Testing
         }
     }
 
-    @Test func separableColumnBandsDoNotChangeTheResult() {
+    /// Column bands, ring strips and the scatter/gather choice per row change the work split,
+    /// never a sum's order: the results are bit-equal. Densities from near-empty rows to full
+    /// ones exercise empty, scattered and gathered rows in one grid.
+    @Test func separableBandsAndStripsDoNotChangeTheResult() {
         var rng = SplitMix64(seed: 23)
-        for _ in 0..<20 {
+        for trial in 0..<30 {
             let g = randomGrid(&rng)
-            let counts = randomCounts(&rng, g, density: 0.1)
+            var counts = randomCounts(&rng, g, density: [0.01, 0.1, 0.6][trial % 3])
+            for c in 0..<g.width where trial % 2 == 0 { counts[g.height / 2, c] = 1 }   // one dense row
             let weights = Kernel.gaussian(sigma: g.cellSize * rng.uniform(0.3, 5)).separableWeights(cellSize: g.cellSize)
             let wide = SeparableFilter.apply(counts.values, width: g.width, height: g.height, weights: weights)
-            let narrow = SeparableFilter.apply(counts.values, width: g.width, height: g.height, weights: weights, band: 5)
-            #expect(wide == narrow)
+            for (band, strip) in [(5, 3), (256, 1), (7, 50)] {
+                let split = SeparableFilter.apply(counts.values, width: g.width, height: g.height, weights: weights,
+                                                  band: band, strip: strip)
+                #expect(wide == split, "trial \(trial) band \(band) strip \(strip)")
+            }
         }
     }
 
@@ -139,14 +146,17 @@ import Testing
     @Test func automaticMethodFollowsTheMeasuredCrossovers() throws {
         func grid(_ n: Int) throws -> GridGeometry { try GridGeometry(originX: 0, originY: 0, cellSize: 25, width: n, height: n) }
         let london = try grid(1600)
-        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 100), on: london, nonZeroCells: 0) == .separable)
-        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 250), on: london, nonZeroCells: 0) == .separable)
-        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 500), on: london, nonZeroCells: 0) == .fft)
-        // one 2048² FFT window holds the grid and leaves a worker idle: 107 ms against 70 ms separable (quiet machine)
-        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 1000), on: london, nonZeroCells: 0) == .separable)
-        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 1000), on: try grid(4000), nonZeroCells: 0) == .fft)
-        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 250), on: try grid(10_000), nonZeroCells: 0) == .fft)
-        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 100), on: try grid(10_000), nonZeroCells: 0) == .separable)
+        // Gaussians on the benchmark's 1M binned points (511,379 non-zero cells, every row gathered
+        // at σ ≤ 500 m) and on 2,000 bars (every row scattered)
+        let dense = 511_379
+        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 100), on: london, nonZeroCells: dense) == .separable)
+        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 250), on: london, nonZeroCells: dense) == .separable)
+        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 500), on: london, nonZeroCells: dense) == .fft)
+        // one 1920² FFT window on FFTW's two threads holds the grid: 33 ms against 56 ms separable
+        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 1000), on: london, nonZeroCells: dense) == .fft)
+        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 1000), on: try grid(4000), nonZeroCells: 4 * dense) == .fft)
+        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 250), on: try grid(10_000), nonZeroCells: 40 * dense) == .fft)
+        #expect(KernelDensity.automaticMethod(for: .gaussian(sigma: 100), on: try grid(10_000), nonZeroCells: 40 * dense) == .separable)
         #expect(KernelDensity.automaticMethod(for: .quartic(radius: 250), on: london, nonZeroCells: 2_000) == .splat)
         #expect(KernelDensity.automaticMethod(for: .quartic(radius: 1000), on: london, nonZeroCells: 45_000) == .fft)
         #expect(KernelDensity.automaticMethod(for: .uniform(radius: 250), on: london, nonZeroCells: 500_000) == .fft)
@@ -171,12 +181,29 @@ import Testing
         #expect(w.values == [1])
     }
 
-    @Test func fftWindowsArePowersOfTwoCoveringTheKernel() {
-        #expect(FFTConvolver.windowSize(radius: 0, height: 64, width: 64) == 256)
-        #expect(FFTConvolver.windowSize(radius: 200, height: 64, width: 64) == 1024)   // ≥ 4R
-        for (r, n) in [(9, 1600), (39, 1600), (160, 1600), (40, 4000), (160, 10_000)] {
+    /// Tiles are powers of two ≥ max(256, 4R); a single window that holds the grid is the
+    /// smallest even 5-smooth side ≥ max(grid + 2R, 4R), found here by brute force.
+    @Test func fftWindowsCoverTheKernel() {
+        func smooth(atLeast n: Int) -> Int {
+            var v = n
+            while true {
+                var m = v
+                for p in [2, 3, 5] { while m % p == 0 { m /= p } }
+                if m == 1 && v % 2 == 0 { return v }
+                v += 1
+            }
+        }
+        for n in [1, 7, 64, 1601, 1920, 1921, 4097] { #expect(FFTConvolver.smoothSize(atLeast: n) == smooth(atLeast: n), "n \(n)") }
+        #expect(FFTConvolver.windowSize(radius: 0, height: 64, width: 64) == 64)
+        #expect(FFTConvolver.windowSize(radius: 200, height: 64, width: 64) == 800)   // ≥ 4R
+        #expect(FFTConvolver.windowSize(radius: 160, height: 1600, width: 1600) == 1920)
+        for (r, n) in [(9, 1600), (39, 1600), (160, 1600), (40, 4000), (160, 10_000), (3, 100)] {
             let t = FFTConvolver.windowSize(radius: r, height: n, width: n)
-            #expect(t >= 256 && t >= 4 * r && t & (t - 1) == 0, "R \(r) n \(n): T \(t)")
+            if t - 2 * r >= n {
+                #expect(t == smooth(atLeast: max(n + 2 * r, 4 * r)), "R \(r) n \(n): T \(t)")
+            } else {
+                #expect(t >= 256 && t >= 4 * r && t & (t - 1) == 0, "R \(r) n \(n): T \(t)")
+            }
         }
         // Windows forced small so a 64 × 61 grid is cut into 3 × 3 blocks of 20 (T = 32, R = 6):
         // the seams must agree with splatting the same kernel.
@@ -191,5 +218,24 @@ import Testing
         let splat = SparseSplat.apply(counts.values, width: 64, height: 61, kernel: k.values, radius: k.radius)
         let peak = splat.max()!
         for i in 0..<g.cellCount { #expect(abs(fft[i] - splat[i]) <= 1e-5 * peak, "cell \(i)") }
+    }
+
+    /// One window holding the whole grid runs on FFTW's threads (a 5-smooth 180² window here,
+    /// separable spectrum formed on the fly): the same bytes on every run, and the same values
+    /// as the single-threaded tiles.
+    @Test func oneThreadedWindowIsReproducibleAndMatchesTiles() {
+        var rng = SplitMix64(seed: 29)
+        let (h, w) = (97, 103)
+        var counts = [Float](repeating: 0, count: h * w)
+        for i in counts.indices where rng.uniform(0, 1) < 0.05 { counts[i] = Float(rng.int(1..<4)) }
+        let kernel = Kernel.gaussian(sigma: 7.5)
+        let k = kernel.weights(cellSize: 1), g = kernel.separableWeights(cellSize: 1)
+        let whole = FFTConvolver(height: h, width: w, kernel: k.values, radius: k.radius, separable: g)
+        #expect(whole.t == FFTConvolver.smoothSize(atLeast: max(h, w) + 2 * k.radius))
+        let a = whole.apply(counts), b = whole.apply(counts)
+        #expect(a == b)
+        let tiles = FFTConvolver(height: h, width: w, kernel: k.values, radius: k.radius, window: 128).apply(counts)
+        let peak = tiles.max()!
+        for i in counts.indices { #expect(abs(a[i] - tiles[i]) <= 1e-5 * peak, "cell \(i)") }
     }
 }
