@@ -67,10 +67,12 @@ func status() -> (rss: Double, hwm: Double) {
 @_silgen_name("malloc_trim") func malloc_trim(_ pad: Int) -> Int32
 #endif
 
+/// Resets the peak-RSS mark. Like common.py's `timeit`, freed heap pages are returned to the OS
+/// (`malloc_trim`) once before a row's repeats, not before every repeat: repeats after the first
+/// may then reuse the previous result's pages, as the peers' do (runs before 2026-11-21 afternoon
+/// trimmed before every repeat, which charged our rows, not the peers', ~2,500 page faults each
+/// at 1600²).
 func resetPeak() -> Double {
-    #if os(Linux)
-    _ = malloc_trim(0)   // return freed heap pages, so that re-using them shows up as new memory (as common.py does)
-    #endif
     try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
     return status().rss
 }
@@ -94,6 +96,9 @@ func bench<T>(_ kernel: String, _ impl: String, _ size: String, repeat n: Int, o
               notes: String = "", _ body: () throws -> T) rethrows -> T {
     var times: [Double] = [], cpus: [Double] = [], peak = 0.0, delta = 0.0
     var result: T? = nil
+    #if os(Linux)
+    _ = malloc_trim(0)   // return freed heap pages once, so re-using them shows up as new memory (as common.py)
+    #endif
     for _ in 0..<n {
         result = nil
         let base = resetPeak()
@@ -204,11 +209,12 @@ func makePoints(n: Int, count: Int, seed: UInt64) -> [Point2] {
             precondition(binned.inside == nPts)
             if nPts == 50_000 { counts50k = binned.counts; continue }
             let counts = binned.counts
+            let nz = counts.values.reduce(0) { $1 != 0 ? $0 + 1 : $0 }
             for bw in (n == 1600 ? [100, 250, 500, 1000] : [250, 1000]) {
                 let size = "\(n)x\(n), bw \(bw) m"
                 let kg = Kernel.gaussian(sigma: Double(bw))
                 let r = kg.radius(cellSize: cell)
-                let auto = KernelDensity.automaticMethod(for: kg, on: g, nonZeroCells: 0)
+                let auto = KernelDensity.automaticMethod(for: kg, on: g, nonZeroCells: nz)
                 bench("KDE-gauss", "RasterCore KernelDensity gaussian (auto: \(auto))", size, repeat: rep, outputMB: outMB,
                       notes: "\(2 * r + 1)^2 kernel, f32, 2 workers") {
                     try! KernelDensity.density(of: counts, kernel: kg)
@@ -231,7 +237,6 @@ func makePoints(n: Int, count: Int, seed: UInt64) -> [Point2] {
                 if bw == 250 || bw == 1000 {
                     let kq = Kernel.quartic(radius: Double(bw))
                     let rq = kq.radius(cellSize: cell)
-                    let nz = counts.values.reduce(0) { $1 != 0 ? $0 + 1 : $0 }
                     let autoQ = KernelDensity.automaticMethod(for: kq, on: g, nonZeroCells: nz)
                     bench("KDE-quartic", "RasterCore KernelDensity quartic (auto: \(autoQ))", size, repeat: rep, outputMB: outMB,
                           notes: "\(2 * rq + 1)^2 kernel, 1M pts binned (\(nz) non-zero cells)") {
@@ -280,6 +285,12 @@ func makePoints(n: Int, count: Int, seed: UInt64) -> [Point2] {
         bench("RTM-layers", "InfluenceLayers.proximity, 6 distances", "\(n)x\(n), 2000 feat", repeat: repeats(n * n),
               outputMB: 6 * Double(n * n) / 8 / 1_048_576, notes: "bit-packed output") {
             try! InfluenceLayers.proximity(squaredDistances: d2, distances: dists, studyArea: study)
+        }
+        // The density influence of the same factor: sparse binned features (the row pass scatters).
+        let counts = f.raster(of: Float.self)
+        bench("RTM-layers", "KernelDensity gaussian, 6 bandwidths", "\(n)x\(n), 2000 feat", repeat: repeats(n * n),
+              outputMB: 6 * Double(n * n) * 4 / 1_048_576, notes: "σ = 50…300 m, auto method") {
+            try! dists.map { try KernelDensity.density(of: counts, kernel: .gaussian(sigma: $0)) }
         }
     }
 }
