@@ -18,10 +18,10 @@ import Darwin
 /// (docs/benchmarks-raster.md); every method computes the same discrete convolution:
 /// - Gaussian: `SeparableFilter`, two 1-D passes, exact to the truncated kernel, O(cells × R),
 ///   or the tiled FFT with the spectrum from two 1-D DFTs, whichever the calibrated cost model
-///   (`separableNanosecondsPerTap`, `fftNanosecondsPerUnit`) says is cheaper. At 1600²
-///   (measured CPU): separable at R = 40 (σ = 250 m), 28 against 29 ms; FFT at R = 80, 47 against
-///   53 ms. On grids so wide that the column pass's 2R+1 rows leave L2 the separable cost doubles
-///   (10000², R = 40: 20 ns per cell against 11), and the FFT takes over.
+///   (`separableNanosecondsPerTap`, `fftNanosecondsPerUnit`) says is cheaper. At 1600² on 1M
+///   binned points (measured CPU): separable at R = 40 (σ = 250 m), 24 against 28 ms; FFT at
+///   R = 80, 43 against 53 ms, and at R = 160 (one threaded window), 51 against 106 ms. On grids
+///   so wide that 2R+1 rows leave L2 the separable cost per tap doubles (10000², R = 40).
 /// - Quartic / uniform (radially symmetric, not separable): `SparseSplat` when the features are
 ///   few (cost non-zero cells × (2R+1)², e.g. 2,000 bars), else the tiled `FFTConvolver`
 ///   (O(cells × log T), independent of the kernel's area). A per-row "scanline" decomposition
@@ -36,9 +36,10 @@ public enum KernelDensity {
     /// Which convolution to use; `.automatic` picks by cost.
     public enum Method: Sendable, Hashable { case automatic, separable, fft, splat }
 
-    /// Separable Gaussian cost per cell per tap pair (R + 1 per cell), CPU ns, measured at 1600²
-    /// (10.7 ns per cell at R = 40, 4.5 at R = 16); doubled when (2R+1) rows of the grid exceed
-    /// `l2Bytes` (20.3 ns per cell at 10000², R = 40).
+    /// Separable Gaussian cost per cell per tap pair (R + 1 per cell) with every row gathered,
+    /// CPU ns, measured at 1600² (0.23–0.26 at R = 16, 40, 160); doubled when (2R+1) rows of the
+    /// grid exceed `l2Bytes` (10000², R = 40 on 1 %-dense counts: 10.4 ns per cell, against 5.4
+    /// without the doubling).
     static let separableNanosecondsPerTap = 0.26
     /// Tiled-FFT cost per `FFTConvolution.cost` unit, CPU ns, measured at 1600² (0.215 at R = 39,
     /// 0.24 at R = 9).
