@@ -46,6 +46,31 @@ public struct BitMatrix: Hashable, Sendable {
     /// Number of set cells (population count over the words).
     public var popcount: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
 
+    /// For each row, the columns from its first to its last set cell (empty when none), found a
+    /// word at a time.
+    public func rowSpans() -> [Range<Int>] {
+        let w = width
+        return words.withUnsafeBufferPointer { words in
+            (0..<height).map { row -> Range<Int> in
+                let a = row * w, b = a + w        // the row's half-open bit range
+                var first = -1, i = a
+                while i < b {
+                    let bits = words[i >> 6] >> UInt64(i & 63)      // bits from i upwards
+                    if bits != 0 { let f = i + bits.trailingZeroBitCount; if f < b { first = f }; break }
+                    i = (i | 63) + 1
+                }
+                guard first >= 0 else { return 0..<0 }
+                var j = b - 1, last = first
+                while j >= first {
+                    let bits = words[j >> 6] << UInt64(63 - (j & 63))  // bits up to j, j at the top
+                    if bits != 0 { last = j - bits.leadingZeroBitCount; break }
+                    j = (j & ~63) - 1
+                }
+                return (first - a)..<(last - a + 1)
+            }
+        }
+    }
+
     /// Sets the bits of columns `from..<to` in one row, a word at a time.
     public mutating func setRun(row: Int, from: Int, to: Int) {
         precondition(row >= 0 && row < height && from >= 0 && to <= width, "run outside the grid")

@@ -67,6 +67,12 @@ public enum KernelDensity {
             .density(of: counts, edgeCorrection: mask)
     }
 
+    /// Density at the cells of `mask` (see `KernelSmoother.density(of:at:)`).
+    public static func density(of counts: Raster<Float>, kernel: Kernel, method: Method = .automatic,
+                               at mask: BitMatrix) throws(RasterError) -> Raster<Float> {
+        try KernelSmoother(kernel: kernel, geometry: counts.geometry, method: method).density(of: counts, at: mask)
+    }
+
     /// Number of non-zero cells.
     static func nonZeroCount(_ values: [Float]) -> Int {
         values.withUnsafeBufferPointer { nonZeroCount($0.baseAddress!, values.count) }
@@ -179,6 +185,36 @@ public final class KernelSmoother {
             for i in mask.setIndices where mass[i] > 0 { values[i] = values[i] / mass[i] * s }
         }
         return Raster(geometry: geometry, values: values)
+    }
+
+    /// Density of `counts` in features per km² at the cells of `mask`, a layer on a grid on the
+    /// same lattice inside this one (e.g. the study area inside the grid padded for the kernel's
+    /// reach): on `mask`'s grid, each row from its first to its last mask cell, with the values of
+    /// `density(of:)` there bit for bit, and 0 in the rest of the row. What "density above
+    /// mean + k SD" over a study area reads; the separable filter computes only those cells (at
+    /// London's 25 m grid padded for σ = 600 m, 2.6 M of 4.0 M cells).
+    public func density(of counts: Raster<Float>, at mask: BitMatrix) throws(RasterError) -> Raster<Float> {
+        guard counts.geometry == geometry else { throw .mismatchedGrids }
+        let (r0, c0) = try geometry.offset(of: mask.geometry)
+        let spans = mask.rowSpans()
+        let chosen = KernelDensity.choose(method, kernel: kernel, radius: radius, geometry: geometry,
+                                          nonZero: { KernelDensity.nonZeroCount(counts.values) })
+        let perKm2 = 1e6 / (geometry.cellSize * geometry.cellSize)
+        let sub = mask.geometry
+        if chosen == .separable {
+            let root = perKm2.squareRoot()
+            let values = SeparableFilter.apply(counts.values, width: geometry.width, height: geometry.height,
+                                               weights: kernel.separableWeights(cellSize: geometry.cellSize).map { $0 * root },
+                                               window: .init(row: r0, col: c0, height: sub.height, width: sub.width, spans: spans))
+            return Raster(geometry: sub, values: values)
+        }
+        let all = convolve(counts.values, chosen, scale: perKm2)
+        var values = [Float](repeating: 0, count: sub.cellCount)
+        for (r, span) in spans.enumerated() where !span.isEmpty {
+            let from = (r0 + r) * geometry.width + c0
+            for c in span { values[r * sub.width + c] = all[from + c] }
+        }
+        return Raster(geometry: sub, values: values)
     }
 
     private func convolve(_ values: [Float], _ method: KernelDensity.Method, scale: Double) -> [Float] {

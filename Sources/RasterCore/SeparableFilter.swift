@@ -20,11 +20,22 @@
 enum SeparableFilter {
     typealias V = SIMD8<Float>
 
+    /// The part of the output to compute: `height × width` cells from input cell (`row`, `col`),
+    /// and in each of its rows only the columns `spans[row]` (window coordinates; nil = all).
+    /// Cells outside the spans are 0.
+    struct Window {
+        let row: Int, col: Int, height: Int, width: Int
+        let spans: [Range<Int>]?
+    }
+
     /// `band` is the column-band width of the column pass and `strip` the output rows per ring
-    /// refill (tests use small values of both to cross the seams).
+    /// refill (tests use small values of both to cross the seams). The output is `window`'s
+    /// cells (default: the whole grid), each the same sum as in the whole-grid output.
     static func apply(_ input: [Float], width w: Int, height h: Int, weights g64: [Double],
-                      band: Int = 256, strip: Int? = nil) -> [Float] {
+                      band: Int = 256, strip: Int? = nil, window: Window? = nil) -> [Float] {
         let g = g64.map(Float.init), r = g.count - 1
+        let win = window ?? Window(row: 0, col: 0, height: h, width: w, spans: nil)
+        precondition(win.row >= 0 && win.col >= 0 && win.row + win.height <= h && win.col + win.width <= w)
         // The full kernel g(−R…R) shifted right by 0…7 cells, in SIMD8 blocks, for the scatter:
         // the scatter from column c writes whole aligned blocks, so consecutive non-zero cells
         // store to and load from the same addresses (no failed store-to-load forwarding).
@@ -39,45 +50,52 @@ enum SeparableFilter {
         let pitch = (w + 2 * r + 16 + 7) / 8 * 8
         let stripRows = max(1, strip ?? max(64, r))
         let slots = stripRows + 2 * r
-        var output = [Float](repeating: 0, count: w * h)
+        let ww = win.width
+        var output = [Float](repeating: 0, count: ww * win.height)
         input.withUnsafeBufferPointer { inBuf in
             output.withUnsafeMutableBufferPointer { outBuf in
                 let source = UncheckedBox(inBuf.baseAddress!), target = UncheckedBox(outBuf.baseAddress!)
-                Parallel.forEachChunk(h, minChunk: 8) { chunk in
+                // Output rows (window coordinates) in chunks; output row o centres on input row
+                // win.row + o.
+                Parallel.forEachChunk(win.height, minChunk: 8) { chunk in
                     var ring = Ring(slots: slots, pitch: pitch, width: w, radius: r)
                     defer { ring.deallocate() }
                     let src = source.value, dst = target.value
-                    var next = max(0, chunk.lowerBound - r)       // the next input row to filter
-                    // Per strip: the filtered rows s0−R ..< s1+R (the zero row outside the grid),
-                    // and per output row the columns where it can be non-zero.
+                    var next = max(0, win.row + chunk.lowerBound - r)       // the next input row to filter
+                    // Per strip: the filtered rows around it (the zero row outside the grid), offset
+                    // to the window's first column, and per output row the window columns where it
+                    // can be non-zero.
                     var live = [UnsafePointer<Float>](repeating: ring.zero, count: stripRows + 2 * r)
                     var extent = [(lo: Int, hi: Int)](repeating: (0, 0), count: stripRows)
                     for s0 in stride(from: chunk.lowerBound, to: chunk.upperBound, by: stripRows) {
                         let s1 = min(chunk.upperBound, s0 + stripRows)
-                        // Refilling overwrites only rows below s0 − R, which no output row here reads.
-                        while next < min(h, s1 + r) {
+                        let i0 = win.row + s0, i1 = win.row + s1          // the input rows they centre on
+                        // Refilling overwrites only rows below i0 − R, which no output row here reads.
+                        while next < min(h, i1 + r) {
                             ring.filter(row: next, of: src + next * w, kernel: kernel, lanes: lanes, weights: g)
                             next += 1
                         }
                         for j in 0..<(s1 - s0 + 2 * r) {
-                            let i = s0 - r + j
-                            live[j] = i >= 0 && i < h ? ring.row(i) : ring.zero
+                            let i = i0 - r + j
+                            live[j] = (i >= 0 && i < h ? ring.row(i) : ring.zero) + win.col
                         }
-                        for row in s0..<s1 {
+                        for o in s0..<s1 {
+                            let i = win.row + o
                             var lo = w, hi = 0
-                            for i in max(0, row - r)...min(h - 1, row + r) {
-                                let e = ring.extent(of: i)
+                            for k in max(0, i - r)...min(h - 1, i + r) {
+                                let e = ring.extent(of: k)
                                 if e.lo < e.hi { lo = min(lo, e.lo); hi = max(hi, e.hi) }
                             }
-                            extent[row - s0] = (lo, hi)
+                            let span = win.spans?[o] ?? 0..<ww
+                            extent[o - s0] = (max(lo - win.col, span.lowerBound), min(hi - win.col, span.upperBound))
                         }
                         live.withUnsafeBufferPointer { live in
-                            for b0 in stride(from: 0, to: w, by: band) {
-                                for row in s0..<s1 {
-                                    let (lo, hi) = extent[row - s0]
-                                    let c0 = max(b0, lo), c1 = min(b0 + band, w, hi)
+                            for b0 in stride(from: 0, to: ww, by: band) {
+                                for o in s0..<s1 {
+                                    let (lo, hi) = extent[o - s0]
+                                    let c0 = max(b0, lo), c1 = min(b0 + band, ww, hi)
                                     guard c0 < c1 else { continue }    // the output is already zero
-                                    columnSums(dst + row * w, rows: live.baseAddress! + (row - s0 + r),
+                                    columnSums(dst + o * ww, rows: live.baseAddress! + (o - s0 + r),
                                                weights: g, from: c0, to: c1)
                                 }
                             }

@@ -75,6 +75,53 @@ import Testing
         }
     }
 
+    /// Each row's first-to-last set span, against a cell-by-cell scan (row widths not multiples
+    /// of 64, so rows share words; empty and full rows).
+    @Test func rowSpansMatchACellScan() {
+        var rng = SplitMix64(seed: 61)
+        for trial in 0..<40 {
+            let g = randomGrid(&rng, maxSide: 150)
+            var m = randomFeatures(&rng, on: g, density: [0.002, 0.03, 0.5][trial % 3])
+            if trial % 4 == 0 { m.setRun(row: g.height / 2, from: 0, to: g.width) }
+            let spans = m.rowSpans()
+            for r in 0..<g.height {
+                let set = (0..<g.width).filter { m[r, $0] }
+                #expect(spans[r] == (set.isEmpty ? 0..<0 : set.first!..<(set.last! + 1)), "trial \(trial) row \(r)")
+            }
+        }
+    }
+
+    /// Density at a study mask inside a padded grid: the whole-grid values bit for bit within each
+    /// row's span, 0 outside it, for the separable filter (which computes only the spans) and the FFT.
+    @Test func densityAtAMaskEqualsTheCroppedDensity() throws {
+        var rng = SplitMix64(seed: 67)
+        for trial in 0..<16 {
+            let inner = randomGrid(&rng, maxSide: 70)
+            let g = try inner.padded(by: rng.int(0..<12))
+            let counts = randomCounts(&rng, g, density: [0.005, 0.05, 0.4][trial % 3])
+            let mask = randomFeatures(&rng, on: inner, density: [0.3, 0.9][trial % 2])
+            let kernel = Kernel.gaussian(sigma: inner.cellSize * rng.uniform(0.4, 4))
+            for method: KernelDensity.Method in [.separable, .fft] {
+                let smoother = try KernelSmoother(kernel: kernel, geometry: g, method: method)
+                let whole = try smoother.density(of: counts).cropped(to: inner)
+                let at = try smoother.density(of: counts, at: mask)
+                #expect(at.geometry == inner)
+                let spans = mask.rowSpans()
+                for r in 0..<inner.height {
+                    for c in 0..<inner.width {
+                        let want: Float = spans[r].contains(c) ? whole[r, c] : 0
+                        #expect(at[r, c] == want, "trial \(trial) \(method) (\(r), \(c))")
+                    }
+                }
+            }
+        }
+        let g = try GridGeometry(originX: 0, originY: 100, cellSize: 10, width: 10, height: 10)
+        let elsewhere = BitMatrix(geometry: try GridGeometry(originX: 5, originY: 100, cellSize: 10, width: 4, height: 4))
+        #expect(throws: RasterError.mismatchedGrids) {
+            try KernelDensity.density(of: Raster<Float>(geometry: g, repeating: 0), kernel: .gaussian(sigma: 20), at: elsewhere)
+        }
+    }
+
     @Test func conservesMassWhenTheKernelStaysOnTheGrid() throws {
         var rng = SplitMix64(seed: 11)
         let inner = try GridGeometry(originX: 1000, originY: 2000, cellSize: 25, width: 20, height: 30)

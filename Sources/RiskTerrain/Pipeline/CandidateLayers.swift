@@ -130,7 +130,7 @@ public enum CandidateLayers {
                 }
             case .density:
                 for d in densityBandwidths {
-                    let kde = try KernelDensity.density(of: counts, kernel: .gaussian(sigma: d))
+                    let kde = try KernelDensity.density(of: counts, kernel: .gaussian(sigma: d), at: grid.mask)
                     let t = try InfluenceLayers.densityAbove(kde, studyArea: grid.mask, sd: 2)
                     out.append(CandidateLayer(factor: f.name, influence: .density, distanceM: nil, bandwidthM: d, values: .binary(t.layer)))
                 }
