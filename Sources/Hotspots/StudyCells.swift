@@ -28,11 +28,13 @@ public struct StudyCells: Sendable, Hashable {
         indices = out
     }
 
-    /// Explicit indices (sorted and deduplicated here).
+    /// Explicit indices (sorted and deduplicated here; already strictly increasing ones, as a
+    /// design's cells are, are taken as they are — hashing and sorting 2.5 M cells took 0.2 s).
     public init(geometry: GridGeometry, indices: [Int]) {
         precondition(indices.allSatisfy { $0 >= 0 && $0 < geometry.cellCount }, "cell index outside the grid")
         self.geometry = geometry
-        self.indices = Array(Set(indices)).sorted()
+        let increasing = indices.indices.dropFirst().allSatisfy { indices[$0 - 1] < indices[$0] }
+        self.indices = increasing ? indices : Array(Set(indices)).sorted()
     }
 
     public var count: Int { indices.count }

@@ -29,6 +29,14 @@ import RasterCore
     let test = raster([[3, 0, 1, 0], [2, 1, 0, 0], [0, 0, 0, 0], [1, 0, 0, 2]])
     let train = raster([[4, 2, 0, 0], [2, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0]])
 
+    @Test func studyCellsAreSortedAndUnique() throws {
+        let g = try GridGeometry(originX: 0, originY: 4, cellSize: 1, width: 4, height: 4)
+        #expect(StudyCells(geometry: g, indices: [9, 3, 5, 3]).indices == [3, 5, 9])
+        #expect(StudyCells(geometry: g, indices: [1, 2, 2, 7]).indices == [1, 2, 7])
+        #expect(StudyCells(geometry: g, indices: [0, 4, 15]).indices == [0, 4, 15])
+        #expect(StudyCells(geometry: g, indices: []).indices.isEmpty)
+    }
+
     @Test func hitRateCurveByCellIndexAndAveraged() {
         let byIndex = HitRateCurve(score: score, events: test, cells: all(score.geometry), ties: .byCellIndex)
         #expect(byIndex.order == [0, 1, 4, 5, 10, 15, 2, 3, 6, 7, 8, 9, 11, 12, 13, 14])
