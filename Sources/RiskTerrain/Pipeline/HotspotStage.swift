@@ -70,7 +70,7 @@ enum HotspotStage {
         }
         let result = RiskClusters.find(in: f.surface.rrs, cells: cells, options: o)
         let terms = termRasters(f)
-        let named = namedFeatures(f.inputs)
+        let landmarks = HotspotLandmarks(namedFeatures(f.inputs))
         let reportCounts = try streetSafe.map { try Rasterize.countPoints($0.geometries.flatMap(\.vertices), on: g).counts }
         let toLonLat = try CoordinateTransformer(from: f.inputs.crs, to: CRS.wgs84)
         let events = result.clusters.map { c in c.cells.reduce(0) { $0 + Int(f.design.countsPerCell.values[$1]) } }
@@ -84,7 +84,7 @@ enum HotspotStage {
         return result.clusters.indices.map { i in
             let c = result.clusters[i]
             let shares = FactorShare.shares(cells: c.cells, terms: terms)
-            return Hotspot(cluster: c, label: label(c.centroid, named), lonLat: toLonLat.transform(c.centroid) ?? Point2(.nan, .nan),
+            return Hotspot(cluster: c, label: landmarks.label(c.centroid), lonLat: toLonLat.transform(c.centroid) ?? Point2(.nan, .nan),
                            shares: shares, narrative: narrative(shares, f.model), events: events[i], reports: reports[i],
                            lens: lens?[i], topConcern: topReason(c.cells, reasons, threshold: options.disclosureThreshold),
                            giStarHotShare: nil)
@@ -127,33 +127,14 @@ enum HotspotStage {
         }
     }
 
-    struct Named { let name: String; let layer: String; let geometry: Geometry }
-
-    static func namedFeatures(_ inputs: StudyInputs) -> [Named] {
-        inputs.factors.flatMap { l -> [Named] in
+    static func namedFeatures(_ inputs: StudyInputs) -> [HotspotLandmarks.Named] {
+        inputs.factors.flatMap { l -> [HotspotLandmarks.Named] in
             guard let set = l.features, let names = set.attributes["name"] else { return [] }
             return zip(names, set.geometries).compactMap { n, g in
                 guard let n, !n.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
-                return Named(name: n, layer: l.spec.name, geometry: g)
+                return HotspotLandmarks.Named(name: n, layer: l.spec.name, geometry: g)
             }
         }
-    }
-
-    /// Names a place after landmarks: among named features within 300 m, those of the layers with
-    /// the fewest features first (a station or a street says more than one of a hundred venues),
-    /// then the nearest; two from different layers. The nearest named feature within 400 m
-    /// otherwise, and a grid reference when nothing named is near.
-    static func label(_ p: Point2, _ named: [Named]) -> String {
-        var layerSize: [String: Int] = [:]
-        for n in named { layerSize[n.layer, default: 0] += 1 }
-        let near = named.map { ($0, Planar.distance(p, to: $0.geometry)) }.filter { $0.1 <= 400 }
-        guard !near.isEmpty else { return String(format: "near E %.0f N %.0f", p.x, p.y) }
-        func key(_ c: (Named, Double)) -> (Int, Double) { (c.1 <= 300 ? layerSize[c.0.layer]! : Int.max, c.1) }
-        let ranked = near.sorted { key($0) < key($1) }
-        func text(_ n: Named) -> String { "\(n.name) (\(n.layer.replacingOccurrences(of: "_", with: " ")))" }
-        var label = text(ranked[0].0)
-        if let second = ranked.first(where: { $0.0.layer != ranked[0].0.layer }) { label += " / " + text(second.0) }
-        return label
     }
 
     /// "stations within 300 m 46%, licensed premises within 200 m 37%; lux lowers it".
