@@ -20,7 +20,8 @@ public enum FalseDiscoveryRate {
 
     public static func benjaminiHochberg(_ p: [Double], q: Double = 0.05) -> Result {
         precondition(q > 0 && q < 1, "an FDR level is in (0, 1)")
-        let order = p.indices.filter { !p[$0].isNaN }.sorted { p[$0] != p[$1] ? p[$0] < p[$1] : $0 < $1 }
+        // Ascending p, ties by input position: (p, index) pairs sort without looking p up.
+        let order = p.indices.compactMap { p[$0].isNaN ? nil : (p[$0], $0) }.sorted { $0 < $1 }.map(\.1)
         let m = order.count
         var k = 0
         for (i, j) in order.enumerated() where p[j] <= Double(i + 1) * q / Double(m) { k = i + 1 }
