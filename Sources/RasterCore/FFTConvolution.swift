@@ -17,12 +17,15 @@ import Darwin
 /// reaches the first 2R rows and columns, which are discarded). T is a power of two chosen by a
 /// cost model (`windowSize`): small windows stay in cache — one FFT of the whole padded grid
 /// measured 2–3× slower per cell here at 4000² (12 ns per point and transform, against ~3 ns
-/// for 512²) — but waste the 2R-wide margins. Blocks are independent and split over `Parallel.workers`,
-/// each worker with its own window buffer; the plans (FFTW_ESTIMATE: deterministic, no timing
-/// of candidate plans) are made once and run on each buffer with FFTW's new-array execute.
-/// The kernel's spectrum (one T × T transform) is computed once per `FFTConvolver` and reused.
-/// Cost O(cells × log T × T² / S²), independent of the kernel's area; memory the output plus
-/// 2 × 4·T(T+2) bytes per worker. Float32 round-off ~1e-7 × log T relative to the largest
+/// for 512²) — but waste the 2R-wide margins; when one window holds the grid it takes the
+/// smallest even 5-smooth side instead and runs on FFTW's threads. Blocks are independent and
+/// split over `Parallel.workers`, each worker with its own window buffer; the plans
+/// (FFTW_ESTIMATE: deterministic, no timing of candidate plans) are made once and run on each
+/// buffer with FFTW's new-array execute. The kernel's spectrum is computed once per
+/// `FFTConvolver` and reused (a T × T transform, or for a separable kernel two 1-D DFTs whose
+/// outer product is formed in the multiply). Cost O(cells × log T × T² / S²), independent of the
+/// kernel's area; memory the output plus 4·T(T+2) bytes per worker (and as much again for a
+/// non-separable kernel's spectrum). Float32 round-off ~1e-7 × log T relative to the largest
 /// value; results are clamped at 0 (a density cannot be negative).
 final class FFTConvolver {
     let h: Int, w: Int, r: Int
