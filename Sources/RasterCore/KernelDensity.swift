@@ -118,21 +118,25 @@ public enum KernelDensity {
     }
 
     /// `values` convolved with the kernel times `scale` (folded into the weights: no extra pass).
+    /// With a `window`, only its cells (see `SeparableFilter.Window`): the separable filter
+    /// computes just those; the other methods compute the grid and keep them.
     static func convolve(_ values: [Float], geometry g: GridGeometry, kernel: Kernel, radius r: Int, method: Method,
-                         scale: Double = 1) -> [Float] {
+                         scale: Double = 1, window: SeparableFilter.Window? = nil) -> [Float] {
         switch method {
         case .separable:
             let root = scale.squareRoot()
             return SeparableFilter.apply(values, width: g.width, height: g.height,
-                                         weights: kernel.separableWeights(cellSize: g.cellSize).map { $0 * root })
+                                         weights: kernel.separableWeights(cellSize: g.cellSize).map { $0 * root }, window: window)
         case .fft, .automatic:
             let k = kernel.weights(cellSize: g.cellSize)
             let root = scale.squareRoot()
-            return FFTConvolution.apply(values, width: g.width, height: g.height, kernel: k.values.map { $0 * scale }, radius: k.radius,
-                                        separable: kernel.isSeparable ? kernel.separableWeights(cellSize: g.cellSize).map { $0 * root } : nil)
+            let all = FFTConvolution.apply(values, width: g.width, height: g.height, kernel: k.values.map { $0 * scale }, radius: k.radius,
+                                           separable: kernel.isSeparable ? kernel.separableWeights(cellSize: g.cellSize).map { $0 * root } : nil)
+            return window.map { $0.cut(all, gridWidth: g.width) } ?? all
         case .splat:
             let k = kernel.weights(cellSize: g.cellSize)
-            return SparseSplat.apply(values, width: g.width, height: g.height, kernel: k.values.map { $0 * scale }, radius: k.radius)
+            let all = SparseSplat.apply(values, width: g.width, height: g.height, kernel: k.values.map { $0 * scale }, radius: k.radius)
+            return window.map { $0.cut(all, gridWidth: g.width) } ?? all
         }
     }
 }
@@ -196,28 +200,16 @@ public final class KernelSmoother {
     public func density(of counts: Raster<Float>, at mask: BitMatrix) throws(RasterError) -> Raster<Float> {
         guard counts.geometry == geometry else { throw .mismatchedGrids }
         let (r0, c0) = try geometry.offset(of: mask.geometry)
-        let spans = mask.rowSpans()
+        let sub = mask.geometry
         let chosen = KernelDensity.choose(method, kernel: kernel, radius: radius, geometry: geometry,
                                           nonZero: { KernelDensity.nonZeroCount(counts.values) })
+        let window = SeparableFilter.Window(row: r0, col: c0, height: sub.height, width: sub.width, spans: mask.rowSpans())
         let perKm2 = 1e6 / (geometry.cellSize * geometry.cellSize)
-        let sub = mask.geometry
-        if chosen == .separable {
-            let root = perKm2.squareRoot()
-            let values = SeparableFilter.apply(counts.values, width: geometry.width, height: geometry.height,
-                                               weights: kernel.separableWeights(cellSize: geometry.cellSize).map { $0 * root },
-                                               window: .init(row: r0, col: c0, height: sub.height, width: sub.width, spans: spans))
-            return Raster(geometry: sub, values: values)
-        }
-        let all = convolve(counts.values, chosen, scale: perKm2)
-        var values = [Float](repeating: 0, count: sub.cellCount)
-        for (r, span) in spans.enumerated() where !span.isEmpty {
-            let from = (r0 + r) * geometry.width + c0
-            for c in span { values[r * sub.width + c] = all[from + c] }
-        }
-        return Raster(geometry: sub, values: values)
+        return Raster(geometry: sub, values: convolve(counts.values, chosen, scale: perKm2, window: window))
     }
 
-    private func convolve(_ values: [Float], _ method: KernelDensity.Method, scale: Double) -> [Float] {
+    private func convolve(_ values: [Float], _ method: KernelDensity.Method, scale: Double,
+                          window: SeparableFilter.Window? = nil) -> [Float] {
         switch method {
         case .fft, .automatic:
             if fft == nil {
@@ -227,9 +219,11 @@ public final class KernelSmoother {
                                    kernel: k.values.map { $0 * scale }, radius: k.radius,
                                    separable: kernel.isSeparable ? kernel.separableWeights(cellSize: geometry.cellSize).map { $0 * root } : nil)
             }
-            return fft!.apply(values)
+            let all = fft!.apply(values)
+            return window.map { $0.cut(all, gridWidth: geometry.width) } ?? all
         case .separable, .splat:
-            return KernelDensity.convolve(values, geometry: geometry, kernel: kernel, radius: radius, method: method, scale: scale)
+            return KernelDensity.convolve(values, geometry: geometry, kernel: kernel, radius: radius, method: method,
+                                          scale: scale, window: window)
         }
     }
 }

@@ -26,6 +26,16 @@ enum SeparableFilter {
     struct Window {
         let row: Int, col: Int, height: Int, width: Int
         let spans: [Range<Int>]?
+
+        /// This window's cells of `all`, a whole-grid output `gridWidth` wide (0 outside the spans).
+        func cut(_ all: [Float], gridWidth: Int) -> [Float] {
+            var out = [Float](repeating: 0, count: width * height)
+            for r in 0..<height {
+                let from = (row + r) * gridWidth + col
+                for c in spans?[r] ?? 0..<width { out[r * width + c] = all[from + c] }
+            }
+            return out
+        }
     }
 
     /// `band` is the column-band width of the column pass and `strip` the output rows per ring
@@ -181,19 +191,16 @@ enum SeparableFilter {
         /// Filters input row `i` (`src`, `width` values) into its slot.
         mutating func filter(row i: Int, of src: UnsafePointer<Float>, kernel: [V], lanes: Int, weights g: [Float]) {
             let w = width, r = radius, s = i % slots
-            // Count the non-zero cells (a loop the compiler vectorises), then list them only if
-            // the row is sparse enough to scatter, skipping all-zero SIMD8 blocks.
+            // Count the non-zero cells (SIMD8 compares), then list them only if the row is sparse
+            // enough to scatter. (Scattering while scanning, without the list, measured 1.3×
+            // slower: the captured first/last columns defeat the inlining.)
             var n = KernelDensity.nonZeroCount(src, w)
             if n == 0 {
                 rows[s] = zero
                 extents[s] = (0, 0)
                 return
             }
-            // Scatter: n × lanes read-modify-writes of a block; gather: width/8 × (R + 1) block
-            // taps. Measured at 1600 columns, a scatter write costs about two taps (adjacent
-            // cells' writes chain through memory): a 20 %-full row gathers at R = 16, scatters at
-            // R = 160.
-            let scatter = n * lanes * 16 < w * (r + 1)
+            let scatter = SeparableFilter.scatters(nonZero: n, width: w, radius: r)
             if scatter {
                 n = 0
                 var c = 0
@@ -241,10 +248,25 @@ enum SeparableFilter {
     /// SIMD8 blocks a scatter writes: the 2R+1 weights, shifted by up to 7 cells.
     static func scatterLanes(radius r: Int) -> Int { (2 * r + 1 + 7) / 8 + 1 }
 
+    /// Scattering a row's `nonZero` cells costs n × lanes read-modify-writes of a block,
+    /// gathering it width/8 × (R + 1) block taps; measured at 1600 columns a scatter write costs
+    /// about two taps (adjacent cells' writes chain through memory): a 20 %-full row gathers at
+    /// R = 16 and scatters at R = 160. Returns both in one unit.
+    static func rowCosts(nonZero n: Int, width w: Int, radius r: Int) -> (scatter: Double, gather: Double) {
+        (Double(n) * Double(scatterLanes(radius: r)) * 16, Double(w) * Double(r + 1))
+    }
+
+    /// Whether `Ring.filter` scatters a row with `nonZero` non-zero cells.
+    static func scatters(nonZero n: Int, width w: Int, radius r: Int) -> Bool {
+        let cost = rowCosts(nonZero: n, width: w, radius: r)
+        return cost.scatter < cost.gather
+    }
+
     /// Cost of the row pass relative to gathering every row, for `nonZero` of `cells` non-zero
-    /// cells spread evenly (the same rule as `Ring.filter`, per row).
+    /// cells spread evenly (the rule of `scatters` over the whole grid).
     static func rowPassShare(nonZero: Int, cells: Int, radius r: Int) -> Double {
-        min(1, Double(nonZero) * Double(scatterLanes(radius: r)) * 16 / (Double(max(1, cells)) * Double(r + 1)))
+        let cost = rowCosts(nonZero: nonZero, width: max(1, cells), radius: r)
+        return min(1, cost.scatter / cost.gather)
     }
 
     @inline(__always) static func load(_ p: UnsafePointer<Float>) -> V {
