@@ -1,3 +1,4 @@
+import Foundation
 import RasterCore
 
 /// Names a place after landmarks (`HotspotStage` labels each hotspot with it): among the named
@@ -33,6 +34,17 @@ struct HotspotLandmarks {
             if (hi.x - lo.x + 1) * (hi.y - lo.y + 1) > Self.largeBuckets { large.append(i); continue }
             for bx in lo.x...hi.x { for by in lo.y...hi.y { buckets[SIMD2(bx, by), default: []].append(i) } }
         }
+    }
+
+    /// The features with a non-blank `name` attribute in the study's factor layers.
+    init(_ inputs: StudyInputs) {
+        self.init(inputs.factors.flatMap { l -> [Named] in
+            guard let set = l.features, let names = set.attributes["name"] else { return [] }
+            return zip(names, set.geometries).compactMap { n, g in
+                guard let n, !n.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+                return Named(name: n, layer: l.spec.name, geometry: g)
+            }
+        })
     }
 
     private static func bucket(_ x: Double, _ y: Double) -> SIMD2<Int> {

@@ -70,7 +70,7 @@ enum HotspotStage {
         }
         let result = RiskClusters.find(in: f.surface.rrs, cells: cells, options: o)
         let terms = termRasters(f)
-        let landmarks = HotspotLandmarks(namedFeatures(f.inputs))
+        let landmarks = HotspotLandmarks(f.inputs)
         let reportCounts = try streetSafe.map { try Rasterize.countPoints($0.geometries.flatMap(\.vertices), on: g).counts }
         let toLonLat = try CoordinateTransformer(from: f.inputs.crs, to: CRS.wgs84)
         let events = result.clusters.map { c in c.cells.reduce(0) { $0 + Int(f.design.countsPerCell.values[$1]) } }
@@ -123,16 +123,6 @@ enum HotspotStage {
             switch f.design.columns[column].values {
             case .binary(let bits): (t.name, t.coefficient, bits.raster(of: Float.self))
             case .continuous(let r): (t.name, t.coefficient, r)
-            }
-        }
-    }
-
-    static func namedFeatures(_ inputs: StudyInputs) -> [HotspotLandmarks.Named] {
-        inputs.factors.flatMap { l -> [HotspotLandmarks.Named] in
-            guard let set = l.features, let names = set.attributes["name"] else { return [] }
-            return zip(names, set.geometries).compactMap { n, g in
-                guard let n, !n.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
-                return HotspotLandmarks.Named(name: n, layer: l.spec.name, geometry: g)
             }
         }
     }
