@@ -31,7 +31,13 @@ let cLibraries: [Target] = [
 let stages: [Target] = [
     // Grid geometry, rasters, masks, rasterisation, distance transform, kernel density. Pure Swift
     // plus FFTW for FFT convolution.
-    .target(name: "RasterCore", dependencies: ["CFFTW"]),
+    .target(name: "RasterCore", dependencies: ["CFFTW", "FilterKernels", "FilterKernelsAVX2"]),
+    // The separable filter's inner loops, one source compiled twice: for baseline x86-64 and for
+    // Haswell (AVX2), which RasterCore calls only on CPUs that have it (FilterKernelSet).
+    .target(name: "FilterKernels"),
+    .target(name: "FilterKernelsAVX2", swiftSettings: [
+        .unsafeFlags(["-target-cpu", "haswell"]), .define("FUSED_MULTIPLY_ADD"),
+    ]),
     // GLMs (Poisson, NB2), cross-validated elastic net, stepwise BIC. Pure Swift.
     .target(name: "RiskModel"),
     // Risk clusters, ranking, factor shares, Gi*, evaluation metrics, disclosure. Pure Swift.

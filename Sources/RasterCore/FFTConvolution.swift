@@ -256,6 +256,16 @@ enum FFTConvolution {
         return rounds * perWindow * (t >= 2048 ? 1.5 : 1)
     }
 
+    /// Bytes `FFTConvolver` allocates besides the output: one window buffer per worker with
+    /// windows to run (one when a window runs on FFTW's threads), and for a non-separable kernel
+    /// its T × (T/2+1) spectrum.
+    static func workingBytes(height: Int, width: Int, radius r: Int, separable: Bool) -> Int {
+        let t = FFTConvolver.windowSize(radius: r, height: height, width: width), s = t - 2 * r
+        let windows = ((height + s - 1) / s) * ((width + s - 1) / s)
+        let window = t * (t / 2 + 1) * MemoryLayout<fftwf_complex>.size
+        return min(windows, Parallel.workers) * window + (separable ? 0 : window)
+    }
+
     static func apply(_ input: [Float], width w: Int, height h: Int, kernel: [Double], radius r: Int,
                       separable: [Double]? = nil) -> [Float] {
         FFTConvolver(height: h, width: w, kernel: kernel, radius: r, separable: separable).apply(input)

@@ -18,7 +18,8 @@ import Darwin
 /// (docs/benchmarks-raster.md); every method computes the same discrete convolution:
 /// - Gaussian: `SeparableFilter`, two 1-D passes, exact to the truncated kernel, O(cells × R),
 ///   or the tiled FFT with the spectrum from two 1-D DFTs, whichever the calibrated cost model
-///   (`separableNanosecondsPerTap`, `fftNanosecondsPerUnit`) says is cheaper. At 1600² on 1M
+///   (`FilterKernelSet.nanosecondsPerTap`, `fftNanosecondsPerUnit`) says is cheaper, unless only
+///   one of them keeps its working memory within the output's size (then that one). At 1600² on 1M
 ///   binned points (measured CPU): separable at R = 40 (σ = 250 m), 24 against 28 ms; FFT at
 ///   R = 80, 43 against 53 ms, and at R = 160 (one threaded window), 51 against 106 ms. On grids
 ///   so wide that 2R+1 rows leave L2 the separable cost per tap doubles (10000², R = 40).
@@ -36,14 +37,9 @@ public enum KernelDensity {
     /// Which convolution to use; `.automatic` picks by cost.
     public enum Method: Sendable, Hashable { case automatic, separable, fft, splat }
 
-    /// Separable Gaussian cost per cell per tap pair (R + 1 per cell) with every row gathered,
-    /// CPU ns, measured at 1600² (0.23–0.26 at R = 16, 40, 160); doubled when (2R+1) rows of the
-    /// grid exceed `l2Bytes` (10000², R = 40 on 1 %-dense counts: 10.4 ns per cell, against 5.4
-    /// without the doubling).
-    static let separableNanosecondsPerTap = 0.26
     /// Tiled-FFT cost per `FFTConvolution.cost` unit, CPU ns, measured at 1600² (0.215 at R = 39,
-    /// 0.24 at R = 9).
-    static let fftNanosecondsPerUnit = 0.22
+    /// 0.24 at R = 9, 0.28 at R = 80 in two 1024² windows).
+    static let fftNanosecondsPerUnit = 0.25
     /// L2 per core on the target VMs.
     static let l2Bytes = 2 << 20
     /// Splat when (non-zero cells) × (2R+1)² ≤ this × `FFTConvolution.cost` (measured at 1600²:
@@ -107,11 +103,23 @@ public enum KernelDensity {
             // Wall clock: the separable passes split rows over every worker; the FFT's windows
             // may not (see `FFTConvolution.wallCost`). The row pass scatters sparse rows
             // (`SeparableFilter.rowPassShare`): half the dense cost is the column pass.
-            let share = SeparableFilter.rowPassShare(nonZero: nonZero(), cells: g.cellCount, radius: r)
-            let separable = separableNanosecondsPerTap * Double(r + 1) * (0.5 + 0.5 * share) * (rowsFit ? 1 : 2)
-                * Double(g.cellCount) / Double(Parallel.workers)
+            func separable(share: Double) -> Double {
+                FilterKernelSet.current.nanosecondsPerTap * Double(r + 1) * (0.5 + 0.5 * share) * (rowsFit ? 1 : 2)
+                    * Double(g.cellCount) / Double(Parallel.workers)
+            }
             let fft = fftNanosecondsPerUnit * FFTConvolution.wallCost(height: g.height, width: g.width, radius: r)
-            return separable <= fft ? .separable : .fft
+            // Memory first: keep the working buffers within the output's size (peak ≤ 2× the
+            // output) when one method can. At 1600², σ = 1000 m, the FFT's single 1920² window
+            // (14.8 MB) would take the peak to 2.7× the output; the separable rings stay at 1.6×.
+            let budget = g.cellCount * MemoryLayout<Float>.size
+            let fftFits = FFTConvolution.workingBytes(height: g.height, width: g.width, radius: r, separable: true) <= budget
+            let separableFits = SeparableFilter.workingBytes(width: g.width, radius: r) <= budget
+            if fftFits != separableFits { return separableFits ? .separable : .fft }
+            // Count the non-zero cells (a pass over the grid) only when the share decides.
+            if separable(share: 1) <= fft { return .separable }
+            if separable(share: 0) > fft { return .fft }
+            return separable(share: SeparableFilter.rowPassShare(nonZero: nonZero(), cells: g.cellCount, radius: r)) <= fft
+                ? .separable : .fft
         }
         let splatCost = Double(nonZero()) * Double((2 * r + 1) * (2 * r + 1))
         return splatCost <= splatCostFactor * FFTConvolution.cost(height: g.height, width: g.width, radius: r) ? .splat : .fft

@@ -42,7 +42,8 @@ enum SeparableFilter {
     /// refill (tests use small values of both to cross the seams). The output is `window`'s
     /// cells (default: the whole grid), each the same sum as in the whole-grid output.
     static func apply(_ input: [Float], width w: Int, height h: Int, weights g64: [Double],
-                      band: Int = 256, strip: Int? = nil, window: Window? = nil) -> [Float] {
+                      band: Int = 256, strip: Int? = nil, window: Window? = nil,
+                      kernels: FilterKernelSet = .current) -> [Float] {
         let g = g64.map(Float.init), r = g.count - 1
         let win = window ?? Window(row: 0, col: 0, height: h, width: w, spans: nil)
         precondition(win.row >= 0 && win.col >= 0 && win.row + win.height <= h && win.col + win.width <= w)
@@ -57,13 +58,15 @@ enum SeparableFilter {
         }
         // A filtered row: data column c at offset R + c; the scatter from c writes the blocks
         // [8⌊c/8⌋, 8⌊c/8⌋ + 8·lanes), so rows are a whole number of blocks.
-        let pitch = (w + 2 * r + 16 + 7) / 8 * 8
-        let stripRows = max(1, strip ?? max(64, r))
+        let pitch = Self.pitch(width: w, radius: r)
+        let stripRows = max(1, strip ?? Self.defaultStrip(radius: r))
         let slots = stripRows + 2 * r
         let ww = win.width
-        var output = [Float](repeating: 0, count: ww * win.height)
-        input.withUnsafeBufferPointer { inBuf in
-            output.withUnsafeMutableBufferPointer { outBuf in
+        // Every output cell is written once: the column pass inside each row's extent, zeros
+        // outside it (no clearing pass over the whole output first).
+        let output = [Float](unsafeUninitializedCapacity: ww * win.height) { outBuf, count in
+            count = ww * win.height
+            input.withUnsafeBufferPointer { inBuf in
                 let source = UncheckedBox(inBuf.baseAddress!), target = UncheckedBox(outBuf.baseAddress!)
                 // Output rows (window coordinates) in chunks; output row o centres on input row
                 // win.row + o.
@@ -82,7 +85,7 @@ enum SeparableFilter {
                         let i0 = win.row + s0, i1 = win.row + s1          // the input rows they centre on
                         // Refilling overwrites only rows below i0 − R, which no output row here reads.
                         while next < min(h, i1 + r) {
-                            ring.filter(row: next, of: src + next * w, kernel: kernel, lanes: lanes, weights: g)
+                            ring.filter(row: next, of: src + next * w, kernel: kernel, lanes: lanes, weights: g, kernels: kernels)
                             next += 1
                         }
                         for j in 0..<(s1 - s0 + 2 * r) {
@@ -97,57 +100,32 @@ enum SeparableFilter {
                                 if e.lo < e.hi { lo = min(lo, e.lo); hi = max(hi, e.hi) }
                             }
                             let span = win.spans?[o] ?? 0..<ww
-                            extent[o - s0] = (max(lo - win.col, span.lowerBound), min(hi - win.col, span.upperBound))
+                            let e = (lo: max(lo - win.col, span.lowerBound), hi: min(hi - win.col, span.upperBound))
+                            extent[o - s0] = e
+                            let row = dst + o * ww
+                            if e.lo < e.hi {
+                                row.update(repeating: 0, count: e.lo)
+                                (row + e.hi).update(repeating: 0, count: ww - e.hi)
+                            } else {
+                                row.update(repeating: 0, count: ww)
+                            }
                         }
-                        live.withUnsafeBufferPointer { live in
+                        live.withUnsafeBufferPointer { live in g.withUnsafeBufferPointer { taps in
                             for b0 in stride(from: 0, to: ww, by: band) {
                                 for o in s0..<s1 {
                                     let (lo, hi) = extent[o - s0]
                                     let c0 = max(b0, lo), c1 = min(b0 + band, ww, hi)
-                                    guard c0 < c1 else { continue }    // the output is already zero
-                                    columnSums(dst + o * ww, rows: live.baseAddress! + (o - s0 + r),
-                                               weights: g, from: c0, to: c1)
+                                    guard c0 < c1 else { continue }    // zeroed above
+                                    kernels.columnSums(dst + o * ww, live.baseAddress! + (o - s0 + r),
+                                                       taps.baseAddress!, r, c0, c1)
                                 }
                             }
-                        }
+                        } }
                     }
                 }
             }
         }
         return output
-    }
-
-    /// `o[c] = g0·rows[0][c] + Σₖ g[k]·(rows[−k][c] + rows[k][c])` for c in c0..<c1.
-    @inline(__always)
-    static func columnSums(_ o: UnsafeMutablePointer<Float>, rows: UnsafePointer<UnsafePointer<Float>>,
-                           weights g: [Float], from c0: Int, to c1: Int) {
-        let r = g.count - 1, centre = rows[0]
-        g.withUnsafeBufferPointer { taps in
-            let g0 = taps[0]
-            var c = c0
-            while c + 32 <= c1 {
-                var a0 = load(centre + c) * g0, a1 = load(centre + c + 8) * g0
-                var a2 = load(centre + c + 16) * g0, a3 = load(centre + c + 24) * g0
-                var k = 1
-                while k <= r {
-                    let u = rows[-k] + c, d = rows[k] + c, gk = taps[k]
-                    a0 += (load(u) + load(d)) * gk
-                    a1 += (load(u + 8) + load(d + 8)) * gk
-                    a2 += (load(u + 16) + load(d + 16)) * gk
-                    a3 += (load(u + 24) + load(d + 24)) * gk
-                    k += 1
-                }
-                store(a0, o + c); store(a1, o + c + 8); store(a2, o + c + 16); store(a3, o + c + 24)
-                c += 32
-            }
-            while c < c1 {
-                var a = centre[c] * g0
-                var k = 1
-                while k <= r { a += (rows[-k][c] + rows[k][c]) * taps[k]; k += 1 }
-                o[c] = a
-                c += 1
-            }
-        }
     }
 
     /// One worker's row-filtered input rows: `slots` buffers reused in turn (row i in slot
@@ -189,7 +167,8 @@ enum SeparableFilter {
         @inline(__always) func extent(of i: Int) -> (lo: Int, hi: Int) { extents[i % slots] }
 
         /// Filters input row `i` (`src`, `width` values) into its slot.
-        mutating func filter(row i: Int, of src: UnsafePointer<Float>, kernel: [V], lanes: Int, weights g: [Float]) {
+        mutating func filter(row i: Int, of src: UnsafePointer<Float>, kernel: [V], lanes: Int, weights g: [Float],
+                             kernels: FilterKernelSet) {
             let w = width, r = radius, s = i % slots
             // Count the non-zero cells (SIMD8 compares), then list them only if the row is sparse
             // enough to scatter. (Scattering while scanning, without the list, measured 1.3×
@@ -224,26 +203,28 @@ enum SeparableFilter {
                 // as the kernel shifted by c mod 8 over the aligned blocks from 8⌊c/8⌋.
                 base.update(repeating: 0, count: pitch)
                 kernel.withUnsafeBufferPointer { k in
-                    for j in 0..<n {
-                        let col = Int(nonZero[j]), value = src[col]
-                        let p = base + (col & ~7), shifted = k.baseAddress! + (col & 7) * lanes
-                        var l = 0
-                        while l < lanes {
-                            SeparableFilter.store(SeparableFilter.load(p + 8 * l) + shifted[l] * value, p + 8 * l)
-                            l += 1
-                        }
-                    }
+                    kernels.scatter(base, UnsafePointer(nonZero), n, src, k.baseAddress!, lanes)
                 }
                 extents[s] = (max(0, Int(nonZero[0]) - r), min(w, Int(nonZero[n - 1]) + r + 1))
             } else {
                 (pad + r + 32).update(from: src, count: w)
-                SeparableFilter.rowPass(base + r, pad + r + 32, g, r, w)
+                g.withUnsafeBufferPointer { kernels.rowPass(base + r, pad + r + 32, $0.baseAddress!, r, w) }
                 extents[s] = (0, w)
             }
         }
     }
 
     static let laneBits = SIMD8<Int32>(1, 2, 4, 8, 16, 32, 64, 128)
+
+    /// Row stride of a ring slot (floats): data column c at R + c, whole SIMD8 blocks.
+    static func pitch(width w: Int, radius r: Int) -> Int { (w + 2 * r + 16 + 7) / 8 * 8 }
+    /// Ring rows per output strip when the caller does not choose.
+    static func defaultStrip(radius r: Int) -> Int { max(64, r) }
+
+    /// Bytes `apply` allocates besides its output with the default strip: one ring per worker.
+    static func workingBytes(width w: Int, radius r: Int) -> Int {
+        Parallel.workers * (defaultStrip(radius: r) + 2 * r + 1) * pitch(width: w, radius: r) * MemoryLayout<Float>.size
+    }
 
     /// SIMD8 blocks a scatter writes: the 2R+1 weights, shifted by up to 7 cells.
     static func scatterLanes(radius r: Int) -> Int { (2 * r + 1 + 7) / 8 + 1 }
@@ -274,35 +255,5 @@ enum SeparableFilter {
     }
     @inline(__always) static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
-    }
-
-    /// `o[c] = g0·p[c] + Σₖ g[k]·(p[c−k] + p[c+k])` for c in 0..<n; p is zero for c < 0 and c ≥ n
-    /// up to R + 32 cells out. Four SIMD8 accumulators (32 outputs) share each weight broadcast.
-    static func rowPass(_ o: UnsafeMutablePointer<Float>, _ p: UnsafeMutablePointer<Float>, _ g: [Float], _ r: Int, _ n: Int) {
-        g.withUnsafeBufferPointer { gb in
-            var c = 0
-            while c < n {
-                let q = UnsafePointer(p + c)
-                var a0 = load(q) * gb[0], a1 = load(q + 8) * gb[0]
-                var a2 = load(q + 16) * gb[0], a3 = load(q + 24) * gb[0]
-                var k = 1
-                while k <= r {
-                    let s = gb[k]
-                    a0 += (load(q - k) + load(q + k)) * s
-                    a1 += (load(q + 8 - k) + load(q + 8 + k)) * s
-                    a2 += (load(q + 16 - k) + load(q + 16 + k)) * s
-                    a3 += (load(q + 24 - k) + load(q + 24 + k)) * s
-                    k += 1
-                }
-                let left = n - c
-                if left >= 32 {
-                    store(a0, o + c); store(a1, o + c + 8); store(a2, o + c + 16); store(a3, o + c + 24)
-                } else {
-                    let all = [a0, a1, a2, a3]
-                    for i in 0..<left { o[c + i] = all[i >> 3][i & 7] }
-                }
-                c += 32
-            }
-        }
     }
 }

@@ -1,0 +1,1 @@
+../FilterKernels/Kernels.swift
