@@ -31,7 +31,7 @@ let cLibraries: [Target] = [
 let stages: [Target] = [
     // Grid geometry, rasters, masks, rasterisation, distance transform, kernel density. Pure Swift
     // plus FFTW for FFT convolution.
-    .target(name: "RasterCore", dependencies: ["CFFTW", "FilterKernels", "FilterKernelsAVX2"]),
+    .target(name: "RasterCore", dependencies: ["CFFTW", "CPUFeatures", "FilterKernels", "FilterKernelsAVX2"]),
     // The separable filter's inner loops, one source compiled twice: for baseline x86-64 and for
     // Haswell (AVX2), which RasterCore calls only on CPUs that have it (FilterKernelSet).
     .target(name: "FilterKernels"),
@@ -39,7 +39,15 @@ let stages: [Target] = [
         .unsafeFlags(["-target-cpu", "haswell"]), .define("FUSED_MULTIPLY_ADD"),
     ]),
     // GLMs (Poisson, NB2), cross-validated elastic net, stepwise BIC. Pure Swift.
-    .target(name: "RiskModel"),
+    .target(name: "RiskModel", dependencies: ["CPUFeatures", "RiskModelAVX2"]),
+    // The same sources (Sources/RiskModelAVX2 is a link to Sources/RiskModel) compiled for
+    // Haswell: RiskModel runs its cross-validated elastic net there on CPUs with AVX2. No FMA
+    // contraction in Swift, so both builds give the same bits.
+    .target(name: "RiskModelAVX2", swiftSettings: [
+        .unsafeFlags(["-target-cpu", "haswell"]), .define("RISKMODEL_AVX2"),
+    ]),
+    // Which of the twice-compiled modules this CPU may run.
+    .target(name: "CPUFeatures"),
     // Risk clusters, ranking, factor shares, Gi*, evaluation metrics, disclosure. Pure Swift.
     .target(name: "Hotspots", dependencies: ["RasterCore"]),
     // Time-of-week profiles, operation rules and the weekly patrol scheduler. Pure Swift.
@@ -61,8 +69,8 @@ let stages: [Target] = [
 // MARK: - Tests
 
 let tests: [Target] = [
-    .testTarget(name: "RasterCoreTests", dependencies: ["RasterCore"], exclude: ["Golden"]),
-    .testTarget(name: "RiskModelTests", dependencies: ["RiskModel"], resources: [.copy("Golden")]),
+    .testTarget(name: "RasterCoreTests", dependencies: ["RasterCore", "CPUFeatures"], exclude: ["Golden"]),
+    .testTarget(name: "RiskModelTests", dependencies: ["RiskModel", "CPUFeatures"], resources: [.copy("Golden")]),
     .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "RasterCore"], resources: [.copy("Fixtures")]),
     .testTarget(name: "RiskTerrainTests", dependencies: ["RiskTerrain", "GeoIO", "Patrols"], exclude: ["Golden", "Hostile"]),
     .testTarget(name: "HotspotsTests", dependencies: ["Hotspots"], exclude: ["Golden"]),

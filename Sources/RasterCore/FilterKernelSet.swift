@@ -1,8 +1,6 @@
+import CPUFeatures
 import FilterKernels
 import FilterKernelsAVX2
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The build of the separable filter's inner loops this CPU runs: the Haswell (AVX2 + FMA) build
 /// when the CPU reports every feature that build may use, the baseline build otherwise — run-time
@@ -37,30 +35,6 @@ struct FilterKernelSet: Sendable {
         rowPass: { FilterKernelsAVX2.Kernels.rowPass($0, $1, taps: $2, radius: $3, count: $4) },
         scatter: { FilterKernelsAVX2.Kernels.scatter(into: $0, columns: $1, count: $2, values: $3, kernel: $4, lanes: $5) })
 
-    /// Chosen once per process.
-    static let current: FilterKernelSet = {
-        if let forced = getenv("RTM_SIMD"), String(cString: forced) == "baseline" { return baseline }
-        return cpuHasHaswell ? avx2 : baseline
-    }()
-
-    /// The Haswell features the compiler may emit for plain arithmetic, as Linux lists them in
-    /// /proc/cpuinfo (`abm` is LZCNT); Linux drops `avx`/`avx2` when the OS does not save the YMM
-    /// state. Other systems: baseline.
-    static let cpuHasHaswell: Bool = {
-        #if arch(x86_64) && os(Linux)
-        guard let file = fopen("/proc/cpuinfo", "r") else { return false }
-        defer { fclose(file) }
-        var line: UnsafeMutablePointer<CChar>? = nil, capacity = 0
-        defer { free(line) }
-        while getline(&line, &capacity, file) > 0, let text = line {
-            let s = String(cString: text)
-            guard s.hasPrefix("flags") else { continue }
-            let flags = Set(s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == ":" }))
-            return ["avx", "avx2", "bmi1", "bmi2", "fma", "f16c", "movbe", "abm", "popcnt", "xsave"].allSatisfy { flags.contains($0[...]) }
-        }
-        return false
-        #else
-        return false
-        #endif
-    }()
+    /// Chosen once per process (`CPUFeatures.useHaswell`).
+    static let current: FilterKernelSet = CPUFeatures.useHaswell ? avx2 : baseline
 }

@@ -294,7 +294,7 @@ final class ENPathSet {
             return folds.enumerated().map { t, f in
                 let path = ElasticNetPath(lambdas: [lambda], intercepts: [coef[t].0], coefficients: [coef[t].1], devianceRatio: [.nan],
                                           nullDeviance: .nan, designColumns: d.designColumns, names: d.names, passes: 0)
-                return RiskModel.heldOutDeviance(d, path: path, rows: testRows![f])[0]
+                return pathDeviance(d, path: path, rows: testRows![f])[0]
             }
         }
         let G = gr.count, W = d.wordsPerRow, C = gr.classCount

@@ -53,5 +53,14 @@ public final class ElasticNetData: @unchecked Sendable {
         offset = design.offset
     }
 
+    /// The same data from its parts (the Haswell build of this module is handed the arrays
+    /// themselves, not copies: `CrossValidation+Haswell.swift`).
+    package init(rowCount: Int, designColumns: [Int], names: [String], binaryCount: Int, wordsPerRow: Int,
+                 rowBits: [UInt64], dense: [[Double]], y: [Double], offset: [Double]?) {
+        self.rowCount = rowCount; self.designColumns = designColumns; self.names = names
+        self.binaryCount = binaryCount; self.wordsPerRow = wordsPerRow; self.rowBits = rowBits
+        self.dense = dense; self.y = y; self.offset = offset
+    }
+
     public var columnCount: Int { designColumns.count }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RasterCore
+import CPUFeatures
 
 @Suite struct KernelDensityTests {
     /// Direct summation in Double of the continuous kernel at cell-centre offsets, normalised to
@@ -79,7 +80,7 @@ import Testing
     /// to Float rounding: a fused tap rounds once where the baseline rounds twice, so every cell
     /// is within 1e-6 of the largest value (the filter's stated accuracy). Scattered, gathered and
     /// empty rows, widths that leave partial 32-column blocks, non-integer values.
-    @Test(.enabled(if: FilterKernelSet.cpuHasHaswell, "the CPU has no AVX2"))
+    @Test(.enabled(if: CPUFeatures.cpuHasHaswell, "the CPU has no AVX2"))
     func avx2KernelsAgreeWithTheBaselineBuild() {
         var rng = SplitMix64(seed: 29)
         var differing = 0

@@ -1,3 +1,4 @@
+import CPUFeatures
 import Testing
 @testable import RiskModel
 
@@ -24,6 +25,26 @@ import Testing
         let ca = crossValidatedElasticNet(d, options: o), cb = crossValidatedElasticNet(d, options: ob)
         expectRel(ca.meanDeviance, cb.meanDeviance, 1e-6, "cvm")
         #expect(ca.lambdaMinIndex == cb.lambdaMinIndex)
+    }
+
+    /// The Haswell build of this module (`RiskModelAVX2`, the same sources) returns the same bits
+    /// as the baseline build: no fused multiply-adds, the same operations in the same order. On
+    /// row groups and on rows, with the lockstep early stop.
+    @Test(.enabled(if: CPUFeatures.cpuHasHaswell, "the CPU has no AVX2"), arguments: [true, false])
+    func crossValidationIsTheSameInBothBuilds(groupRows: Bool) {
+        let (d, _) = Simulation.design(rows: 3000, seed: 31, theta: 2.0)
+        let data = ElasticNetData(d)
+        var o = CrossValidationOptions(); o.folds = 4; o.patience = 5; o.elasticNet.groupRows = groupRows
+        let here = crossValidatedElasticNetInThisBuild(data, options: o, progress: nil)
+        let there = HaswellBuild.crossValidatedElasticNet(data, options: o, progress: nil)
+        func bits(_ c: CrossValidatedPath) -> [UInt64] {
+            (c.path.lambdas + c.path.intercepts + c.path.coefficients.flatMap { $0 } + c.path.devianceRatio
+                + c.meanDeviance + c.standardError).map(\.bitPattern)
+        }
+        #expect(here.path.lambdas.count > 10)
+        #expect(bits(here) == bits(there))
+        #expect(here.lambdaMinIndex == there.lambdaMinIndex && here.lambda1seIndex == there.lambda1seIndex)
+        #expect(here.path.passes == there.path.passes && here.stoppedEarly == there.stoppedEarly)
     }
 
     /// At glmnet's default threshold (1e-7) the grouped path (stale-Hessian Newton steps) is no
