@@ -4,8 +4,10 @@ import Testing
 import RasterCore
 
 @Suite struct RasterIOTests {
+    let scratch = Scratch()
+
     @Test func geoTIFFRoundTripKeepsGeoreferencingNodataAndValues() throws {
-        let dir = try temporaryFolder()
+        let dir = try scratch.folder("rtm-test")
         let grid = try GridGeometry(originX: 530_000, originY: 191_000, cellSize: 25, width: 300, height: 280)
         var r = Raster<Float>(geometry: grid, repeating: -9999)
         for row in 0..<grid.height { for col in 0..<grid.width where (row + col) % 7 != 0 {
@@ -32,7 +34,7 @@ import RasterCore
     }
 
     @Test func writesACloudOptimisedTiledCompressedGeoTIFFWithOverviews() throws {
-        let dir = try temporaryFolder()
+        let dir = try scratch.folder("rtm-test")
         let grid = try GridGeometry(originX: 500_000, originY: 200_000, cellSize: 25, width: 1200, height: 1100)
         let r = Raster<UInt8>(geometry: grid, values: (0..<grid.cellCount).map { UInt8($0 % 5) })
         let path = dir + "/classes.tif"

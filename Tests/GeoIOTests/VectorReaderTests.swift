@@ -3,6 +3,8 @@ import Testing
 import RasterCore
 
 @Suite struct VectorReaderTests {
+    let scratch = Scratch()
+
     @Test func policeCSVNeedsNoConfiguration() throws {
         let set = try VectorReader.read(fixture("police_street.csv"), query: VectorQuery(fields: ["Month", "Crime type"]))
         #expect(set.count == 10)
@@ -98,7 +100,7 @@ import RasterCore
 
     @Test func missingFileUnknownFormatAndBadFilter() throws {
         #expect(throws: GeoDataError.fileNotFound(path: "/no/such/file.gpkg")) { try VectorReader.read("/no/such/file.gpkg") }
-        let dir = try temporaryFolder()
+        let dir = try scratch.folder("rtm-test")
         let junk = dir + "/junk.gpkg"
         try "not a geopackage".write(toFile: junk, atomically: true, encoding: .utf8)
         #expect(throws: GeoDataError.unknownFormat(path: junk)) { try VectorReader.read(junk) }

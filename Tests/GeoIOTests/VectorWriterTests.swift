@@ -4,12 +4,13 @@ import Testing
 import RasterCore
 
 @Suite struct VectorWriterTests {
+    let scratch = Scratch()
     let square = Polygon(exterior: [Point2(531_000, 190_000), Point2(531_100, 190_000), Point2(531_100, 190_100), Point2(531_000, 190_100)],
                          holes: [[Point2(531_040, 190_040), Point2(531_060, 190_040), Point2(531_060, 190_060), Point2(531_040, 190_060)]])
     let fields = [OutputField("rank", .integer), OutputField("label", .string), OutputField("mean_rrs", .real)]
 
     @Test func geoPackageRoundTripKeepsCRSGeometryAndAttributes() throws {
-        let dir = try temporaryFolder()
+        let dir = try scratch.folder("rtm-test")
         let path = dir + "/hotspots.gpkg"
         let features = [OutputFeature(geometry: .polygon(square), values: [.integer(1), .string("Wood Green / High Road"), .real(3.25)]),
                         OutputFeature(geometry: .polygon(square), values: [.integer(2), .null, .real(2.5)])]
@@ -24,7 +25,7 @@ import RasterCore
     }
 
     @Test func geoJSONIsRFC7946InWGS84() throws {
-        let dir = try temporaryFolder()
+        let dir = try scratch.folder("rtm-test")
         let path = dir + "/hotspots.geojson"
         try VectorWriter.write([OutputFeature(geometry: .polygon(square), values: [.integer(1), .string("A"), .real(1.5)])],
                                fields: fields, layerName: "hotspots", crs: CRS("EPSG:27700"), to: path, format: .geoJSON)

@@ -6,9 +6,11 @@ import GeoIO
 /// An input changed or deleted while a run reads it: the run fails naming the file, and nothing
 /// is committed over the previous outputs.
 @Suite struct FaultTests {
+    let scratch = Scratch()
+
     /// The sample in a fresh folder with a quick spec (two factors, no selection).
-    static func quickStudy() throws -> (folder: String, spec: ModelSpec) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rtm-faults-\(UUID().uuidString)").path
+    func quickStudy() throws -> (folder: String, spec: ModelSpec) {
+        let dir = scratch.path("rtm-faults")
         try FileManager.default.copyItem(atPath: URL(fileURLWithPath: sampleSpec).deletingLastPathComponent().path, toPath: dir)
         let yaml = """
         crs: EPSG:27700
@@ -38,7 +40,7 @@ import GeoIO
 
     @Test(arguments: [false, true])
     func anInputChangedOrDeletedDuringTheRunCommitsNothing(deleted: Bool) throws {
-        let (dir, spec) = try Self.quickStudy()
+        let (dir, spec) = try quickStudy()
         let out = dir + "/out"
         _ = try Pipeline.run(spec, options: .init(outFolder: out))
         var before = Self.files(out)
@@ -66,7 +68,7 @@ import GeoIO
     }
 
     @Test func theManifestFingerprintsEveryInputBeforeItIsRead() throws {
-        let (dir, spec) = try Self.quickStudy()
+        let (dir, spec) = try quickStudy()
         let files = try InputFiles(spec, previousManifestIn: dir + "/nowhere")
         #expect(files.hashes.map { ($0.path as NSString).lastPathComponent }
                 == ["boundary.gpkg", "crimes.csv", "stations.gpkg", "licensed_premises.gpkg"])
@@ -76,7 +78,7 @@ import GeoIO
     }
 
     @Test func aFailedRunInANewFolderLeavesNoFolder() throws {
-        let (dir, spec) = try Self.quickStudy()
+        let (dir, spec) = try quickStudy()
         var broken = spec
         broken.outcome.whereClause = "crime_type = 'Arson'"
         let out = dir + "/new-out"
@@ -85,7 +87,7 @@ import GeoIO
     }
 
     @Test func staleStagingOfAKilledRunIsRemoved() throws {
-        let (dir, spec) = try Self.quickStudy()
+        let (dir, spec) = try quickStudy()
         let out = dir + "/out"
         // a process id that is not running: far above the kernel's pid_max default
         let stale = out + "/\(OutputFolder.stagingPrefix)99999999"

@@ -6,14 +6,12 @@ import RasterCore
 
 /// The layer cache on the bundled sample (8 factors, 33 candidate layers).
 @Suite struct LayerCacheTests {
-    static func temporary(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("rtm-\(name)-\(UUID().uuidString)").path
-    }
+    let scratch = Scratch()
 
     /// A copy of the sample's files, so a test can change one.
-    static func sampleCopy() throws -> String {
+    func sampleCopy() throws -> String {
         let from = (sampleSpec as NSString).deletingLastPathComponent
-        let to = temporary("sample")
+        let to = scratch.path("rtm-sample")
         try FileManager.default.copyItem(atPath: from, toPath: to)
         return to
     }
@@ -41,7 +39,7 @@ import RasterCore
         let full = try SpecParser.load(sampleSpec)
         var without = full
         without.factors.removeAll { $0.name == "bus_stops" }
-        let folder = Self.temporary("cache")
+        let folder = scratch.path("rtm-cache")
         _ = try Pipeline.fit(without, cache: LayerCache(folder: folder))
 
         let cache = LayerCache(folder: folder)
@@ -60,9 +58,9 @@ import RasterCore
     }
 
     @Test func changingAnInputInvalidatesOnlyItsLayers() throws {
-        let dir = try Self.sampleCopy()
+        let dir = try sampleCopy()
         let spec = try SpecParser.load(dir + "/spec.yaml")
-        let folder = Self.temporary("cache")
+        let folder = scratch.path("rtm-cache")
         let first = LayerCache(folder: folder)
         _ = try Self.layers(spec, cache: first)
         #expect(first.layersComputed == 33 && first.layersFromCache == 0)
@@ -79,12 +77,11 @@ import RasterCore
         #expect(second.layersComputed == 3)
         #expect(second.layersFromCache == 30)
         #expect(Self.sameValues(cached, try Self.layers(spec, cache: nil)))
-        try? FileManager.default.removeItem(atPath: dir)
     }
 
     @Test func aDamagedEntryIsRecomputedNotTrusted() throws {
         let spec = try SpecParser.load(sampleSpec)
-        let folder = Self.temporary("cache")
+        let folder = scratch.path("rtm-cache")
         let reference = try Self.layers(spec, cache: LayerCache(folder: folder))
         let entries = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".rtml") }.sorted()
         #expect(entries.count == spec.factors.count)

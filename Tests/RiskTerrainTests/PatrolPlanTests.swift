@@ -9,6 +9,7 @@ import Patrols
     static let spec = try! SpecParser.load(sampleSpec)
     static let fitted = try! Pipeline.fit(spec)
     static let plan = try! PatrolPlanner.plan(spec, week: nil, heldOut: true, fitted: fitted)
+    let scratch = Scratch()
 
     func minutes(_ hhmm: String) -> Int { Int(hhmm.prefix(2))! * 60 + Int(hhmm.suffix(2))! }
 
@@ -133,8 +134,7 @@ import Patrols
         check.arguments = ["-c", "import icalendar"]
         try check.run(); check.waitUntilExit()
         guard check.terminationStatus == 0 else { return }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rtm-ics-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = URL(fileURLWithPath: try scratch.folder("rtm-ics"))
         try Data(ics.utf8).write(to: dir.appendingPathComponent("plan.ics"))
         try Data(csv.utf8).write(to: dir.appendingPathComponent("plan.csv"))
         let script = URL(fileURLWithPath: sampleSpec).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/validate_ics.py")

@@ -7,6 +7,7 @@ import RasterCore
 /// The whole pipeline on the bundled synthetic sample, whose true model is known (data/truth.json).
 @Suite(.serialized) struct PipelineTests {
     static let fitted: Result<Pipeline.Fitted, Error> = Result { try Pipeline.fit(SpecParser.load(sampleSpec)) }
+    let scratch = Scratch()
 
     @Test func recoversTheTrueModelOfTheSample() throws {
         let f = try Self.fitted.get()
@@ -61,7 +62,7 @@ import RasterCore
     }
 
     @Test func runWritesEveryOutputAndTheyReadBack() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rtm-run-\(UUID().uuidString)").path
+        let dir = scratch.path("rtm-run")
         var options = Pipeline.Options(outFolder: dir)
         options.writeFactorLayers = true
         let r = try Pipeline.run(SpecParser.load(sampleSpec), options: options)
@@ -115,8 +116,8 @@ import RasterCore
     }
 
     @Test func sameSpecSameBytes() throws {
-        let a = FileManager.default.temporaryDirectory.appendingPathComponent("rtm-a-\(UUID().uuidString)").path
-        let b = FileManager.default.temporaryDirectory.appendingPathComponent("rtm-b-\(UUID().uuidString)").path
+        let a = scratch.path("rtm-a")
+        let b = scratch.path("rtm-b")
         let spec = try SpecParser.load(sampleSpec)
         _ = try Pipeline.run(spec, options: .init(outFolder: a))
         _ = try Pipeline.run(spec, options: .init(outFolder: b))
@@ -143,10 +144,12 @@ func containsNumber(_ text: String, _ number: String) -> Bool {
 }
 
 @Suite struct CoverageTests {
+    let scratch = Scratch()
+
     @Test func trueRRVsFallInsideTheirIntervalsInMostDraws() throws {
         var covered = 0, total = 0, selected = 0
         for seed in UInt64(1)...7 {
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rtm-cover-\(seed)-\(UUID().uuidString)").path
+            let dir = scratch.path("rtm-cover-\(seed)")
             try SampleBorough(seed: seed).write(to: dir)
             let f = try Pipeline.fit(SpecParser.load(dir + "/spec.yaml"))
             let byName = Dictionary(uniqueKeysWithValues: f.model.terms.map { ($0.name, $0) })
@@ -165,8 +168,10 @@ func containsNumber(_ text: String, _ number: String) -> Bool {
 
 /// Hotspots of the sample: the highest-class cells joined into ranked, named, explained places.
 @Suite struct HotspotIntegrationTests {
+    let scratch = Scratch()
+
     @Test func hotspotsAreTheHighestClassRankedAndExplained() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rtm-hot-\(UUID().uuidString)").path
+        let dir = scratch.path("rtm-hot")
         let r = try Pipeline.run(SpecParser.load(sampleSpec), options: .init(outFolder: dir))
         let hs = r.hotspots
         #expect(hs.count >= 5)

@@ -7,13 +7,10 @@ import RasterCore
 /// The London-scale generator at a small scale (1/100 of London: 15.7 km², 500 events).
 @Suite struct SyntheticLondonTests {
     static let scale = 0.01
-
-    static func temporary(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("rtm-\(name)-\(UUID().uuidString)").path
-    }
+    let scratch = Scratch()
 
     @Test func sameSeedSameBytesAndTheSpecReadsBack() throws {
-        let a = Self.temporary("london-a"), b = Self.temporary("london-b")
+        let a = scratch.path("rtm-london-a"), b = scratch.path("rtm-london-b")
         let files = try SyntheticLondon(seed: 3, scale: Self.scale).write(to: a)
         try SyntheticLondon(seed: 3, scale: Self.scale).write(to: b)
         #expect(files.count == 1 + 20 + 4)
@@ -21,7 +18,7 @@ import RasterCore
             let x = FileManager.default.contents(atPath: a + "/" + f), y = FileManager.default.contents(atPath: b + "/" + f)
             #expect(x != nil && x == y, "\(f) differs between two runs with the same seed")
         }
-        let c = Self.temporary("london-c")
+        let c = scratch.path("rtm-london-c")
         try SyntheticLondon(seed: 4, scale: Self.scale).write(to: c)
         #expect(FileManager.default.contents(atPath: a + "/crimes.csv") != FileManager.default.contents(atPath: c + "/crimes.csv"))
 
@@ -34,7 +31,6 @@ import RasterCore
         #expect(inputs.factors.map { $0.features?.count ?? 0 } == SyntheticLondon.plans.map { max(1, Int((Double($0.count) * Self.scale).rounded())) })
         let area = inputs.studyArea.reduce(0.0) { $0 + Self.area($1) }
         #expect(abs(area - SyntheticLondon.areaKm2 * 1e6 * Self.scale) < 1e3)
-        for d in [a, b, c] { try? FileManager.default.removeItem(atPath: d) }
     }
 
     @Test func countsScaleWithTheArea() throws {

@@ -7,6 +7,8 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 func dataFile(_ name: String) -> String { packageRoot.appendingPathComponent("data/\(name)").path }
 
 @Suite struct CLITests {
+    let scratch = Scratch()
+
     @Test func versionNamesTheLibraries() throws {
         let r = try RTMBinary.run(["--version"])
         #expect(r.status == 0)
@@ -34,7 +36,7 @@ func dataFile(_ name: String) -> String { packageRoot.appendingPathComponent("da
     }
 
     @Test func synthIsReproducibleFromItsSeed() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rtm-synth-\(UUID().uuidString)").path
+        let dir = scratch.path("rtm-synth")
         let r = try RTMBinary.run(["synth", "--preset", "borough", "--seed", "1", "--out", dir])
         #expect(r.status == 0, "\(r.stderr)")
         // The committed sample was made with seed 1: every file is byte-identical.
@@ -52,7 +54,7 @@ func dataFile(_ name: String) -> String { packageRoot.appendingPathComponent("da
     }
 
     @Test func synthLondonWritesAReadySpecAndRefusesABadScale() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rtm-london-\(UUID().uuidString)").path
+        let dir = scratch.path("rtm-london")
         let r = try RTMBinary.run(["synth", "--preset", "london", "--seed", "1", "--scale", "0.01", "--out", dir])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("500 events"))
@@ -69,6 +71,8 @@ func dataFile(_ name: String) -> String { packageRoot.appendingPathComponent("da
 }
 
 @Suite struct ValidateCLITests {
+    let scratch = Scratch()
+
     @Test func validatesTheBundledSpec() throws {
         let r = try RTMBinary.run(["validate", dataFile("spec.yaml")])
         #expect(r.status == 0, "\(r.stderr)")
@@ -77,8 +81,7 @@ func dataFile(_ name: String) -> String { packageRoot.appendingPathComponent("da
     }
 
     @Test func aBrokenSpecIsOneLine() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rtm-spec-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = URL(fileURLWithPath: try scratch.folder("rtm-spec"))
         let spec = dir.appendingPathComponent("spec.yaml").path
         try "cell_size: 25\nblock_length: 100\nstudy_area: nowhere.gpkg\noutcome: crimes.csv\nfactors:\n  - name: a\n    path: a.gpkg\n"
             .write(toFile: spec, atomically: true, encoding: .utf8)

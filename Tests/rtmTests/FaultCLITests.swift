@@ -5,6 +5,8 @@ import Testing
 /// changed since the last run. Each time the previous outputs stay byte for byte as they were, no
 /// staging folder or partial file is left, and `runs.jsonl` records what happened.
 @Suite(.serialized) struct FaultCLITests {
+    let scratch = Scratch()
+
     /// Every file of a folder (recursively, hidden ones too) → its bytes.
     static func snapshot(_ folder: String) throws -> [String: Data] {
         var files: [String: Data] = [:]
@@ -37,14 +39,14 @@ import Testing
     }
 
     /// A copy of the bundled sample in a fresh folder (inputs the tests may change).
-    static func sampleCopy() throws -> String {
-        let dir = temporaryPath("rtm-fault-data")
+    func sampleCopy() throws -> String {
+        let dir = scratch.path("rtm-fault-data")
         try FileManager.default.copyItem(atPath: packageRoot.appendingPathComponent("data").path, toPath: dir)
         return dir
     }
 
     @Test func anInterruptedRunLeavesThePreviousOutputsAndSaysSo() throws {
-        let data = try Self.sampleCopy()
+        let data = try sampleCopy()
         let out = data + "/out"
         let first = try RTMBinary.run(["run", data + "/spec.yaml", "--out", out])
         try #require(first.status == 0, "\(first.stderr)")
@@ -95,7 +97,7 @@ import Testing
     }
 
     @Test func anOutputFolderThatCannotBeMadeFailsBeforeTheFit() throws {
-        let file = temporaryPath("rtm-not-a-folder")
+        let file = scratch.path("rtm-not-a-folder")
         try "a file".write(toFile: file, atomically: true, encoding: .utf8)
         let start = Date()
         let r = try RTMBinary.run(["run", dataFile("spec.yaml"), "--out", file + "/out"])
@@ -106,7 +108,7 @@ import Testing
 
     @Test(.enabled(if: Mounts.available, "needs mount (root with CAP_SYS_ADMIN); CI without it skips"))
     func aReadOnlyOutputFolderKeepsItsOutputs() throws {
-        let out = temporaryPath("rtm-readonly")
+        let out = scratch.path("rtm-readonly")
         let first = try RTMBinary.run(["run", dataFile("spec.yaml"), "--out", out, "--quiet"])
         try #require(first.status == 0, "\(first.stderr)")
         let before = try Self.snapshot(out)
@@ -121,12 +123,12 @@ import Testing
 
     @Test(.enabled(if: Mounts.available, "needs mount (root with CAP_SYS_ADMIN); CI without it skips"))
     func aFullDiskKeepsThePreviousOutputsAndRecordsTheFailure() throws {
-        let previous = temporaryPath("rtm-previous")
+        let previous = scratch.path("rtm-previous")
         let first = try RTMBinary.run(["run", dataFile("spec.yaml"), "--out", previous, "--quiet"])
         try #require(first.status == 0, "\(first.stderr)")
         let bytes = try Self.snapshot(previous).values.reduce(0) { $0 + $1.count }
         // a file system with room for the previous outputs and a third of another set
-        let out = temporaryPath("rtm-full")
+        let out = scratch.path("rtm-full")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try Mounts.mount(["-t", "tmpfs", "-o", "size=\(bytes + bytes / 3 + 64 * 1024)", "tmpfs", out])
         defer { Mounts.unmount(out) }
@@ -149,7 +151,9 @@ import Testing
 /// Mounting a read-only bind or a tiny tmpfs over a temporary folder, where the system allows it.
 enum Mounts {
     static let available: Bool = {
-        let dir = temporaryPath("rtm-mount-probe")
+        // outside any test, so no Scratch: removed here, once it is unmounted (or was never mounted)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rtm-mount-probe-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         guard (try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)) != nil,
               (try? mount(["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir])) != nil else { return false }
         unmount(dir)

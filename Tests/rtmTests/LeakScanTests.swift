@@ -8,6 +8,8 @@ import Testing
 /// write them and projected to British National Grid metres — and hotspot counts below the
 /// threshold must be suppressed.
 @Suite struct LeakScanTests {
+    let scratch = Scratch()
+
     struct Event { let lon: String; let lat: String; let easting: Int; let northing: Int; let source: String }
 
     /// Every event with coordinates in crimes.csv and streetsafe.csv (all rows, not only those
@@ -82,7 +84,7 @@ import Testing
     }
 
     @Test func noExportOfTheDemoHoldsAnEventCoordinate() throws {
-        let out = temporaryPath("rtm-leak-scan")
+        let out = scratch.path("rtm-leak-scan")
         let r = try RTMBinary.run(["demo", "--data", packageRoot.appendingPathComponent("data").path, "--out", out])
         try #require(r.status == 0, "\(r.stderr)")
         let events = try Self.events()
@@ -151,7 +153,7 @@ import Testing
     }
 
     @Test func theDisclosureThresholdIsTheSpecs() throws {
-        let dir = temporaryPath("rtm-threshold")
+        let dir = scratch.path("rtm-threshold")
         try FileManager.default.copyItem(atPath: packageRoot.appendingPathComponent("data").path, toPath: dir)
         let spec = try String(contentsOfFile: dir + "/spec.yaml", encoding: .utf8)
             .replacingOccurrences(of: "  min_cells: 4", with: "  min_cells: 4\n  disclosure_threshold: 100")

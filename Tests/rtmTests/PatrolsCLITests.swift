@@ -3,6 +3,8 @@ import Testing
 
 /// `rtm patrols` as a planner runs it: impossible requests fail in one line before any fitting.
 @Suite struct PatrolsCLITests {
+    let scratch = Scratch()
+
     /// The sample's spec with `edit` applied, written to a temporary folder with absolute paths.
     func spec(_ edit: (String) -> String) throws -> String {
         let data = packageRoot.appendingPathComponent("data").path
@@ -13,8 +15,7 @@ import Testing
                 .replacingOccurrences(of: "study_area: \(name)", with: "study_area: \(data)/\(name)")
                 .replacingOccurrences(of: "streetsafe: \(name)", with: "streetsafe: \(data)/\(name)")
         }
-        let dir = temporaryPath("rtm-patrols")
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try scratch.folder("rtm-patrols")
         try yaml.write(toFile: dir + "/spec.yaml", atomically: true, encoding: .utf8)
         return dir + "/spec.yaml"
     }
@@ -37,7 +38,7 @@ import Testing
     }
 
     @Test func writesTheWeeksPlanCalendarAndBriefings() throws {
-        let out = temporaryPath("rtm-patrols-out")
+        let out = scratch.path("rtm-patrols-out")
         let r = try RTMBinary.run(["patrols", dataFile("spec.yaml"), "--week", "2025-W03", "--out", out, "--no-held-out"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("patrol plan 2025-W03") && r.stdout.contains("Op Verona") && r.stdout.contains("Project Vigilant")

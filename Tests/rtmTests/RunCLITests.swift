@@ -2,14 +2,12 @@ import Foundation
 import GeoIO
 import Testing
 
-func temporaryPath(_ prefix: String) -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
-}
-
 /// `rtm run` as a user runs it, on the bundled sample.
 @Suite struct RunCLITests {
+    let scratch = Scratch()
+
     @Test func runsTheSampleAndWritesOutputsAGISReads() throws {
-        let out = temporaryPath("rtm-cli-run")
+        let out = scratch.path("rtm-cli-run")
         let r = try RTMBinary.run(["run", dataFile("spec.yaml"), "--out", out])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("model: negbin") && r.stdout.contains("wrote "))
@@ -50,7 +48,7 @@ func temporaryPath(_ prefix: String) -> String {
     }
 
     @Test func aRerunReadsEveryLayerFromTheCache() throws {
-        let out = temporaryPath("rtm-cli-cache")
+        let out = scratch.path("rtm-cli-cache")
         let first = try RTMBinary.run(["run", dataFile("spec.yaml"), "--out", out])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("layers: 0 from cache, 33 computed — cache \(out)/.rtm-cache"), "\(first.stdout)")
@@ -63,7 +61,7 @@ func temporaryPath(_ prefix: String) -> String {
     }
 
     @Test func demoPrintsTruthBesideTheFit() throws {
-        let out = temporaryPath("rtm-cli-demo")
+        let out = scratch.path("rtm-cli-demo")
         let r = try RTMBinary.run(["demo", "--data", packageRoot.appendingPathComponent("data").path, "--out", out, "--include-events"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("true model (data/truth.json) against the fitted one"))
@@ -93,6 +91,7 @@ func temporaryPath(_ prefix: String) -> String {
 
 /// Each bad spec or input: one line naming the problem, a non-zero exit, and no output written.
 @Suite struct BadSpecTests {
+    let scratch = Scratch()
     let data = packageRoot.appendingPathComponent("data").path
 
     func specText(_ edit: (String) -> String) throws -> String {
@@ -101,8 +100,7 @@ func temporaryPath(_ prefix: String) -> String {
 
     /// Writes the spec beside copies of nothing: paths are made absolute to data/.
     func failing(_ yaml: String, _ expected: String, extraFiles: [String: String] = [:]) throws {
-        let dir = temporaryPath("rtm-bad")
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try scratch.folder("rtm-bad")
         for (name, text) in extraFiles { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
         var absolute = yaml
         for name in ["boundary.gpkg", "crimes.csv", "licensed_premises.gpkg", "stations.gpkg", "bus_stops.gpkg", "high_streets.gpkg",
@@ -151,8 +149,10 @@ func temporaryPath(_ prefix: String) -> String {
 }
 
 @Suite struct EvaluateCLITests {
+    let scratch = Scratch()
+
     @Test func evaluateWritesItsJSONAndPlot() throws {
-        let out = temporaryPath("rtm-cli-eval")
+        let out = scratch.path("rtm-cli-eval")
         let r = try RTMBinary.run(["evaluate", dataFile("spec.yaml"), "--out", out])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("PAI") && r.stdout.contains("uniform"))
