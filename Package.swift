@@ -69,13 +69,15 @@ let stages: [Target] = [
 // MARK: - Tests
 
 let tests: [Target] = [
+    // Temporary folders removed when a test ends (used by the test targets that write files).
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "RasterCoreTests", dependencies: ["RasterCore", "CPUFeatures"], exclude: ["Golden"]),
     .testTarget(name: "RiskModelTests", dependencies: ["RiskModel", "CPUFeatures"], resources: [.copy("Golden")]),
-    .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "RasterCore"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "RiskTerrainTests", dependencies: ["RiskTerrain", "GeoIO", "Patrols"], exclude: ["Golden", "Hostile"]),
+    .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "RasterCore", "TestSupport"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "RiskTerrainTests", dependencies: ["RiskTerrain", "GeoIO", "Patrols", "TestSupport"], exclude: ["Golden", "Hostile"]),
     .testTarget(name: "HotspotsTests", dependencies: ["Hotspots"], exclude: ["Golden"]),
     .testTarget(name: "PatrolsTests", dependencies: ["Patrols", "RiskModel"]),
-    .testTarget(name: "rtmTests", dependencies: ["rtm", "GeoIO"]),
+    .testTarget(name: "rtmTests", dependencies: ["rtm", "GeoIO", "TestSupport"]),
 ]
 
 let package = Package(

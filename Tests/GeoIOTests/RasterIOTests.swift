@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GeoIO
 import RasterCore
+import TestSupport
 
 @Suite struct RasterIOTests {
     let scratch = Scratch()

@@ -1,6 +1,7 @@
 import Testing
 @testable import GeoIO
 import RasterCore
+import TestSupport
 
 @Suite struct VectorReaderTests {
     let scratch = Scratch()

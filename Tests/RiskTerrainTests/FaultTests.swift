@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import GeoIO
 @testable import RiskTerrain
+import TestSupport
 
 /// An input changed or deleted while a run reads it: the run fails naming the file, and nothing
 /// is committed over the previous outputs.

@@ -3,6 +3,7 @@ import Testing
 import GeoIO
 import RasterCore
 @testable import RiskTerrain
+import TestSupport
 
 /// The layer cache on the bundled sample (8 factors, 33 candidate layers).
 @Suite struct LayerCacheTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Patrols
 @testable import RiskTerrain
+import TestSupport
 
 /// Weekly patrol plans on the bundled sample: the week after its data ends (2025-W02), all three
 /// operations, against their rules; the model is fitted once for the suite.

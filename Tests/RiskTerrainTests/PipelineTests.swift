@@ -3,6 +3,7 @@ import Testing
 import GeoIO
 import RasterCore
 @testable import RiskTerrain
+import TestSupport
 
 /// The whole pipeline on the bundled synthetic sample, whose true model is known (data/truth.json).
 @Suite(.serialized) struct PipelineTests {

@@ -3,6 +3,7 @@ import Testing
 import GeoIO
 import RasterCore
 @testable import RiskTerrain
+import TestSupport
 
 /// The London-scale generator at a small scale (1/100 of London: 15.7 km², 500 events).
 @Suite struct SyntheticLondonTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Faults in the middle of `rtm run`: an interrupt, an unwritable or full output folder, inputs
 /// changed since the last run. Each time the previous outputs stay byte for byte as they were, no

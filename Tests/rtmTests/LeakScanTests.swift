@@ -2,6 +2,7 @@ import Foundation
 import GeoIO
 import RasterCore
 import Testing
+import TestSupport
 
 /// Disclosure control over every export (DESIGN.md, "Sensitive data"): the demo's outputs are
 /// scanned for the coordinates of every input event — crimes and StreetSafe reports, as the CSVs

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `rtm patrols` as a planner runs it: impossible requests fail in one line before any fitting.
 @Suite struct PatrolsCLITests {

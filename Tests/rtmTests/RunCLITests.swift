@@ -1,6 +1,7 @@
 import Foundation
 import GeoIO
 import Testing
+import TestSupport
 
 /// `rtm run` as a user runs it, on the bundled sample.
 @Suite struct RunCLITests {
