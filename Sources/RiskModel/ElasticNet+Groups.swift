@@ -168,7 +168,9 @@ extension ENSolver {
                 parallelWorkers(workers) { wk in
                     var gm = [Double](repeating: 0, count: ns * ns), xw = [Double](repeating: 0, count: p), sw = 0.0
                     let lo = G * wk / workers, hi = G * (wk + 1) / workers
+                    // The group's strong indices, and (extensions) the new ones among them, in column order.
                     let list = UnsafeMutablePointer<Int>.allocate(capacity: max(ns, 1)); defer { list.deallocate() }
+                    let news = UnsafeMutablePointer<Int>.allocate(capacity: max(ns, 1)); defer { news.deallocate() }
                     gm.withUnsafeMutableBufferPointer { gB in gq.withUnsafeBufferPointer { gqs in
                         let gp = gB.baseAddress!
                         for g in lo..<hi {
@@ -191,25 +193,28 @@ extension ENSolver {
                             fsW?[g] = fs
                             let w = qs * Foundation.exp(fs)
                             sw += w
-                            var c = 0, newest = -1
+                            var c = 0, n = 0
                             for k in 0..<W {
                                 var word = rb[k] & strongMask[k]
                                 while word != 0 {
                                     let j = k << 6 | word.trailingZeroBitCount
                                     let si = strongIndex[j]
-                                    list[c] = si; c += 1
-                                    if si >= from { xw[j] += w; newest = max(newest, si) }
+                                    list[c] = si; c &+= 1
+                                    if si >= from { xw[j] += w; news[n] = si; n &+= 1 }
                                     word &= word &- 1
                                 }
                             }
-                            if newest < 0 { continue }
+                            if n == 0 { continue }
                             if from == 0 {
                                 for a in 0..<c { let row = gp + list[a] * ns; for b in 0...a { row[list[b]] += w } }
                             } else {
-                                // Only pairs with a new column: O(nnz_S · nnz_new) per group.
-                                for a in 0..<c where list[a] >= from {
-                                    let row = gp + list[a] * ns
-                                    for b in 0..<c where b <= a || list[b] < from { row[list[b]] += w }
+                                // Only pairs with a new column: each new column's row gets every old
+                                // column and the new ones up to itself (the same cells, each once, as
+                                // the pairs b ≤ a or b old). O(nnz_S · nnz_new) per group.
+                                for a in 0..<n {
+                                    let row = gp + news[a] * ns
+                                    for b in 0..<c where list[b] < from { row[list[b]] += w }
+                                    for b in 0...a { row[news[b]] += w }
                                 }
                             }
                         }

@@ -119,12 +119,14 @@ final class ENPathSet {
         for (s, c) in zip(ps, hasCarried) where !c && s.snap != nil { s.forceRefresh = true }
         var ua = [UInt64](repeating: 0, count: W)
         let us = gr.mask
-        var bT = [SIMD4<Double>](repeating: .zero, count: p * P4), b0 = [SIMD4<Double>](repeating: .zero, count: 3)
+        // Per column three lane vectors whatever P4, so the bit loops add all three with no test
+        // of P4 (unused lanes add zeros and are never read).
+        var bT = [SIMD4<Double>](repeating: .zero, count: p * 3), b0 = [SIMD4<Double>](repeating: .zero, count: 3)
         for (t, s) in ps.enumerated() {
             for k in 0..<W { ua[k] |= s.active[k] }
             let (c, b) = s.original()
             b0[t / 4][t % 4] = c
-            for j in 0..<p where b[j] != 0 { bT[j * P4 + t / 4][t % 4] = b[j] }
+            for j in 0..<p where b[j] != 0 { bT[j * 3 + t / 4][t % 4] = b[j] }
         }
         let workers = max(1, ps[0].o.workers)
         typealias Part = (xw: [SIMD4<Double>], xr: [SIMD4<Double>], stats: [SIMD4<Double>])
@@ -134,7 +136,7 @@ final class ENPathSet {
         parts.withUnsafeMutableBufferPointer { pp in
             let base = pp.baseAddress!
             parallelWorkers(workers) { wk in
-                var xw = [SIMD4<Double>](repeating: .zero, count: p * P4), xr = xw
+                var xw = [SIMD4<Double>](repeating: .zero, count: p * 3), xr = xw
                 // stats per lane block b: sw, sr, ll, maxShift, shift2 at 5b…5b+4
                 var st = [SIMD4<Double>](repeating: .zero, count: 5 * P4)
                 let lo = G * wk / workers, hi = G * (wk + 1) / workers
@@ -176,10 +178,8 @@ final class ENPathSet {
                         for k in 0..<W {
                             var word = rb[k] & ua[k]
                             while word != 0 {
-                                let at = bt + (k << 6 | word.trailingZeroBitCount) * P4
-                                f0 += at[0]
-                                if P4 > 1 { f1 += at[1] }
-                                if P4 > 2 { f2 += at[2] }
+                                let at = bt + (k &<< 6 | word.trailingZeroBitCount) &* 3
+                                f0 += at[0]; f1 += at[1]; f2 += at[2]
                                 word &= word &- 1
                             }
                         }
@@ -190,10 +190,10 @@ final class ENPathSet {
                         for k in 0..<W {
                             var word = rb[k] & us[k]
                             while word != 0 {
-                                let j = (k << 6 | word.trailingZeroBitCount) * P4
+                                let j = (k &<< 6 | word.trailingZeroBitCount) &* 3
                                 xwp[j] += w0; xrp[j] += r0
-                                if P4 > 1 { xwp[j + 1] += w1; xrp[j + 1] += r1 }
-                                if P4 > 2 { xwp[j + 2] += w2; xrp[j + 2] += r2 }
+                                xwp[j + 1] += w1; xrp[j + 1] += r1
+                                xwp[j + 2] += w2; xrp[j + 2] += r2
                                 word &= word &- 1
                             }
                         }
@@ -211,7 +211,7 @@ final class ENPathSet {
                 e.sw += pt.stats[5 * b][l]; e.sr += pt.stats[5 * b + 1][l]; e.ll += pt.stats[5 * b + 2][l]
                 e.maxShift = max(e.maxShift, pt.stats[5 * b + 3][l]); e.shift2 += pt.stats[5 * b + 4][l]
                 for j in 0..<d.binaryCount where us[j >> 6] & (1 << UInt64(j & 63)) != 0 {
-                    e.xw[j] += pt.xw[j * P4 + b][l]; e.xr[j] += pt.xr[j * P4 + b][l]
+                    e.xw[j] += pt.xw[j * 3 + b][l]; e.xr[j] += pt.xr[j * 3 + b][l]
                 }
             }
             return e
@@ -236,11 +236,15 @@ final class ENPathSet {
         var wt = [SIMD4<Double>](repeating: .zero, count: C * P4)
         for c in 0..<C { for (t, s) in ps.enumerated() { wt[c * P4 + t / 4][t % 4] = c == s.excluded ? 0 : s.invN } }
         let workers = max(1, ps[0].o.workers)
+        // Up to 12 paths, every column's accumulator holds three lane vectors whatever P4, so the
+        // bit loop adds three vectors with no test of P4 (the unused ones add zeros, which leaves
+        // them zero and is never read).
+        let S = P4 <= 3 ? 3 : P4
         var parts = [[SIMD4<Double>]](repeating: [], count: workers)
         parts.withUnsafeMutableBufferPointer { pp in
             let base = pp.baseAddress!
             parallelWorkers(workers) { wk in
-                var acc = [SIMD4<Double>](repeating: .zero, count: p * P4)
+                var acc = [SIMD4<Double>](repeating: .zero, count: p * S)
                 let v = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: P4); defer { v.deallocate() }
                 d.rowBits.withUnsafeBufferPointer { bitsB in gr.ids.withUnsafeBufferPointer { ids in
                 muT.withUnsafeBufferPointer { mt in wt.withUnsafeBufferPointer { wB in acc.withUnsafeMutableBufferPointer { aB in
@@ -256,10 +260,8 @@ final class ENPathSet {
                             for k in 0..<W {
                                 var word = rb[k] & ~common[k]
                                 while word != 0 {
-                                    let at = a + (k << 6 | word.trailingZeroBitCount) * P4
-                                    at[0] += v0
-                                    if P4 > 1 { at[1] += v1 }
-                                    if P4 > 2 { at[2] += v2 }
+                                    let at = a + (k &<< 6 | word.trailingZeroBitCount) &* 3
+                                    at[0] += v0; at[1] += v1; at[2] += v2
                                     word &= word &- 1
                                 }
                             }
@@ -280,7 +282,7 @@ final class ENPathSet {
             }
         }
         return (0..<P).map { t in
-            (0..<p).map { j in parts.reduce(0) { $0 + $1[j * P4 + t / 4][t % 4] } }
+            (0..<p).map { j in parts.reduce(0) { $0 + $1[j * S + t / 4][t % 4] } }
         }
     }
 
