@@ -26,6 +26,18 @@ let cLibraries: [Target] = [
     .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
 ]
 
+// MARK: - Run-time CPU dispatch
+
+// Code generation for the second builds of FilterKernels and RiskModel: Haswell (AVX2, FMA, BMI).
+// Only on an x86-64 host: elsewhere the flag is an unknown CPU, and those builds are never called
+// (CPUFeatures). Unsafe flags mean a package that depends on this one must do so by path, branch
+// or revision, not by version.
+#if arch(x86_64)
+let haswell: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let haswell: [SwiftSetting] = []
+#endif
+
 // MARK: - Stages (one module per stage)
 
 let stages: [Target] = [
@@ -35,17 +47,13 @@ let stages: [Target] = [
     // The separable filter's inner loops, one source compiled twice: for baseline x86-64 and for
     // Haswell (AVX2), which RasterCore calls only on CPUs that have it (FilterKernelSet).
     .target(name: "FilterKernels"),
-    .target(name: "FilterKernelsAVX2", swiftSettings: [
-        .unsafeFlags(["-target-cpu", "haswell"]), .define("FUSED_MULTIPLY_ADD"),
-    ]),
+    .target(name: "FilterKernelsAVX2", swiftSettings: haswell + [.define("FUSED_MULTIPLY_ADD")]),
     // GLMs (Poisson, NB2), cross-validated elastic net, stepwise BIC. Pure Swift.
     .target(name: "RiskModel", dependencies: ["CPUFeatures", "RiskModelAVX2"]),
     // The same sources (Sources/RiskModelAVX2 is a link to Sources/RiskModel) compiled for
     // Haswell: RiskModel runs its cross-validated elastic net there on CPUs with AVX2. No FMA
     // contraction in Swift, so both builds give the same bits.
-    .target(name: "RiskModelAVX2", swiftSettings: [
-        .unsafeFlags(["-target-cpu", "haswell"]), .define("RISKMODEL_AVX2"),
-    ]),
+    .target(name: "RiskModelAVX2", swiftSettings: haswell + [.define("RISKMODEL_AVX2")]),
     // Which of the twice-compiled modules this CPU may run.
     .target(name: "CPUFeatures"),
     // Risk clusters, ranking, factor shares, Gi*, evaluation metrics, disclosure. Pure Swift.
