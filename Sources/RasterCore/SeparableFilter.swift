@@ -62,6 +62,7 @@ enum SeparableFilter {
         let stripRows = max(1, strip ?? Self.defaultStrip(radius: r))
         let slots = stripRows + 2 * r
         let ww = win.width
+        if ww * win.height == 0 { return [] }
         // Every output cell is written once: the column pass inside each row's extent, zeros
         // outside it (no clearing pass over the whole output first).
         let output = [Float](unsafeUninitializedCapacity: ww * win.height) { outBuf, count in

@@ -59,7 +59,7 @@ public func foldAssignment(rows n: Int, folds k: Int, seed: UInt64) -> [Int] {
 /// down again after rising that long. `patience: nil` fits every path to its end, as cv.glmnet.
 ///
 /// On CPUs with AVX2 this runs in the Haswell build of this module (`RiskModelAVX2`, the same
-/// source): the same operations in the same order, so the same bits, in about 0.85× the time.
+/// source): the same operations in the same order, so the same bits, in about 0.8× the time.
 public func crossValidatedElasticNet(_ data: ElasticNetData, options: CrossValidationOptions = CrossValidationOptions(),
                                      progress: ((Int, Int) -> Void)? = nil) -> CrossValidatedPath {
     #if !RISKMODEL_AVX2

@@ -45,6 +45,9 @@ import Testing
         #expect(bits(here) == bits(there))
         #expect(here.lambdaMinIndex == there.lambdaMinIndex && here.lambda1seIndex == there.lambda1seIndex)
         #expect(here.path.passes == there.path.passes && here.stoppedEarly == there.stoppedEarly)
+        // HaswellBuild copies the options field by field: a new option must be added there too.
+        #expect(Mirror(reflecting: ElasticNetOptions()).children.count == 9, "update HaswellBuild's option copy")
+        #expect(Mirror(reflecting: CrossValidationOptions()).children.count == 5, "update HaswellBuild's option copy")
     }
 
     /// At glmnet's default threshold (1e-7) the grouped path (stale-Hessian Newton steps) is no
