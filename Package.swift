@@ -64,7 +64,7 @@ let stages: [Target] = [
     .target(name: "GeoIO", dependencies: ["CGDAL", "CPROJ", "RasterCore"]),
     // The spec, the pipeline, reports and manifest: what the CLI and the tests drive.
     .target(name: "RiskTerrain", dependencies: [
-        "GeoIO", "RasterCore", "RiskModel", "Hotspots", "Patrols",
+        "GeoIO", "RasterCore", "RiskModel", "Hotspots", "Patrols", "CPUFeatures",
         .product(name: "Yams", package: "Yams"),
     ]),
     // Thin command-line interface.
@@ -82,7 +82,7 @@ let tests: [Target] = [
     .testTarget(name: "RasterCoreTests", dependencies: ["RasterCore", "CPUFeatures"], exclude: ["Golden"]),
     .testTarget(name: "RiskModelTests", dependencies: ["RiskModel", "CPUFeatures"], resources: [.copy("Golden")]),
     .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "RasterCore", "TestSupport"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "RiskTerrainTests", dependencies: ["RiskTerrain", "GeoIO", "Patrols", "TestSupport"], exclude: ["Golden", "Hostile"]),
+    .testTarget(name: "RiskTerrainTests", dependencies: ["RiskTerrain", "GeoIO", "Patrols", "TestSupport", "CPUFeatures"], exclude: ["Golden", "Hostile"]),
     .testTarget(name: "HotspotsTests", dependencies: ["Hotspots"], exclude: ["Golden"]),
     .testTarget(name: "PatrolsTests", dependencies: ["Patrols", "RiskModel"]),
     .testTarget(name: "rtmTests", dependencies: ["rtm", "GeoIO", "TestSupport"]),

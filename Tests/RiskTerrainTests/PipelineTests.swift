@@ -1,3 +1,4 @@
+import CPUFeatures
 import Foundation
 import Testing
 import GeoIO
@@ -110,6 +111,7 @@ import TestSupport
         #expect(crimes["sha256"] as? String == (try SHA256.file((sampleSpec as NSString).deletingLastPathComponent + "/crimes.csv")))
         #expect((manifest["outputs"] as! [[String: Any]]).count == 11 + r.model.terms.count)   // all but the manifest itself
         #expect(manifest["includes_events"] as? Bool == false)
+        #expect(manifest["cpu_dispatch"] as? String == (CPUFeatures.useHaswell ? "haswell" : "baseline"))
         #expect((manifest["timings_s"] as! [String: Double]).keys.contains("selection"))
         let csv = try String(contentsOfFile: dir + "/rrv.csv", encoding: .utf8)
         #expect(csv.split(separator: "\n").count == 1 + r.model.terms.count)

@@ -1,13 +1,17 @@
+import CPUFeatures
 import Foundation
 import GeoIO
 
 /// `manifest.json`: everything needed to reproduce and audit a run — the spec as written, a
-/// SHA-256 of every input file (with its sidecars) and output, the versions of rtm, GDAL and PROJ,
-/// the seed, the command line and the time each stage took.
+/// SHA-256 of every input file (with its sidecars) and output, the versions of rtm, GDAL and PROJ
+/// and which CPU builds ran, the seed, the command line and the time each stage took.
 public enum Manifest {
     struct FileHash: Codable, Equatable { let path: String; let sha256: String; let bytes: Int }
     struct Document: Encodable {
         let rtmVersion: String; let gdalVersion: String; let projVersion: String
+        /// `haswell` when the separable filter's loops and the elastic net ran in their AVX2
+        /// builds, `baseline` otherwise: densities differ between the two at Float rounding.
+        let cpuDispatch: String
         let started: String; let arguments: [String]
         let spec: String; let specSha256: String; let specText: String
         let seed: UInt64
@@ -53,6 +57,7 @@ public enum Manifest {
         let specData = FileManager.default.contents(atPath: spec.path) ?? Data()
         let iso = ISO8601DateFormatter()
         let doc = Document(rtmVersion: RiskTerrainVersion.rtm, gdalVersion: GeoLibraries.gdal, projVersion: GeoLibraries.proj,
+                           cpuDispatch: CPUFeatures.useHaswell ? "haswell" : "baseline",
                            started: iso.string(from: started), arguments: arguments,
                            spec: spec.path, specSha256: SHA256.hex(specData), specText: String(decoding: specData, as: UTF8.self),
                            seed: spec.model.seed, inputs: inputs, changedSincePreviousRun: changed, outputs: outputs,
