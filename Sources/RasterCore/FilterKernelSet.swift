@@ -6,9 +6,9 @@ import FilterKernelsAVX2
 /// when the CPU reports every feature that build may use, the baseline build otherwise — run-time
 /// dispatch, as OpenCV does, since Swift has no per-function target features. The two agree to
 /// Float rounding (the fused taps round once; `avx2KernelsAgreeWithTheBaselineBuild`), and each
-/// gives the same bytes on every run on a given machine. Measured at 1600² (RasterBench, same
-/// run, Gaussian 100 / 250 / 500 / 1000 m separable): 4.3 / 9.6 / 20.3 / 38.6 ms against
-/// 6.8 / 14.5 / 27.9 / 54.6 ms for the baseline build. `RTM_SIMD=baseline` forces the baseline.
+/// gives the same bytes on every run on a given machine. Measured at 1600² (RasterBench, the two
+/// builds alternating, best median of three runs each; Gaussian 100 / 250 / 500 / 1000 m
+/// separable): 4.3 / 9.6 / 20.3 / 38.6 ms against 6.8 / 14.5 / 27.9 / 54.6 ms for the baseline. `RTM_SIMD=baseline` forces the baseline.
 struct FilterKernelSet: Sendable {
     let name: String
     /// Separable Gaussian cost per cell per tap pair (R + 1 per cell) with every row gathered,
