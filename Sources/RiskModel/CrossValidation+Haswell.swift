@@ -18,6 +18,7 @@ enum HaswellBuild {
         o.elasticNet.alpha = e.alpha; o.elasticNet.lambdaCount = e.lambdaCount; o.elasticNet.lambdaMinRatio = e.lambdaMinRatio
         o.elasticNet.lambdas = e.lambdas; o.elasticNet.threshold = e.threshold; o.elasticNet.maxPasses = e.maxPasses
         o.elasticNet.workers = e.workers; o.elasticNet.groupRows = e.groupRows; o.elasticNet.hessianRefresh = e.hessianRefresh
+        o.elasticNet.sharedHessian = e.sharedHessian
         let r = RiskModelAVX2.crossValidatedElasticNetInThisBuild(d, options: o, progress: progress)
         let p = r.path
         return CrossValidatedPath(

@@ -8,12 +8,15 @@ import Foundation
 /// (`groupPass`), and one pass over the rows per KKT round gives every waiting path its sums at
 /// once (`kkt`): each set bit is visited once and adds a vector over the paths instead of one
 /// pass per path. Without groups each path passes over the rows on its own and checks its KKT
-/// conditions inside its own row pass.
+/// conditions inside its own row pass. On groups, the other paths borrow the first path's
+/// Hessian snapshot (`ENSolver.lender`), whose strong set is kept the union of all of theirs.
 final class ENPathSet {
     let d: ElasticNetData
     let groups: StrongGroups?
     let paths: [ENSolver]
     let sums: ENClassSums
+    /// The path whose Hessian the others borrow (the full-data path of a CV), if any.
+    private(set) var lender: ENSolver? = nil
 
     /// - Parameters:
     ///   - classes: row class (CV fold) per row, `classCount` classes; nil = one class.
@@ -29,6 +32,10 @@ final class ENPathSet {
             ENSolver(data: data, options: options, holdOut: e >= 0 ? classes.map { HoldOut(classes: $0, excluded: e) } : nil,
                      sums: cs, groups: gr)
         }
+        if gr != nil && options.sharedHessian && paths.count > 1 && excluded[0] < 0 {
+            lender = paths[0]
+            for s in paths.dropFirst() { s.lender = paths[0] }
+        }
         refine()
         for s in paths { s.start() }
     }
@@ -39,6 +46,13 @@ final class ENPathSet {
         guard let gr = groups else { return }
         var union = [UInt64](repeating: 0, count: d.wordsPerRow)
         for s in paths { for k in 0..<union.count { union[k] |= s.strongMask[k] } }
+        // A lender's strong set (and so its Gram) holds every borrower's.
+        if let l = lender {
+            for k in 0..<union.count {
+                var new = union[k] & ~l.strongMask[k]
+                while new != 0 { l.addStrong(k << 6 | new.trailingZeroBitCount); new &= new &- 1 }
+            }
+        }
         let t0 = ENProfile.now()
         let changed = d.rowBits.withUnsafeBufferPointer { bits in
             d.y.withUnsafeBufferPointer { y in gr.update(strongMask: union, bits: bits.baseAddress!, y: y.baseAddress!) }
@@ -47,6 +61,7 @@ final class ENPathSet {
         let t1 = ENProfile.now()
         if changed { parallelWorkers(2) { wk in for t in stride(from: wk, to: paths.count, by: 2) { paths[t].syncGroups() } } }
         paths[0].prof.add("groups sync", t1)
+        lender?.extendGram()
     }
 
     /// Prints the phase times of all paths together (RTM_ENET_PROFILE=1).

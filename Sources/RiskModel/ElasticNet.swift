@@ -21,6 +21,10 @@ public struct ElasticNetOptions: Sendable {
     /// descent uses it with the exact current gradient (a Newton step with a slightly stale
     /// Hessian: the same solution, convergence judged by glmnet's rule).
     public var hessianRefresh: Double = 0.05
+    /// With groups and several paths (CV), the fold paths take their Newton steps with the
+    /// full-data path's Hessian snapshot instead of computing their own (see `ENSolver.lender`):
+    /// the same solutions (the gradient is each fold's own), a fraction of the Gram work.
+    public var sharedHessian: Bool = true
     public init() {}
 }
 
@@ -186,6 +190,13 @@ final class ENSolver {
     var active: [UInt64], activeDense = [Int]()
     var snap: ENSnapshot? = nil
     var forceRefresh = false
+    /// The path whose Hessian snapshot this one borrows (CV folds: the full-data path), until a
+    /// step with it worsens this path's objective; then it keeps its own. A fold's Hessian
+    /// differs from the full data's by the sampling of its held-out tenth and by the coefficients
+    /// it is taken at — no more than a stale snapshot of its own (`hessianRefresh`) — so the
+    /// quasi-Newton steps converge as fast (London: 207 passes against 197, no fold took its
+    /// own), and 11 Gram computations become one (7.7 → 1.2 s).
+    var lender: ENSolver? = nil
     var hGram = [Double](), hXw: [Double], hSw = 0.0, covered = 0
     var ps: ENPass
     var grad: [Double]
@@ -428,28 +439,46 @@ final class ENSolver {
     /// After a pass over the groups: refreshes the Hessian snapshot's Gram when the linear
     /// predictors moved too far (or a step went wrong), or extends it to new strong columns.
     func finishGroupedPass(_ r: ENPass) -> ENPass {
-        guard let gr = groups else { return r }
+        guard groups != nil else { return r }
         passes += 1
-        var t0 = ENProfile.now()
-        let (c, b) = original()
-        let ns = strong.count
+        if let l = lender {
+            if !forceRefresh {
+                if l.snap == nil { l.refreshGram() }   // a lender that has not passed yet
+                return r
+            }
+            lender = nil        // the borrowed Hessian made a step worse: keep one's own from now
+            prof.add("own Hessian", ENProfile.now())
+        }
         let rms = r.sw > 0 ? (r.shift2 / r.sw).squareRoot() : 0
         if snap == nil || rms > o.hessianRefresh || r.maxShift > 10 * o.hessianRefresh || forceRefresh {
-            forceRefresh = false
-            snap = ENSnapshot(b0: c, beta: b, active: active)
-            (hGram, hXw, hSw) = groupedGram(gr, snap: snap!, from: 0)
-            covered = ns
-            prof.add("gram refresh", t0); t0 = ENProfile.now()
-        } else if covered < ns {
-            let add = groupedGram(gr, snap: snap!, from: covered)
-            var g = add.gram
-            for a in 0..<covered { for bb in 0..<covered { g[a * ns + bb] = hGram[a * covered + bb] } }
-            hGram = g
-            for si in covered..<ns { hXw[strong[si]] = add.xw[strong[si]] }
-            covered = ns
-            prof.add("gram extend", t0)
-        }
+            refreshGram()
+        } else { extendGram() }
         return r
+    }
+
+    /// Moves the Hessian snapshot to the current coefficients: the Gram of the strong set there.
+    func refreshGram() {
+        let t0 = ENProfile.now()
+        forceRefresh = false
+        let (c, b) = original()
+        snap = ENSnapshot(b0: c, beta: b, active: active)
+        (hGram, hXw, hSw) = groupedGram(groups!, snap: snap!, from: 0)
+        covered = strong.count
+        prof.add("gram refresh", t0)
+    }
+
+    /// Extends the Hessian snapshot's Gram to the strong columns added since it was computed.
+    func extendGram() {
+        guard let gr = groups, let sn = snap, covered < strong.count else { return }
+        let t0 = ENProfile.now()
+        let ns = strong.count
+        let add = groupedGram(gr, snap: sn, from: covered)
+        var g = add.gram
+        for a in 0..<covered { for bb in 0..<covered { g[a * ns + bb] = hGram[a * covered + bb] } }
+        hGram = g
+        for si in covered..<ns { hXw[strong[si]] = add.xw[strong[si]] }
+        covered = ns
+        prof.add("gram extend", t0)
     }
 
     /// Starts the next λ (sequential strong rule); false when the path has ended.
@@ -542,19 +571,24 @@ final class ENSolver {
     func coordinateDescent() {
         let tcd = ENProfile.now()
         let ns = strong.count
-        // Hessian pieces: the pass's own (rows) or the snapshot's (groups); gradient: the pass's.
-        let sw = groups == nil ? ps.sw : hSw
-        let hx = groups == nil ? ps.xw : hXw
-        let hg = groups == nil ? ps.gram : hGram
+        // Hessian pieces: the pass's own (rows), or the snapshot's (groups; borrowed: the
+        // lender's, whose strong set holds this one's); gradient: the pass's.
+        let h = lender ?? self
+        let sw = groups == nil ? ps.sw : h.hSw
+        let hx = groups == nil ? ps.xw : h.hXw
+        let hg = groups == nil ? ps.gram : h.hGram
+        let hn = groups == nil ? ns : h.covered
+        let at = lender == nil ? Array(0..<ns) : strong.map { h.strongIndex[$0] }
+        precondition(at.allSatisfy { $0 >= 0 && $0 < hn }, "elastic net: a strong column is outside the borrowed Hessian")
         var g = [Double](repeating: 0, count: ns), v = g, cw = g
         for (si, j) in strong.enumerated() {
             g[si] = (ps.xr[j] - mean[j] * ps.sr) / sd[j]
             cw[si] = (hx[j] - mean[j] * sw) / sd[j]
-            v[si] = (hg[si * ns + si] - 2 * mean[j] * hx[j] + mean[j] * mean[j] * sw) / (sd[j] * sd[j])
+            v[si] = (hg[at[si] * hn + at[si]] - 2 * mean[j] * hx[j] + mean[j] * mean[j] * sw) / (sd[j] * sd[j])
         }
         func cov(_ a: Int, _ b: Int) -> Double {
             let ja = strong[a], jb = strong[b]
-            return (hg[a * ns + b] - mean[ja] * hx[jb] - mean[jb] * hx[ja] + mean[ja] * mean[jb] * sw) / (sd[ja] * sd[jb])
+            return (hg[at[a] * hn + at[b]] - mean[ja] * hx[jb] - mean[jb] * hx[ja] + mean[ja] * mean[jb] * sw) / (sd[ja] * sd[jb])
         }
         var C = [Double](repeating: 0, count: ns * ns)
         for a in 0..<ns { for b in 0...a { let c = cov(a, b); C[a * ns + b] = c; C[b * ns + a] = c } }

@@ -80,6 +80,25 @@ import Testing
         #expect(short.path.lambdas.count == short.meanDeviance.count)
     }
 
+    /// Binary columns only: the folds run in lockstep on exact row groups and borrow the
+    /// full-data path's Hessian (and, with `sharedHessian` off, compute their own).
+    @Test(arguments: [true, false]) func groupedCVMatchesCvGlmnet(sharedHessian: Bool) throws {
+        let d = try Fixture.design(outcome: "y_pois", offset: false, columns: ["b1", "b2", "b3", "b4", "b5"])
+        var o = CrossValidationOptions()
+        o.folds = 5
+        o.foldIDs = Fixture.column("fold").map { Int($0) - 1 }
+        o.elasticNet.threshold = 1e-13
+        o.elasticNet.sharedHessian = sharedHessian
+        o.patience = nil
+        let cv = crossValidatedElasticNet(d, options: o)
+        let g = Fixture.golden("golden_cvglmnet_binary.txt")
+        expectRel(cv.path.lambdas, g["lambda"]!, 1e-10, "lambda")
+        expectRel(cv.meanDeviance, g["cvm"]!, 1e-6, "cvm")
+        expectRel(cv.standardError, g["cvsd"]!, 1e-6, "cvsd")
+        #expect(relClose(cv.lambdaMin, g["lambda_min"]![0], 1e-10))
+        #expect(relClose(cv.lambda1se, g["lambda_1se"]![0], 1e-10))
+    }
+
     @Test func seededFoldsAreReproducibleAndBalanced() {
         let a = foldAssignment(rows: 1003, folds: 10, seed: 7), b = foldAssignment(rows: 1003, folds: 10, seed: 7)
         #expect(a == b)

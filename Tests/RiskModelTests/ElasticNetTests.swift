@@ -27,6 +27,36 @@ import Testing
         #expect(ca.lambdaMinIndex == cb.lambdaMinIndex)
     }
 
+    /// CV folds on the full-data path's Hessian (`ENSolver.lender`) give the paths of separate
+    /// fits on their training rows (both converged tightly), and most folds never need their own.
+    @Test func foldsOnTheFullPathsHessianMatchSeparateFits() throws {
+        let (d, _) = Simulation.design(rows: 4000, seed: 22, theta: nil)
+        let K = 4
+        let fold = foldAssignment(rows: d.rowCount, folds: K, seed: 3).map { UInt8($0) }
+        var o = ElasticNetOptions(); o.threshold = 1e-13
+        let set = ENPathSet(data: ElasticNetData(d), options: o, classes: fold, classCount: K, excluded: [-1] + Array(0..<K))
+        #expect(set.groups != nil)
+        while set.paths.contains(where: { !$0.finished }) { set.advance(Array(0...K)) }
+        let borrowing = set.paths.dropFirst().filter { $0.lender != nil }
+        #expect(borrowing.count >= K - 1, "\(K - borrowing.count) of \(K) folds took their own Hessian")
+        #expect(borrowing.allSatisfy { $0.hGram.isEmpty })
+        for k in 0..<K {
+            let rows = (0..<d.rowCount).filter { fold[$0] != k }
+            var dk = try DesignMatrix(counts: rows.map { d.counts[$0] }, offset: nil)
+            for (c, name) in zip(d.columns, d.names) {
+                guard case .binary(let col) = c else { continue }
+                dk.addBinary(name, values: rows.map { col[$0] })
+            }
+            let sep = elasticNetPath(dk, options: o), got = set.paths[k + 1].result()
+            expectRel(got.lambdas, sep.lambdas, 1e-10, "fold \(k) lambda")
+            for l in 0..<min(got.lambdas.count, sep.lambdas.count) {
+                for (x, y) in zip([got.intercepts[l]] + got.coefficients[l], [sep.intercepts[l]] + sep.coefficients[l]) {
+                    #expect(abs(x - y) <= 5e-6, "fold \(k) λ #\(l): \(x) vs \(y)")
+                }
+            }
+        }
+    }
+
     /// The Haswell build of this module (`RiskModelAVX2`, the same sources) returns the same bits
     /// as the baseline build: no fused multiply-adds, the same operations in the same order. On
     /// row groups and on rows, with the lockstep early stop.
@@ -46,7 +76,7 @@ import Testing
         #expect(here.lambdaMinIndex == there.lambdaMinIndex && here.lambda1seIndex == there.lambda1seIndex)
         #expect(here.path.passes == there.path.passes && here.stoppedEarly == there.stoppedEarly)
         // HaswellBuild copies the options field by field: a new option must be added there too.
-        #expect(Mirror(reflecting: ElasticNetOptions()).children.count == 9, "update HaswellBuild's option copy")
+        #expect(Mirror(reflecting: ElasticNetOptions()).children.count == 10, "update HaswellBuild's option copy")
         #expect(Mirror(reflecting: CrossValidationOptions()).children.count == 5, "update HaswellBuild's option copy")
     }
 

@@ -61,5 +61,10 @@ out("golden_glmnet_tight.txt", en_lines(glmnet(x, d$y_pois, family = "poisson", 
 cv <- cv.glmnet(x, d$y_pois, family = "poisson", alpha = 0.5, foldid = d$fold, thresh = 1e-13)
 out("golden_cvglmnet.txt", c(kv("lambda", cv$lambda), kv("cvm", cv$cvm), kv("cvsd", cv$cvsd),
                              kv("lambda_min", cv$lambda.min), kv("lambda_1se", cv$lambda.1se)))
+# Binary columns only: the Swift side runs the folds in lockstep on exact row groups.
+cvb <- cv.glmnet(as.matrix(d[, c("b1", "b2", "b3", "b4", "b5")]), d$y_pois, family = "poisson", alpha = 0.5,
+                 foldid = d$fold, thresh = 1e-13)
+out("golden_cvglmnet_binary.txt", c(kv("lambda", cvb$lambda), kv("cvm", cvb$cvm), kv("cvsd", cvb$cvsd),
+                                    kv("lambda_min", cvb$lambda.min), kv("lambda_1se", cvb$lambda.1se)))
 out("versions.txt", c(R.version.string, sprintf("MASS %s", packageVersion("MASS")),
                       sprintf("glmnet %s", packageVersion("glmnet"))))
