@@ -92,11 +92,14 @@ final class ENPathSet {
             let t0 = ENProfile.now()
             let s = kkt(waiting.map { live[$0] })
             paths[0].prof.add("kkt", t0)
-            var violated = false
+            var violated = [Int]()
             for (i, si) in zip(waiting, s) {
-                if live[i].takeKKT(si) { violated = true; want[i] = live[i].nextWant() } else { want[i] = .done }
+                if live[i].takeKKT(si) { violated.append(i) } else { want[i] = .done }
             }
-            if violated { refine() }
+            // The groups split by the new strong columns before the paths go on (they may go on
+            // without a pass: `ENSolver.reuseSums`).
+            if !violated.isEmpty { refine() }
+            for i in violated { want[i] = live[i].nextWant() }
         }
         for s in live { s.finishLambda() }
     }

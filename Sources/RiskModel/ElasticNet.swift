@@ -197,6 +197,9 @@ final class ENSolver {
     /// quasi-Newton steps converge as fast (London: 207 passes against 197, no fold took its
     /// own), and 11 Gram computations become one (7.7 → 1.2 s).
     var lender: ENSolver? = nil
+    /// `ps` holds every column's sums (and `mu` the means) at the current coefficients: the
+    /// last pass plus the KKT sums, with no coordinate descent since (see `reuseSums`).
+    var sumsCurrent = false
     var hGram = [Double](), hXw: [Double], hSw = 0.0, covered = 0
     var ps: ENPass
     var grad: [Double]
@@ -405,10 +408,13 @@ final class ENSolver {
     /// columns join a strong set with a zero coefficient; see `StrongGroups`).
     func syncGroups() {
         guard let gr = groups, seenGeneration != gr.generation || gq.count != gr.count else { return }
+        let traced = seenGeneration == gr.generation - 1 && gr.lineage.count == gr.count
         if !carried.isEmpty {
-            if seenGeneration == gr.generation - 1 && gr.lineage.count == gr.count {
-                carried = gr.lineage.map { carried[Int($0)] }
-            } else if carried.count != gr.count { carried = [] }
+            if traced { carried = gr.lineage.map { carried[Int($0)] } } else if carried.count != gr.count { carried = [] }
+        }
+        // e^η per group too: still this path's means at its coefficients (see `sumsCurrent`).
+        if !mu.isEmpty {
+            if traced { mu = gr.lineage.map { mu[Int($0)] } } else if mu.count != gr.count { mu = [] }
         }
         seenGeneration = gr.generation
         let G = gr.count, C = gr.classCount, e = excluded, invN = invN
@@ -516,6 +522,7 @@ final class ENSolver {
             if j < d.binaryCount && !inGroups.isEmpty && inGroups[j >> 6] & (1 << UInt64(j & 63)) != 0 { continue }
             ps.xw[j] += s[j]; ps.xr[j] += qyx[j] - s[j]
         }
+        sumsCurrent = true
         if checkKKT() { needFull = false; resumePass = true; return true }
         return false
     }
@@ -530,12 +537,29 @@ final class ENSolver {
     func nextWant() -> Want {
         if nullStep { return .done }
         while true {
-            if resumePass { resumePass = false; passKind = .resume; return .pass }
+            if resumePass {
+                resumePass = false; passKind = .resume
+                return reuseSums() ? takePass(ps) : .pass
+            }
             iter += 1
             if iter > o.maxPasses { return .done }
-            if iter > 1 || li > 0 || strong.count > 0 { passKind = .normal; return .pass }
+            if iter > 1 || li > 0 || strong.count > 0 {
+                passKind = .normal
+                return iter == 1 && reuseSums() ? takePass(ps) : .pass
+            }
             coordinateDescent()   // first iteration of a first λ with nothing strong: no pass needed
         }
+    }
+
+    /// Whether the pass about to be asked for can be skipped (then readies the Gram): on groups, after the KKT sums (the
+    /// λ before was solved, or a column violated its conditions) the coefficients have not moved,
+    /// so `ps` already holds every column's sums there and `mu` (carried to split groups) the
+    /// means — what that pass would return, summed in another order. The Gram of new strong
+    /// columns is extended here (own Hessian) or was by `ENPathSet.refine` (the lender's).
+    func reuseSums() -> Bool {
+        guard let gr = groups, sumsCurrent, mu.count == gr.count, lender != nil || snap != nil else { return false }
+        extendGram()
+        return true
     }
 
     /// Whether the pass this path asked for must include every column's gradient (row passes).
@@ -570,6 +594,7 @@ final class ENSolver {
     /// the outer (IRLS) iteration has converged by glmnet's rule.
     func coordinateDescent() {
         let tcd = ENProfile.now()
+        sumsCurrent = false
         let ns = strong.count
         // Hessian pieces: the pass's own (rows), or the snapshot's (groups; borrowed: the
         // lender's, whose strong set holds this one's); gradient: the pass's.
