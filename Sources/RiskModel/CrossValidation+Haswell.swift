@@ -11,7 +11,7 @@ enum HaswellBuild {
                                          progress: ((Int, Int) -> Void)?) -> CrossValidatedPath {
         let d = RiskModelAVX2.ElasticNetData(
             rowCount: data.rowCount, designColumns: data.designColumns, names: data.names, binaryCount: data.binaryCount,
-            wordsPerRow: data.wordsPerRow, rowBits: data.rowBits, dense: data.dense, y: data.y, offset: data.offset)
+            wordsPerRow: data.wordsPerRow, rowBits: data.rowBits, blockBits: data.blockBits, dense: data.dense, y: data.y, offset: data.offset)
         var o = RiskModelAVX2.CrossValidationOptions()
         o.folds = options.folds; o.seed = options.seed; o.foldIDs = options.foldIDs; o.patience = options.patience
         let e = options.elasticNet

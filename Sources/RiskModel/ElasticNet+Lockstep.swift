@@ -237,15 +237,18 @@ final class ENPathSet {
     }
 
     /// Σ_{x_j=1} q·μ for every column outside the groups' columns, for each path of `ps` at its last
-    /// pass (μ per group), in one pass over the rows: row i adds, for each of its set bits, the
-    /// vector (q_t(i)·μ_t(g(i)))_t of the paths (q_t(i) = 0 on the path's held-out class,
-    /// 1/n_train otherwise) — SIMD4 lanes, row blocks on the workers. O(n·P + nnz·⌈P/4⌉).
+    /// pass (μ per group), in one pass over the rows: row i's vector (q_t(i)·μ_t(g(i)))_t over the
+    /// paths (q_t(i) = 0 on the path's held-out class, 1/n_train otherwise), SIMD4 lanes, is
+    /// added to each of its columns. 64 rows at a time: their vectors are made once, then each
+    /// column's word of those rows (`blockBits`) adds its rows' vectors in registers and stores
+    /// once — not a load and a store per set bit. Row blocks on the workers.
+    /// O(n·P + nnz·⌈P/4⌉).
     func kkt(_ ps: [ENSolver]) -> [[Double]] {
         let gr = groups!
-        let P = ps.count, P4 = (P + 3) / 4, G = gr.count, n = d.rowCount, W = d.wordsPerRow, p = d.columnCount
+        let P = ps.count, P4 = (P + 3) / 4, G = gr.count, n = d.rowCount, p = d.columnCount
         let C = gr.classCount
         // Columns the groups are split by have their sums from the pass over the groups.
-        let common = gr.mask
+        let cols = (0..<d.binaryCount).filter { gr.mask[$0 >> 6] & (1 << UInt64($0 & 63)) == 0 }
         var muT = [SIMD4<Double>](repeating: .zero, count: G * P4)
         for (t, s) in ps.enumerated() {
             precondition(s.mu.count == G, "elastic net: a path's means are not on the current groups")
@@ -254,49 +257,59 @@ final class ENPathSet {
         var wt = [SIMD4<Double>](repeating: .zero, count: C * P4)
         for c in 0..<C { for (t, s) in ps.enumerated() { wt[c * P4 + t / 4][t % 4] = c == s.excluded ? 0 : s.invN } }
         let workers = max(1, ps[0].o.workers)
-        // Up to 12 paths, every column's accumulator holds three lane vectors whatever P4, so the
-        // bit loop adds three vectors with no test of P4 (the unused ones add zeros, which leaves
-        // them zero and is never read).
-        let S = P4 <= 3 ? 3 : P4
+        // Up to 12 paths, every row's and column's vectors are three SIMD4 whatever P4, so the bit
+        // loop adds three with no test of P4 (the unused ones are zero and never read).
+        let S = max(3, P4)
+        let words = (n + 63) / 64
         var parts = [[SIMD4<Double>]](repeating: [], count: workers)
         parts.withUnsafeMutableBufferPointer { pp in
             let base = pp.baseAddress!
+            d.blockBits.withUnsafeBufferPointer { bbB in
+            let bb = bbB.baseAddress!, nb = d.binaryCount
             parallelWorkers(workers) { wk in
                 var acc = [SIMD4<Double>](repeating: .zero, count: p * S)
-                let v = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: P4); defer { v.deallocate() }
-                d.rowBits.withUnsafeBufferPointer { bitsB in gr.ids.withUnsafeBufferPointer { ids in
+                let v = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: 64 * S); defer { v.deallocate() }
+                v.initialize(repeating: .zero, count: 64 * S)
+                let sums = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: S); defer { sums.deallocate() }
+                gr.ids.withUnsafeBufferPointer { ids in
                 muT.withUnsafeBufferPointer { mt in wt.withUnsafeBufferPointer { wB in acc.withUnsafeMutableBufferPointer { aB in
-                    let bits = bitsB.baseAddress!, a = aB.baseAddress!
-                    let cls = gr.classes
-                    for i in rowRange(wk, of: workers, n: n) {
-                        let m = mt.baseAddress! + Int(ids[i]) * P4
-                        let w = wB.baseAddress! + Int(cls?[i] ?? 0) * P4
-                        let rb = bits + i * W
-                        if P4 <= 3 {
-                            // Up to 12 paths: the vector stays in registers.
-                            let v0 = m[0] * w[0], v1 = P4 > 1 ? m[1] * w[1] : .zero, v2 = P4 > 2 ? m[2] * w[2] : .zero
-                            for k in 0..<W {
-                                var word = rb[k] & ~common[k]
+                    let a = aB.baseAddress!, cls = gr.classes
+                    let lo = words * wk / workers, hi = words * (wk + 1) / workers
+                    for b in lo..<hi {
+                        let first = b << 6, count = min(64, n - first)
+                        for r in 0..<count {
+                            let i = first + r
+                            let m = mt.baseAddress! + Int(ids[i]) * P4
+                            let w = wB.baseAddress! + Int(cls?[i] ?? 0) * P4
+                            for k in 0..<P4 { v[r * S + k] = m[k] * w[k] }
+                        }
+                        let blockRow = bb + b * nb
+                        for j in cols {
+                            var word = blockRow[j]
+                            if word == 0 { continue }
+                            let at = a + j &* S
+                            if S == 3 {
+                                var s0 = SIMD4<Double>.zero, s1 = s0, s2 = s0
                                 while word != 0 {
-                                    let at = a + (k &<< 6 | word.trailingZeroBitCount) &* 3
-                                    at[0] += v0; at[1] += v1; at[2] += v2
+                                    let vr = v + word.trailingZeroBitCount &* 3
+                                    s0 += vr[0]; s1 += vr[1]; s2 += vr[2]
                                     word &= word &- 1
                                 }
+                                at[0] += s0; at[1] += s1; at[2] += s2
+                                continue
                             }
-                            continue
-                        }
-                        for b in 0..<P4 { v[b] = m[b] * w[b] }
-                        for k in 0..<W {
-                            var word = rb[k] & ~common[k]
+                            for k in 0..<S { sums[k] = .zero }
                             while word != 0 {
-                                let at = a + (k << 6 | word.trailingZeroBitCount) * P4
-                                for b in 0..<P4 { at[b] += v[b] }
+                                let vr = v + word.trailingZeroBitCount * S
+                                for k in 0..<S { sums[k] += vr[k] }
                                 word &= word &- 1
                             }
+                            for k in 0..<S { at[k] += sums[k] }
                         }
                     }
-                } } } } }
+                } } } }
                 base[wk] = acc
+            }
             }
         }
         return (0..<P).map { t in

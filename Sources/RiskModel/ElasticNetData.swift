@@ -13,6 +13,10 @@ public final class ElasticNetData: @unchecked Sendable {
     let binaryCount: Int
     let wordsPerRow: Int
     let rowBits: [UInt64]
+    /// The binary columns' bits 64 rows to a word, block-major: word b · binaryCount + j holds
+    /// column j's rows 64b…64b+63 — for passes that take the rows 64 at a time and want each
+    /// column's rows among them (`ENPathSet.kkt`), streamed in order.
+    let blockBits: [UInt64]
     let dense: [[Double]]
     let y: [Double]
     let offset: [Double]?
@@ -45,6 +49,15 @@ public final class ElasticNetData: @unchecked Sendable {
             }
         }
         rowBits = bits
+        let blocks = (rowCount + 63) / 64, nb = bin.count
+        var bb = [UInt64](repeating: 0, count: blocks * nb)
+        bb.withUnsafeMutableBufferPointer { out in
+            for (j, c) in bin.enumerated() {
+                guard case .binary(let col) = design.columns[c] else { continue }
+                col.words.withUnsafeBufferPointer { w in for b in 0..<blocks { out[b * nb + j] = w[b] } }
+            }
+        }
+        blockBits = bb
         dense = den.map { c -> [Double] in
             guard case .continuous(let v) = design.columns[c] else { return [] }
             return v
@@ -56,9 +69,9 @@ public final class ElasticNetData: @unchecked Sendable {
     /// The same data from its parts (the Haswell build of this module is handed the arrays
     /// themselves, not copies: `CrossValidation+Haswell.swift`).
     package init(rowCount: Int, designColumns: [Int], names: [String], binaryCount: Int, wordsPerRow: Int,
-                 rowBits: [UInt64], dense: [[Double]], y: [Double], offset: [Double]?) {
+                 rowBits: [UInt64], blockBits: [UInt64], dense: [[Double]], y: [Double], offset: [Double]?) {
         self.rowCount = rowCount; self.designColumns = designColumns; self.names = names
-        self.binaryCount = binaryCount; self.wordsPerRow = wordsPerRow; self.rowBits = rowBits
+        self.binaryCount = binaryCount; self.wordsPerRow = wordsPerRow; self.rowBits = rowBits; self.blockBits = blockBits
         self.dense = dense; self.y = y; self.offset = offset
     }
 

@@ -19,12 +19,15 @@ import Testing
                 #expect(abs(x - y) <= 5e-6, "λ #\(l): \(x) vs \(y)")
             }
         }
-        // Fold fits (zero weights on held-out rows) as well.
-        var o = CrossValidationOptions(); o.folds = 3; o.elasticNet = a
-        var ob = o; ob.elasticNet = b
-        let ca = crossValidatedElasticNet(d, options: o), cb = crossValidatedElasticNet(d, options: ob)
-        expectRel(ca.meanDeviance, cb.meanDeviance, 1e-6, "cvm")
-        #expect(ca.lambdaMinIndex == cb.lambdaMinIndex)
+        // Fold fits (zero weights on held-out rows) as well: 3 folds, and 13 (more paths than
+        // the passes' 12 lanes).
+        for folds in [3, 13] {
+            var o = CrossValidationOptions(); o.folds = folds; o.elasticNet = a
+            var ob = o; ob.elasticNet = b
+            let ca = crossValidatedElasticNet(d, options: o), cb = crossValidatedElasticNet(d, options: ob)
+            expectRel(ca.meanDeviance, cb.meanDeviance, 1e-6, "cvm, \(folds) folds")
+            #expect(ca.lambdaMinIndex == cb.lambdaMinIndex)
+        }
     }
 
     /// CV folds on the full-data path's Hessian (`ENSolver.lender`) give the paths of separate
