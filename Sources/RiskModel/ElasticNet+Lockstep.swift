@@ -330,38 +330,46 @@ final class ENPathSet {
                 return pathDeviance(d, path: path, rows: testRows![f])[0]
             }
         }
-        let G = gr.count, W = d.wordsPerRow, C = gr.classCount
-        var out = [Double](repeating: 0, count: folds.count)
-        out.withUnsafeMutableBufferPointer { oB in
-            let o = oB.baseAddress!
-            parallelWorkers(min(2, folds.count)) { wk in
-                for t in stride(from: wk, to: folds.count, by: 2) {
-                    let f = folds[t], (a, b) = coef[t]
-                    var nz = [UInt64](repeating: 0, count: W)
-                    for j in 0..<b.count where b[j] != 0 {
-                        precondition(gr.mask[j >> 6] & (1 << UInt64(j & 63)) != 0, "elastic net: a fold's coefficient is outside the groups")
-                        nz[j >> 6] |= 1 << UInt64(j & 63)
-                    }
-                    var s = 0.0
-                    gr.patterns.withUnsafeBufferPointer { pat in
-                    gr.classRows.withUnsafeBufferPointer { cr in gr.classY.withUnsafeBufferPointer { cy in
-                        for g in 0..<G {
-                            let rows = cr[g * C + f]
-                            if rows == 0 { continue }
-                            let rb = pat.baseAddress! + g * W
-                            var eta = a
-                            for k in 0..<W {
-                                var word = rb[k] & nz[k]
-                                while word != 0 { eta += b[k << 6 | word.trailingZeroBitCount]; word &= word &- 1 }
-                            }
-                            s += rows * Foundation.exp(eta) - cy[g * C + f] * eta
-                        }
-                    } } }
-                    o[t] = 2 * (sums.yLogY[f] + s)
-                }
+        let G = gr.count, W = d.wordsPerRow, C = gr.classCount, F = folds.count
+        // One pass over the groups for all folds: a group's rows per class are side by side, and
+        // a group has rows in few of the folds. Each fold's coefficients by column, its non-zero
+        // columns as a mask; group blocks on the workers, each fold's sum in group order.
+        var nz = [UInt64](repeating: 0, count: F * W), bs = [Double](repeating: 0, count: F * d.columnCount)
+        for t in 0..<F {
+            let b = coef[t].1
+            for j in 0..<b.count where b[j] != 0 {
+                precondition(gr.mask[j >> 6] & (1 << UInt64(j & 63)) != 0, "elastic net: a fold's coefficient is outside the groups")
+                nz[t * W + (j >> 6)] |= 1 << UInt64(j & 63)
+                bs[t * d.columnCount + j] = b[j]
             }
         }
-        return out
+        let workers = 2
+        var parts = [[Double]](repeating: [], count: workers)
+        parts.withUnsafeMutableBufferPointer { pp in
+            let base = pp.baseAddress!
+            parallelWorkers(workers) { wk in
+                var acc = [Double](repeating: 0, count: F)
+                gr.patterns.withUnsafeBufferPointer { pat in gr.classRows.withUnsafeBufferPointer { cr in
+                gr.classY.withUnsafeBufferPointer { cy in nz.withUnsafeBufferPointer { nzB in bs.withUnsafeBufferPointer { bsB in
+                    for g in (G * wk / workers)..<(G * (wk + 1) / workers) {
+                        let rb = pat.baseAddress! + g * W
+                        for t in 0..<F {
+                            let f = folds[t], rows = cr[g * C + f]
+                            if rows == 0 { continue }
+                            let m = nzB.baseAddress! + t * W, b = bsB.baseAddress! + t * d.columnCount
+                            var eta = coef[t].0
+                            for k in 0..<W {
+                                var word = rb[k] & m[k]
+                                while word != 0 { eta += b[k << 6 | word.trailingZeroBitCount]; word &= word &- 1 }
+                            }
+                            acc[t] += rows * Foundation.exp(eta) - cy[g * C + f] * eta
+                        }
+                    }
+                } } } } }
+                base[wk] = acc
+            }
+        }
+        return (0..<F).map { t in 2 * (sums.yLogY[folds[t]] + parts.reduce(0) { $0 + $1[t] }) }
     }
 }
 
