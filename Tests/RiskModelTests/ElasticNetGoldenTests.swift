@@ -53,22 +53,32 @@ import Testing
 
 /// Cross-validation against cv.glmnet with the same folds (thresh 1e-13 on both sides).
 @Suite struct CrossValidationGoldenTests {
-    @Test func cvMatchesCvGlmnet() throws {
-        let d = try Fixture.design(outcome: "y_pois", offset: false)
+    /// The fixture's 5 folds, thresh 1e-13, every λ (no early stop).
+    static let options: CrossValidationOptions = {
         var o = CrossValidationOptions()
         o.folds = 5
         o.foldIDs = Fixture.column("fold").map { Int($0) - 1 }
         o.elasticNet.threshold = 1e-13
         o.patience = nil
+        return o
+    }()
+
+    func expectMatches(_ cv: CrossValidatedPath, _ g: [String: [Double]], sourceLocation: SourceLocation = #_sourceLocation) {
+        expectRel(cv.path.lambdas, g["lambda"]!, 1e-10, "lambda", sourceLocation: sourceLocation)
+        expectRel(cv.meanDeviance, g["cvm"]!, 1e-6, "cvm", sourceLocation: sourceLocation)
+        expectRel(cv.standardError, g["cvsd"]!, 1e-6, "cvsd", sourceLocation: sourceLocation)
+        #expect(relClose(cv.lambdaMin, g["lambda_min"]![0], 1e-10), sourceLocation: sourceLocation)
+        #expect(relClose(cv.lambda1se, g["lambda_1se"]![0], 1e-10), sourceLocation: sourceLocation)
+        #expect(cv.lambda1se >= cv.lambdaMin, sourceLocation: sourceLocation)
+    }
+
+    @Test func cvMatchesCvGlmnet() throws {
+        let d = try Fixture.design(outcome: "y_pois", offset: false)
+        var o = Self.options
         let cv = crossValidatedElasticNet(d, options: o)
         #expect(!cv.stoppedEarly)
         let g = Fixture.golden("golden_cvglmnet.txt")
-        expectRel(cv.path.lambdas, g["lambda"]!, 1e-10, "lambda")
-        expectRel(cv.meanDeviance, g["cvm"]!, 1e-6, "cvm")
-        expectRel(cv.standardError, g["cvsd"]!, 1e-6, "cvsd")
-        #expect(relClose(cv.lambdaMin, g["lambda_min"]![0], 1e-10))
-        #expect(relClose(cv.lambda1se, g["lambda_1se"]![0], 1e-10))
-        #expect(cv.lambda1se >= cv.lambdaMin)
+        expectMatches(cv, g)
 
         // Stopping ten λ past the CV minimum: the same curve up to there, the same λ.min and λ.1se.
         o.patience = 10
@@ -84,19 +94,9 @@ import Testing
     /// full-data path's Hessian (and, with `sharedHessian` off, compute their own).
     @Test(arguments: [true, false]) func groupedCVMatchesCvGlmnet(sharedHessian: Bool) throws {
         let d = try Fixture.design(outcome: "y_pois", offset: false, columns: ["b1", "b2", "b3", "b4", "b5"])
-        var o = CrossValidationOptions()
-        o.folds = 5
-        o.foldIDs = Fixture.column("fold").map { Int($0) - 1 }
-        o.elasticNet.threshold = 1e-13
+        var o = Self.options
         o.elasticNet.sharedHessian = sharedHessian
-        o.patience = nil
-        let cv = crossValidatedElasticNet(d, options: o)
-        let g = Fixture.golden("golden_cvglmnet_binary.txt")
-        expectRel(cv.path.lambdas, g["lambda"]!, 1e-10, "lambda")
-        expectRel(cv.meanDeviance, g["cvm"]!, 1e-6, "cvm")
-        expectRel(cv.standardError, g["cvsd"]!, 1e-6, "cvsd")
-        #expect(relClose(cv.lambdaMin, g["lambda_min"]![0], 1e-10))
-        #expect(relClose(cv.lambda1se, g["lambda_1se"]![0], 1e-10))
+        expectMatches(crossValidatedElasticNet(d, options: o), Fixture.golden("golden_cvglmnet_binary.txt"))
     }
 
     @Test func seededFoldsAreReproducibleAndBalanced() {
