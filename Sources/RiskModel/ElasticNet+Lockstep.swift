@@ -59,9 +59,37 @@ final class ENPathSet {
         }
         paths[0].prof.add("groups", t0)
         let t1 = ENProfile.now()
-        if changed { parallelWorkers(2) { wk in for t in stride(from: wk, to: paths.count, by: 2) { paths[t].syncGroups() } } }
+        if changed {
+            let stale = paths.filter { $0.seenGeneration != gr.generation || $0.gq.count != gr.count }
+            parallelWorkers(2) { wk in for t in stride(from: wk, to: stale.count, by: 2) { stale[t].carryOver() } }
+            for (s, w) in zip(stale, ENPathSet.groupWeights(gr, of: stale)) { (s.gq, s.gqy) = w }
+        }
         paths[0].prof.add("groups sync", t1)
         lender?.extendGram()
+    }
+
+    /// Each path's Σq and Σq·y per group — the group's rows and Σy less those of the path's
+    /// held-out class, times 1/n_train — in one pass over the groups for all paths (a group's
+    /// per-class sums are side by side), group blocks on the workers.
+    static func groupWeights(_ gr: StrongGroups, of ps: [ENSolver]) -> [(q: [Double], qy: [Double])] {
+        let G = gr.count, C = gr.classCount, P = ps.count
+        let held = ps.map { $0.excluded }, invN = ps.map { $0.invN }
+        let arrays = makeArrays(2 * P, count: G) { out in
+            gr.totalRows.withUnsafeBufferPointer { tr in gr.totalY.withUnsafeBufferPointer { ty in
+            gr.classRows.withUnsafeBufferPointer { cr in gr.classY.withUnsafeBufferPointer { cy in
+                parallelWorkers(2) { wk in
+                    for g in (G * wk / 2)..<(G * (wk + 1) / 2) {
+                        let rows = tr[g], y = ty[g]
+                        for t in 0..<P {
+                            let e = held[t]
+                            out[t][g] = (e < 0 ? rows : rows - cr[g * C + e]) * invN[t]
+                            out[P + t][g] = (e < 0 ? y : y - cy[g * C + e]) * invN[t]
+                        }
+                    }
+                }
+            } } } }
+        }
+        return (0..<P).map { (arrays[$0], arrays[P + $0]) }
     }
 
     /// Prints the phase times of all paths together (RTM_ENET_PROFILE=1).
@@ -385,4 +413,21 @@ private func withGroupArrays(_ ps: [ENSolver], _ i: Int = 0, _ acc: ([UnsafePoin
             withGroupArrays(ps, i + 1, (acc.0 + [a.baseAddress!], acc.1 + [b.baseAddress!], acc.2 + [c.baseAddress ?? a.baseAddress!], acc.3 + [m.baseAddress!]), body)
         }
     } } }
+}
+
+/// `k` arrays of `count` Doubles, all filled by one call of `fill` with their base addresses (each
+/// array made by `init(unsafeUninitializedCapacity:)`, one inside the other's initialiser).
+/// - Precondition: `count > 0`.
+private func makeArrays(_ k: Int, count: Int, _ fill: ([UnsafeMutablePointer<Double>]) -> Void) -> [[Double]] {
+    var made = [[Double]]()
+    func level(_ ptrs: [UnsafeMutablePointer<Double>]) {
+        if ptrs.count == k { fill(ptrs); return }
+        let a = [Double](unsafeUninitializedCapacity: count) { buf, n in
+            level(ptrs + [buf.baseAddress!])
+            n = count
+        }
+        made.append(a)      // the innermost first
+    }
+    level([])
+    return made.reversed()
 }

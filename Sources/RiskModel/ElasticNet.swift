@@ -404,10 +404,18 @@ final class ENSolver {
     func gradient(_ j: Int) -> Double { (ps.xr[j] - mean[j] * ps.sr) / sd[j] }
 
     /// Takes the shared groups' latest refinement: this path's Σq and Σq·y per group from the
-    /// class sums, and its per-group snapshot predictor carried to the child groups (exact:
-    /// columns join a strong set with a zero coefficient; see `StrongGroups`).
+    /// class sums (`carryOver`, then `ENPathSet.takeGroupWeights` for all paths at once).
     func syncGroups() {
         guard let gr = groups, seenGeneration != gr.generation || gq.count != gr.count else { return }
+        carryOver()
+        (gq, gqy) = ENPathSet.groupWeights(gr, of: [self]).first!
+    }
+
+    /// Carries this path's per-group values to the groups of the latest refinement: its snapshot
+    /// predictor and its means (exact: columns join a strong set with a zero coefficient, so
+    /// every child group has its parent's predictor; see `StrongGroups`), or drops them.
+    func carryOver() {
+        guard let gr = groups else { return }
         let traced = seenGeneration == gr.generation - 1 && gr.lineage.count == gr.count
         if !carried.isEmpty {
             if traced { carried = gr.lineage.map { carried[Int($0)] } } else if carried.count != gr.count { carried = [] }
@@ -417,19 +425,6 @@ final class ENSolver {
             if traced { mu = gr.lineage.map { mu[Int($0)] } } else if mu.count != gr.count { mu = [] }
         }
         seenGeneration = gr.generation
-        let G = gr.count, C = gr.classCount, e = excluded, invN = invN
-        // Filled in locals, then stored: writing the class's arrays element by element went
-        // through a dynamic exclusivity check per write (≈ 4 % of a London run).
-        var q = [Double](repeating: 0, count: G), qy = q
-        gr.totalRows.withUnsafeBufferPointer { tr in gr.totalY.withUnsafeBufferPointer { ty in
-        gr.classRows.withUnsafeBufferPointer { cr in gr.classY.withUnsafeBufferPointer { cy in
-        q.withUnsafeMutableBufferPointer { q in qy.withUnsafeMutableBufferPointer { qy in
-            for g in 0..<G {
-                q[g] = (e < 0 ? tr[g] : tr[g] - cr[g * C + e]) * invN
-                qy[g] = (e < 0 ? ty[g] : ty[g] - cy[g * C + e]) * invN
-            }
-        } } } } } }
-        gq = q; gqy = qy
     }
 
     /// One IRLS pass over the rows at the current coefficients (`full`: with the gradient of
