@@ -194,8 +194,8 @@ final class ENSolver {
     /// step with it worsens this path's objective; then it keeps its own. A fold's Hessian
     /// differs from the full data's by the sampling of its held-out tenth and by the coefficients
     /// it is taken at — no more than a stale snapshot of its own (`hessianRefresh`) — so the
-    /// quasi-Newton steps converge as fast (London: 207 passes against 197, no fold took its
-    /// own), and 11 Gram computations become one (7.7 → 1.2 s).
+    /// quasi-Newton steps converge as fast (the London-size ModelBench design: 207 passes against
+    /// 197, no fold took its own), and 11 Gram computations become one (7.7 → 1.2 s).
     var lender: ENSolver? = nil
     /// `ps` holds every column's sums (and `mu` the means) at the current coefficients: the
     /// last pass plus the KKT sums, with no coordinate descent since (see `reuseSums`).
@@ -404,7 +404,8 @@ final class ENSolver {
     func gradient(_ j: Int) -> Double { (ps.xr[j] - mean[j] * ps.sr) / sd[j] }
 
     /// Takes the shared groups' latest refinement: this path's Σq and Σq·y per group from the
-    /// class sums (`carryOver`, then `ENPathSet.takeGroupWeights` for all paths at once).
+    /// class sums (`carryOver`, then `ENPathSet.groupWeights`, which a set of paths calls for all
+    /// of them at once).
     func syncGroups() {
         guard let gr = groups, seenGeneration != gr.generation || gq.count != gr.count else { return }
         carryOver()
@@ -546,11 +547,12 @@ final class ENSolver {
         }
     }
 
-    /// Whether the pass about to be asked for can be skipped (then readies the Gram): on groups, after the KKT sums (the
-    /// λ before was solved, or a column violated its conditions) the coefficients have not moved,
-    /// so `ps` already holds every column's sums there and `mu` (carried to split groups) the
-    /// means — what that pass would return, summed in another order. The Gram of new strong
-    /// columns is extended here (own Hessian) or was by `ENPathSet.refine` (the lender's).
+    /// Whether the pass about to be asked for can be skipped (then readies the Gram): on groups,
+    /// after the KKT sums (the λ before was solved, or a column violated its conditions) the
+    /// coefficients have not moved, so `ps` already holds every column's sums there and `mu`
+    /// (carried to split groups) the means — what that pass would return, summed in another
+    /// order. The Gram of new strong columns is extended here (own Hessian) or was by
+    /// `ENPathSet.refine` (the lender's).
     func reuseSums() -> Bool {
         guard let gr = groups, sumsCurrent, mu.count == gr.count, lender != nil || snap != nil else { return false }
         extendGram()
