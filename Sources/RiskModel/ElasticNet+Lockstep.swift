@@ -150,9 +150,10 @@ final class ENPathSet {
 
     /// One IRLS pass over the groups (see `StrongGroups`) for up to 12 paths at once: a group's
     /// pattern is read once, and its set bits add SIMD4 vectors over the paths — the linear
-    /// predictors from the active columns, then Σq·μ and Σq(y − μ) for every column the groups
-    /// are split by (the strong columns' for coordinate descent, the others' for the KKT check).
-    /// Each lane is exactly its path's sum, in group order. Also: e^η per group (`mu`, for the
+    /// predictors from the active columns, then Σq·μ for every column the groups are split by
+    /// (the strong columns' for coordinate descent, the others' for the KKT check), and from it
+    /// Σq(y − μ) = Σq·y − Σq·μ (Σq·y per column is fixed). Each lane is exactly its path's sum,
+    /// in group order. Also: e^η per group (`mu`, for the
     /// KKT pass) and how far each group's predictor moved since the path's Hessian snapshot
     /// (`maxShift`, weighted `shift2`), from the snapshot's predictor carried per group.
     /// O(G·(nnz·⌈P/4⌉ + P)). Same sums as a pass over the rows, up to rounding.
@@ -175,20 +176,20 @@ final class ENPathSet {
             for j in 0..<p where b[j] != 0 { bT[j * 3 + t / 4][t % 4] = b[j] }
         }
         let workers = max(1, ps[0].o.workers)
-        typealias Part = (xw: [SIMD4<Double>], xr: [SIMD4<Double>], stats: [SIMD4<Double>])
-        var parts = [Part](repeating: ([], [], []), count: workers)
+        typealias Part = (xw: [SIMD4<Double>], stats: [SIMD4<Double>])
+        var parts = [Part](repeating: ([], []), count: workers)
         for s in ps where s.mu.count != G { s.mu = [Double](repeating: 0, count: G) }
         withGroupArrays(ps) { gqP, gqyP, fsP, muP in
         parts.withUnsafeMutableBufferPointer { pp in
             let base = pp.baseAddress!
             parallelWorkers(workers) { wk in
-                var xw = [SIMD4<Double>](repeating: .zero, count: p * 3), xr = xw
+                var xw = [SIMD4<Double>](repeating: .zero, count: p * 3)
                 // stats per lane block b: sw, sr, ll, maxShift, shift2 at 5b…5b+4
                 var st = [SIMD4<Double>](repeating: .zero, count: 5 * P4)
                 let lo = G * wk / workers, hi = G * (wk + 1) / workers
                 gr.patterns.withUnsafeBufferPointer { patB in bT.withUnsafeBufferPointer { btB in
-                xw.withUnsafeMutableBufferPointer { xwB in xr.withUnsafeMutableBufferPointer { xrB in
-                    let pat = patB.baseAddress!, bt = btB.baseAddress!, xwp = xwB.baseAddress!, xrp = xrB.baseAddress!
+                xw.withUnsafeMutableBufferPointer { xwB in
+                    let pat = patB.baseAddress!, bt = btB.baseAddress!, xwp = xwB.baseAddress!
                     // Per-lane inputs as raw pointers and the statistics in registers/stack, not
                     // Swift arrays: no bounds or uniqueness checks in the loop.
                     let laneQ = UnsafeMutablePointer<UnsafePointer<Double>>.allocate(capacity: P)
@@ -201,7 +202,7 @@ final class ENPathSet {
                     stats.initialize(repeating: .zero, count: 15)
                     let b00 = b0[0], b01 = b0[1], b02 = b0[2]
                     /// Lanes 4b…4b+3 of group g at predictors fb: μ, the weights, the statistics.
-                    @inline(__always) func lanes(_ fb: SIMD4<Double>, _ b: Int, _ g: Int) -> (SIMD4<Double>, SIMD4<Double>) {
+                    @inline(__always) func lanes(_ fb: SIMD4<Double>, _ b: Int, _ g: Int) -> SIMD4<Double> {
                         var q = SIMD4<Double>.zero, qy = q, mu = q, fs = fb
                         for l in 0..<min(4, P - 4 * b) {
                             let t = 4 * b + l
@@ -216,7 +217,7 @@ final class ENPathSet {
                         let st = stats + 5 * b
                         st[0] += wv; st[1] += rv; st[2] += qy * fb - wv
                         st[3] = pointwiseMax(st[3], dv.replacing(with: -dv, where: dv .< 0)); st[4] += wv * dv * dv
-                        return (wv, rv)
+                        return wv
                     }
                     for g in lo..<hi {
                         let rb = pat + g * W
@@ -229,24 +230,22 @@ final class ENPathSet {
                                 word &= word &- 1
                             }
                         }
-                        let (w0, r0) = lanes(f0, 0, g)
-                        var w1 = SIMD4<Double>.zero, r1 = w1, w2 = w1, r2 = w1
-                        if P4 > 1 { (w1, r1) = lanes(f1, 1, g) }
-                        if P4 > 2 { (w2, r2) = lanes(f2, 2, g) }
+                        let w0 = lanes(f0, 0, g)
+                        var w1 = SIMD4<Double>.zero, w2 = w1
+                        if P4 > 1 { w1 = lanes(f1, 1, g) }
+                        if P4 > 2 { w2 = lanes(f2, 2, g) }
                         for k in 0..<W {
                             var word = rb[k] & us[k]
                             while word != 0 {
                                 let j = (k &<< 6 | word.trailingZeroBitCount) &* 3
-                                xwp[j] += w0; xrp[j] += r0
-                                xwp[j + 1] += w1; xrp[j + 1] += r1
-                                xwp[j + 2] += w2; xrp[j + 2] += r2
+                                xwp[j] += w0; xwp[j + 1] += w1; xwp[j + 2] += w2
                                 word &= word &- 1
                             }
                         }
                     }
                     for i in 0..<(5 * P4) { st[i] = stats[i] }
-                } } } }
-                base[wk] = (xw, xr, st)
+                } } }
+                base[wk] = (xw, st)
             }
         }
         }
@@ -256,10 +255,10 @@ final class ENPathSet {
             for pt in parts {
                 e.sw += pt.stats[5 * b][l]; e.sr += pt.stats[5 * b + 1][l]; e.ll += pt.stats[5 * b + 2][l]
                 e.maxShift = max(e.maxShift, pt.stats[5 * b + 3][l]); e.shift2 += pt.stats[5 * b + 4][l]
-                for j in 0..<d.binaryCount where us[j >> 6] & (1 << UInt64(j & 63)) != 0 {
-                    e.xw[j] += pt.xw[j * 3 + b][l]; e.xr[j] += pt.xr[j * 3 + b][l]
-                }
+                for j in 0..<d.binaryCount where us[j >> 6] & (1 << UInt64(j & 63)) != 0 { e.xw[j] += pt.xw[j * 3 + b][l] }
             }
+            // Σq(y − μ) = Σq·y (fixed, from the class sums) − Σq·μ, as in the KKT pass.
+            for j in 0..<d.binaryCount where us[j >> 6] & (1 << UInt64(j & 63)) != 0 { e.xr[j] = s.qyx[j] - e.xw[j] }
             return e
         }
     }
