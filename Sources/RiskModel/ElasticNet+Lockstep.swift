@@ -16,14 +16,14 @@ final class ENPathSet {
     let paths: [ENSolver]
     let sums: ENClassSums
     /// The path whose Hessian the others borrow (the full-data path of a CV), if any.
-    private(set) var lender: ENSolver? = nil
+    let lender: ENSolver?
 
     /// - Parameters:
     ///   - classes: row class (CV fold) per row, `classCount` classes; nil = one class.
     ///   - excluded: one path per entry, leaving out that class (−1: none).
     init(data: ElasticNetData, options: ElasticNetOptions, classes: [UInt8]? = nil, classCount: Int = 1, excluded: [Int]) {
         d = data
-        let grouped = data.dense.isEmpty && data.offset == nil && options.groupRows
+        let grouped = data.groupable && options.groupRows
         let gr = grouped ? StrongGroups(rows: data.rowCount, wordsPerRow: data.wordsPerRow, classes: classes, classCount: classCount) : nil
         groups = gr
         let cs = ENClassSums(data, classes: classes, classCount: classCount)
@@ -32,10 +32,8 @@ final class ENPathSet {
             ENSolver(data: data, options: options, holdOut: e >= 0 ? classes.map { HoldOut(classes: $0, excluded: e) } : nil,
                      sums: cs, groups: gr)
         }
-        if gr != nil && options.sharedHessian && paths.count > 1 && excluded[0] < 0 {
-            lender = paths[0]
-            for s in paths.dropFirst() { s.lender = paths[0] }
-        }
+        lender = gr != nil && options.sharedHessian && paths.count > 1 && excluded[0] < 0 ? paths[0] : nil
+        for s in paths.dropFirst() { s.lender = lender }
         refine()
         for s in paths { s.start() }
     }
@@ -136,7 +134,7 @@ final class ENPathSet {
     /// to 12 paths at a time (`groupPass`), or over the rows path by path.
     func passAll(_ ps: [ENSolver]) -> [ENPass] {
         guard let gr = groups else { return ps.map { $0.doPass(full: $0.wantsFullPass) } }
-        for s in ps { s.syncGroups() }
+        precondition(ps.allSatisfy { $0.gq.count == gr.count }, "elastic net: a path is not on the current groups")
         var out = [ENPass]()
         for lo in stride(from: 0, to: ps.count, by: 12) {
             let chunk = Array(ps[lo..<min(ps.count, lo + 12)])
@@ -153,9 +151,9 @@ final class ENPathSet {
     /// predictors from the active columns, then Σq·μ for every column the groups are split by
     /// (the strong columns' for coordinate descent, the others' for the KKT check), and from it
     /// Σq(y − μ) = Σq·y − Σq·μ (Σq·y per column is fixed). Each lane is exactly its path's sum,
-    /// in group order. Also: e^η per group (`mu`, for the
-    /// KKT pass) and how far each group's predictor moved since the path's Hessian snapshot
-    /// (`maxShift`, weighted `shift2`), from the snapshot's predictor carried per group.
+    /// in group order. Also: e^η per group (`mu`, for the KKT pass) and how far each group's
+    /// predictor moved since the path's Hessian snapshot (`maxShift`, weighted `shift2`), from
+    /// the snapshot's predictor carried per group.
     /// O(G·(nnz·⌈P/4⌉ + P)). Same sums as a pass over the rows, up to rounding.
     func groupPass(_ gr: StrongGroups, _ ps: [ENSolver]) -> [ENPass] {
         let P = ps.count, P4 = (P + 3) / 4, G = gr.count, W = d.wordsPerRow, p = d.columnCount

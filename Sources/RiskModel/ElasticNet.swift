@@ -403,17 +403,9 @@ final class ENSolver {
     }
     func gradient(_ j: Int) -> Double { (ps.xr[j] - mean[j] * ps.sr) / sd[j] }
 
-    /// Takes the shared groups' latest refinement: this path's Σq and Σq·y per group from the
-    /// class sums (`carryOver`, then `ENPathSet.groupWeights`, which a set of paths calls for all
-    /// of them at once).
-    func syncGroups() {
-        guard let gr = groups, seenGeneration != gr.generation || gq.count != gr.count else { return }
-        carryOver()
-        (gq, gqy) = ENPathSet.groupWeights(gr, of: [self]).first!
-    }
-
-    /// Carries this path's per-group values to the groups of the latest refinement: its snapshot
-    /// predictor and its means (exact: columns join a strong set with a zero coefficient, so
+    /// Carries this path's per-group values to the groups of the latest refinement (its Σq and
+    /// Σq·y come from `ENPathSet.groupWeights`, for all paths at once): its snapshot predictor
+    /// and its means (exact: columns join a strong set with a zero coefficient, so
     /// every child group has its parent's predictor; see `StrongGroups`), or drops them.
     func carryOver() {
         guard let gr = groups else { return }

@@ -15,7 +15,7 @@ public final class ElasticNetData: @unchecked Sendable {
     let rowBits: [UInt64]
     /// The binary columns' bits 64 rows to a word, block-major: word b · binaryCount + j holds
     /// column j's rows 64b…64b+63 — for passes that take the rows 64 at a time and want each
-    /// column's rows among them (`ENPathSet.kkt`), streamed in order.
+    /// column's rows among them (`ENPathSet.kkt`), streamed in order. Empty unless `groupable`.
     let blockBits: [UInt64]
     let dense: [[Double]]
     let y: [Double]
@@ -49,7 +49,13 @@ public final class ElasticNetData: @unchecked Sendable {
             }
         }
         rowBits = bits
-        let blocks = (rowCount + 63) / 64, nb = bin.count
+        dense = den.map { c -> [Double] in
+            guard case .continuous(let v) = design.columns[c] else { return [] }
+            return v
+        }
+        y = design.counts
+        offset = design.offset
+        let blocks = den.isEmpty && design.offset == nil ? (rowCount + 63) / 64 : 0, nb = bin.count  // groupable
         var bb = [UInt64](repeating: 0, count: blocks * nb)
         bb.withUnsafeMutableBufferPointer { out in
             for (j, c) in bin.enumerated() {
@@ -58,12 +64,6 @@ public final class ElasticNetData: @unchecked Sendable {
             }
         }
         blockBits = bb
-        dense = den.map { c -> [Double] in
-            guard case .continuous(let v) = design.columns[c] else { return [] }
-            return v
-        }
-        y = design.counts
-        offset = design.offset
     }
 
     /// The same data from its parts (the Haswell build of this module is handed the arrays
@@ -76,4 +76,7 @@ public final class ElasticNetData: @unchecked Sendable {
     }
 
     public var columnCount: Int { designColumns.count }
+    /// Whether rows can be grouped exactly by their pattern (`StrongGroups`): no continuous
+    /// columns and no offset, so every row of a pattern has the same linear predictor.
+    var groupable: Bool { dense.isEmpty && offset == nil }
 }
