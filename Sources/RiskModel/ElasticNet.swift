@@ -1,4 +1,7 @@
 import Foundation
+#if !RISKMODEL_AVX2
+import CPUFeatures
+#endif
 
 /// Options of the elastic-net path (glmnet's defaults).
 public struct ElasticNetOptions: Sendable {
@@ -9,6 +12,11 @@ public struct ElasticNetOptions: Sendable {
     public var lambdaMinRatio: Double? = nil
     /// Explicit λ sequence (decreasing); disables the early stop, as in glmnet.
     public var lambdas: [Double]? = nil
+    /// End the path at this λ: the default sequence's values above it, then it (nothing below),
+    /// with no early stop — the solution at one given λ as the full path reaches it, by warm
+    /// starts down the sequence, without the costlier λ beyond. The same bits as the full path
+    /// at each λ they share.
+    public var endLambda: Double? = nil
     /// Coordinate-descent convergence: max_j v_j Δβ_j² < thresh × (null deviance / 2n).
     public var threshold: Double = 1e-7
     public var maxPasses: Int = 100_000
@@ -61,7 +69,15 @@ public struct ElasticNetPath: Sendable {
 /// (O(|S|) per update). The KKT pass touches every non-zero, O(nnz). Row passes are split across
 /// `workers` row blocks. Accuracy: glmnet's threshold (1e-7), so coefficients agree with glmnet to
 /// about 1e-4 absolute; with threshold 1e-13 to 1e-6 (golden tests).
+/// On CPUs with AVX2 this runs in the Haswell build of this module (see `crossValidatedElasticNet`).
 public func elasticNetPath(_ data: ElasticNetData, options: ElasticNetOptions = ElasticNetOptions()) -> ElasticNetPath {
+    #if !RISKMODEL_AVX2
+    if CPUFeatures.useHaswell { return HaswellBuild.elasticNetPath(data, options: options) }
+    #endif
+    return elasticNetPathInThisBuild(data, options: options)
+}
+
+package func elasticNetPathInThisBuild(_ data: ElasticNetData, options: ElasticNetOptions) -> ElasticNetPath {
     let set = ENPathSet(data: data, options: options, excluded: [-1])
     while !set.paths[0].finished { set.advance([0]) }
     return set.paths[0].result()
@@ -381,6 +397,7 @@ final class ENSolver {
             let ratio = o.lambdaMinRatio ?? (n > p ? 1e-4 : 0.01)
             let alf = Foundation.pow(ratio, 1 / Double(o.lambdaCount - 1))
             lambdas = (0..<o.lambdaCount).map { lambdaMax * Foundation.pow(alf, Double($0)) }
+            if let end = o.endLambda { lambdas = lambdas.filter { $0 > end } + [end] }
         }
         prevLambda = lambdaMax
         if lambdas.isEmpty { finished = true }
@@ -656,9 +673,9 @@ final class ENSolver {
         if ENProfile.trace {
             FileHandle.standardError.write(String(format: "enet %d λ %d %.4g strong %d active %d groups %d passes %d t %.2f dr %.5f\n", excluded, li, lam, strong.count, beta.filter { $0 != 0 }.count, groups?.count ?? 0, passes, Date().timeIntervalSince1970 - tStart, dr).data(using: .utf8)!)
         }
-        // glmnet's early stop (not with a user-supplied λ sequence).
+        // glmnet's early stop (not with a user-supplied λ sequence or end).
         let mnl = min(5, lambdas.count)
-        if !explicit && li + 1 >= mnl {
+        if !explicit && o.endLambda == nil && li + 1 >= mnl {
             if (dr - outDev[li - mnl + 1]) / dr < 1e-4 { finished = true }
             if dr > 0.999 { finished = true }
         }

@@ -19,16 +19,25 @@ public struct SelectionOptions: Sendable {
     public var method: SelectionMethod = .rtm
     public var family: FamilyChoice = .auto
     public var crossValidation = CrossValidationOptions()
+    /// Shortlist at this λ instead of cross-validating: the columns non-zero on the full-data
+    /// path at it (fitted down to it only; `ElasticNetOptions.endLambda`), no folds. For quick
+    /// reruns with the λ.min of an earlier run; the λ is not re-chosen for the design.
+    public var fixedLambda: Double? = nil
     public var stepwise = StepwiseOptions()
     public init() {}
 }
 
 /// The glmnet stage in brief.
 public struct ElasticNetSummary: Sendable {
-    public let lambdaMin: Double
-    public let lambda1se: Double
+    /// The λ the shortlist was taken at: λ.min of the cross-validation, or the fixed λ.
+    public let lambda: Double
+    /// Whether `lambda` was chosen by cross-validation (else it was given).
+    public let crossValidated: Bool
+    /// λ.min and λ.1se of the cross-validation (nil with a fixed λ).
+    public let lambdaMin: Double?
+    public let lambda1se: Double?
     public let lambdaCount: Int
-    /// Design columns non-zero at λ.min and their penalised coefficients.
+    /// Design columns non-zero at `lambda` and their penalised coefficients.
     public let shortlist: [Int]
     public let shortlistNames: [String]
     public let penalisedCoefficients: [Double]
@@ -52,7 +61,8 @@ public enum SelectionStage: String, Sendable {
 }
 
 /// The RTM model selection (Caplan & Kennedy 2016; RTMDx): shortlist candidates with the
-/// cross-validated elastic-net Poisson path (the columns non-zero at λ.min), then bidirectional
+/// cross-validated elastic-net Poisson path (the columns non-zero at λ.min, or at
+/// `fixedLambda` on the full-data path without cross-validation), then bidirectional
 /// stepwise BIC from the null model for Poisson and for NB2, keeping the family with the lower
 /// BIC (`family: .auto`). `lasso` refits the shortlist unpenalised; `none` fits every column.
 /// Cost: dominated by the (folds + 1) elastic-net paths; see `crossValidatedElasticNet`.
@@ -71,15 +81,25 @@ public func selectModel(design: DesignMatrix, columns: [Int]? = nil, options: Se
     if options.method != .none {
         let data = ElasticNetData(design, columns: cols)
         progress?(.elasticNet, 0)
-        let r = crossValidatedElasticNet(data, options: options.crossValidation) { done, total in
-            progress?(.crossValidation, Double(done) / Double(max(total, 1)))
+        let path: ElasticNetPath, at: Int
+        if let fixed = options.fixedLambda {
+            var o = options.crossValidation.elasticNet
+            o.endLambda = fixed
+            path = elasticNetPath(data, options: o)
+            at = path.lambdas.count - 1
+        } else {
+            let r = crossValidatedElasticNet(data, options: options.crossValidation) { done, total in
+                progress?(.crossValidation, Double(done) / Double(max(total, 1)))
+            }
+            cv = r
+            path = r.path; at = r.lambdaMinIndex
         }
-        cv = r
-        shortlist = r.shortlist
-        let nz = r.path.nonZero(at: r.lambdaMinIndex)
-        summary = ElasticNetSummary(lambdaMin: r.lambdaMin, lambda1se: r.lambda1se, lambdaCount: r.path.lambdas.count,
+        let nz = path.nonZero(at: at)
+        shortlist = nz.map { path.designColumns[$0] }
+        summary = ElasticNetSummary(lambda: path.lambdas[at], crossValidated: cv != nil, lambdaMin: cv?.lambdaMin,
+                                    lambda1se: cv?.lambda1se, lambdaCount: path.lambdas.count,
                                     shortlist: shortlist, shortlistNames: shortlist.map { design.names[$0] },
-                                    penalisedCoefficients: nz.map { r.path.coefficients[r.lambdaMinIndex][$0] })
+                                    penalisedCoefficients: nz.map { path.coefficients[at][$0] })
     }
     var by = [Family: StepwiseResult]()
     let ev = EventIndex(design)

@@ -30,6 +30,52 @@ import Testing
         }
     }
 
+    /// A path ended at one of its λ (`endLambda`) is the full path up to there, bit for bit (the
+    /// same warm starts), on groups and on rows; an end between two λ is fitted as one more, and
+    /// an end above λ_max gives the null model.
+    @Test(arguments: [true, false])
+    func endLambdaIsTheFullPathUpToIt(groupRows: Bool) throws {
+        let (d, _) = Simulation.design(rows: 3000, seed: 23, theta: nil)
+        var o = ElasticNetOptions(); o.groupRows = groupRows
+        let full = elasticNetPath(d, options: o)
+        let k = 20
+        #expect(full.lambdas.count > k + 5)
+        o.endLambda = full.lambdas[k]
+        let cut = elasticNetPath(d, options: o)
+        func bits(_ p: ElasticNetPath, _ n: Int) -> [UInt64] {
+            (Array(p.lambdas.prefix(n)) + p.intercepts.prefix(n) + p.coefficients.prefix(n).flatMap { $0 }).map(\.bitPattern)
+        }
+        #expect(cut.lambdas.count == k + 1)
+        #expect(bits(cut, k + 1) == bits(full, k + 1))
+        o.endLambda = (full.lambdas[k] + full.lambdas[k + 1]) / 2
+        let between = elasticNetPath(d, options: o)
+        #expect(between.lambdas.count == k + 2 && between.lambdas.last == o.endLambda)
+        #expect(between.nonZero(at: k + 1).count >= full.nonZero(at: k).count)
+        o.endLambda = full.lambdas[0] * 2
+        let above = elasticNetPath(d, options: o)
+        #expect(above.lambdas == [full.lambdas[0] * 2] && above.coefficients[0].allSatisfy { $0 == 0 })
+    }
+
+    /// `fixedLambda` at a CV's λ.min shortlists the same columns as the CV did (the full-data path
+    /// ended there, alone instead of in lockstep with the folds), so stepwise returns the same model.
+    @Test func fixedLambdaAtTheCVsLambdaMinSelectsTheSameModel() throws {
+        let (d, _) = Simulation.design(rows: 4000, seed: 24, theta: 2.0, baseRate: 0.5)
+        var o = SelectionOptions(); o.crossValidation.folds = 5
+        let cv = try selectModel(design: d, options: o)
+        let e = try #require(cv.elasticNet)
+        #expect(e.crossValidated && e.lambdaMin == e.lambda && e.lambda1se != nil)
+        o.fixedLambda = e.lambda
+        let quick = try selectModel(design: d, options: o)
+        let q = try #require(quick.elasticNet)
+        #expect(!q.crossValidated && q.lambda == e.lambda && q.lambdaMin == nil && q.lambda1se == nil && quick.crossValidation == nil)
+        #expect(q.shortlist == e.shortlist)
+        // The CV's full path took its own route there (groups split by every fold's strong set,
+        // the Hessian lent to the folds): the same solution within glmnet's accuracy (1e-4).
+        for (a, b) in zip(q.penalisedCoefficients, e.penalisedCoefficients) { #expect(abs(a - b) <= 1e-4) }
+        #expect(quick.model.family == cv.model.family && quick.model.columns == cv.model.columns)
+        #expect(abs(quick.model.bic - cv.model.bic) <= 1e-9 * abs(cv.model.bic))
+    }
+
     /// CV folds on the full-data path's Hessian (`ENSolver.lender`) give the paths of separate
     /// fits on their training rows (both converged tightly), and most folds never need their own.
     @Test func foldsOnTheFullPathsHessianMatchSeparateFits() throws {
@@ -79,7 +125,7 @@ import Testing
         #expect(here.lambdaMinIndex == there.lambdaMinIndex && here.lambda1seIndex == there.lambda1seIndex)
         #expect(here.path.passes == there.path.passes && here.stoppedEarly == there.stoppedEarly)
         // HaswellBuild copies the options field by field: a new option must be added there too.
-        #expect(Mirror(reflecting: ElasticNetOptions()).children.count == 10, "update HaswellBuild's option copy")
+        #expect(Mirror(reflecting: ElasticNetOptions()).children.count == 11, "update HaswellBuild's option copy")
         #expect(Mirror(reflecting: CrossValidationOptions()).children.count == 5, "update HaswellBuild's option copy")
     }
 

@@ -103,7 +103,7 @@ if onlyCV {
     for (i, (s, t)) in marks.enumerated() where i + 1 < marks.count { stageTimes[s, default: 0] += marks[i + 1].1 - t }
     let en = sel.elasticNet!
     rows.append(("full selection: data + 10-fold CV elastic net", size, (stageTimes[.elasticNet] ?? 0) + (stageTimes[.crossValidation] ?? 0) + (marks.first!.1 - t0),
-                 String(format: "%d λ, λ.min %.3g, %d shortlisted", en.lambdaCount, en.lambdaMin, en.shortlist.count)))
+                 String(format: "%d λ, λ.min %.3g, %d shortlisted", en.lambdaCount, en.lambda, en.shortlist.count)))
     rows.append(("full selection: stepwise BIC, Poisson", "shortlist", stageTimes[.stepwisePoisson] ?? 0, ""))
     rows.append(("full selection: stepwise BIC, NB2", "shortlist", stageTimes[.stepwiseNegativeBinomial] ?? 0, ""))
     rows.append(("**full selection (selectModel)**", size, total, "family \(sel.family.rawValue), BIC \(String(format: "%.1f", sel.model.bic))"))
