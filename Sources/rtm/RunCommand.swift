@@ -27,6 +27,12 @@ struct Run: ParsableCommand {
     @Flag(help: "Compute every layer; neither read nor write the layer cache.")
     var noCache = false
 
+    @Option(help: "Shortlist at this λ instead of cross-validating (sets model.lambda): a quick rerun. See --lambda-from.")
+    var lambda: Double?
+
+    @Option(help: ArgumentHelp("Quick rerun: shortlist at the λ.min (glmnet.lambda) of an earlier run's model.json, or of the output folder holding it, instead of cross-validating again.", valueName: "model.json|folder"))
+    var lambdaFrom: String?
+
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
 
@@ -35,11 +41,20 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         if noCache, cache != nil { throw ValidationError("--cache and --no-cache contradict each other; give one") }
+        if lambda != nil, lambdaFrom != nil { throw ValidationError("--lambda and --lambda-from both set λ; give one") }
+        if let l = lambda, !(l > 0 && l.isFinite) { throw ValidationError("--lambda must be a number greater than 0, not \(l)") }
     }
 
     func run() throws {
         do {
-            let parsed = try SpecParser.load(spec)
+            var parsed = try SpecParser.load(spec)
+            if let l = try lambda ?? lambdaFrom.map(PreviousRun.lambda(from:)) {
+                guard parsed.model.selection != .none else {
+                    throw SpecError(file: spec, line: nil, key: "model.selection",
+                                    message: "--lambda needs the elastic-net shortlist, which selection: none skips — use selection: rtm or drop --lambda")
+                }
+                parsed.model.lambda = l
+            }
             let folder = out ?? URL(fileURLWithPath: spec).deletingLastPathComponent().appendingPathComponent("out").path
             var options = Pipeline.Options(outFolder: folder)
             options.writeFactorLayers = factors

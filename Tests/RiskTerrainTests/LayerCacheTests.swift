@@ -58,6 +58,53 @@ import TestSupport
         #expect(try RunOutputs.modelJSON(rerun) == RunOutputs.modelJSON(fresh))
     }
 
+    /// The quick rerun after adding a factor: the earlier run's λ (read back from its model.json)
+    /// shortlists the new design without cross-validation, only the new factor's layers are
+    /// computed, and on the sample it gives the model of a full rerun. model.json says where its
+    /// λ came from.
+    @Test func aQuickRerunShortlistsAtTheEarlierRunsLambda() throws {
+        var full = try SpecParser.load(sampleSpec)
+        var without = full
+        without.factors.removeAll { $0.name == "bus_stops" }
+        let cacheFolder = scratch.path("rtm-cache"), previous = try scratch.folder("rtm-previous")
+        let before = try Pipeline.fit(without, cache: LayerCache(folder: cacheFolder))
+        try RunOutputs.modelJSON(before).write(to: URL(fileURLWithPath: previous + "/model.json"))
+        let lambda = try PreviousRun.lambda(from: previous)
+        #expect(lambda == before.model.selection.elasticNet?.lambda && lambda == before.model.selection.crossValidation?.lambdaMin)
+
+        full.model.lambda = lambda
+        let cache = LayerCache(folder: cacheFolder)
+        let quick = try Pipeline.fit(full, cache: cache)
+        #expect(cache.layersComputed == 6 && cache.layersFromCache == 27)
+        let e = try #require(quick.model.selection.elasticNet)
+        #expect(!e.crossValidated && e.lambda == lambda && quick.model.selection.crossValidation == nil)
+        let exact = try PipelineTests.fitted.get()
+        #expect(quick.model.terms.map(\.name) == exact.model.terms.map(\.name) && quick.model.family == exact.model.family)
+        #expect(abs(quick.model.selection.model.bic - exact.model.selection.model.bic) <= 1e-9 * abs(exact.model.selection.model.bic))
+
+        struct Glmnet: Decodable { let lambda: Double; let lambdaFrom: String; let lambdaMin: Double?; let folds: Int?; let cvCurve: [[String: Double]] }
+        struct Document: Decodable { let glmnet: Glmnet }
+        let decoder = JSONDecoder(); decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let q = try decoder.decode(Document.self, from: RunOutputs.modelJSON(quick)).glmnet
+        #expect(q.lambdaFrom == "model.lambda" && q.lambda == lambda && q.lambdaMin == nil && q.folds == nil && q.cvCurve.isEmpty)
+        let x = try decoder.decode(Document.self, from: RunOutputs.modelJSON(exact)).glmnet
+        #expect(x.lambdaFrom == "cross-validation" && x.lambda == x.lambdaMin && x.folds == 10 && !x.cvCurve.isEmpty)
+    }
+
+    /// `--lambda-from` names the file and the fix when there is no λ to take.
+    @Test func previousRunErrorsNameTheFile() throws {
+        let folder = try scratch.folder("rtm-previous")
+        #expect { try PreviousRun.lambda(from: folder) } throws: {
+            "\($0)" == "\(folder)/model.json: glmnet.lambda: cannot be read — give the model.json of an earlier rtm run, or its output folder"
+        }
+        let none = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/peer_fixed.model.json").path
+        #expect { try PreviousRun.lambda(from: none) } throws: { "\($0)".contains("that run used selection: none") }
+        try Data(#"{"family": "negbin", "glmnet": {"lambda_min": 0.00125}}"#.utf8).write(to: URL(fileURLWithPath: folder + "/model.json"))
+        #expect(try PreviousRun.lambda(from: folder) == 0.00125)     // a model.json from before glmnet.lambda
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: folder + "/model.json"))
+        #expect { try PreviousRun.lambda(from: folder + "/model.json") } throws: { "\($0)".contains("is not the model.json of an rtm run") }
+    }
+
     @Test func changingAnInputInvalidatesOnlyItsLayers() throws {
         let dir = try sampleCopy()
         let spec = try SpecParser.load(dir + "/spec.yaml")

@@ -65,6 +65,9 @@ import GeoIO
         #expect(s.model.selection == .none && s.model.family == .negbin && s.model.folds == 5 && s.model.seed == 42 && s.model.alpha == 1)
         #expect(s.model.cvPatience == 0 && s.model.selectionOptions.crossValidation.patience == nil)   // 0: whole paths
         #expect(ModelOptions().selectionOptions.crossValidation.patience == 10)
+        #expect(ModelOptions().lambda == nil && ModelOptions().selectionOptions.fixedLambda == nil)
+        let fixed = try parse(minimal + "\nmodel: { lambda: 3.58e-4 }")
+        #expect(fixed.model.lambda == 3.58e-4 && fixed.model.selectionOptions.fixedLambda == 3.58e-4)
     }
 
     @Test func unknownKeysGetADidYouMeanWithTheirLine() {
@@ -86,6 +89,8 @@ import GeoIO
         #expect(error(minimal + "\nmodel: { family: poison }")?.description.contains("did you mean 'poisson'?") == true)
         #expect(error(minimal + "\nmodel: { folds: 1 }")?.description.contains("between 2 and 100") == true)
         #expect(error(minimal + "\nmodel: { cv_patience: -1 }")?.description.contains("model.cv_patience") == true)
+        #expect(error(minimal + "\nmodel: { lambda: 0 }")?.description.contains("model.lambda: must be greater than 0") == true)
+        #expect(error(minimal + "\nmodel: { selection: none, lambda: 0.001 }")?.description.contains("selection: none does not fit") == true)
         #expect(error(minimal.replacingOccurrences(of: "from: 2024-01", with: "from: January"))?.description.contains("is not a date") == true)
         #expect(error(minimal.replacingOccurrences(of: "to: 2024-06", with: "to: 2023-06"))?.description.contains("is after") == true)
     }

@@ -108,6 +108,7 @@ extension ModelOptions {
         o.crossValidation.seed = seed
         o.crossValidation.patience = cvPatience > 0 ? cvPatience : nil
         o.crossValidation.elasticNet.alpha = selection == .lasso ? 1 : alpha
+        o.fixedLambda = lambda
         return o
     }
 }

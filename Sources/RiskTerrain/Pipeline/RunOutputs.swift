@@ -58,9 +58,11 @@ enum RunOutputs {
             stepwisePath: s.stepwisePath.map { .init(step: $0.step, move: $0.move.rawValue, term: $0.name, bic: $0.bic) },
             glmnet: s.elasticNet.map { e in
                 .init(alpha: f.inputs.spec.model.selection == .lasso ? 1 : f.inputs.spec.model.alpha,
-                      lambdaMin: e.lambdaMin, lambda1se: e.lambda1se, lambdas: e.lambdaCount, folds: f.inputs.spec.model.folds,
-                      seed: f.inputs.spec.model.seed, cvPatience: f.inputs.spec.model.cvPatience,
-                      cvStoppedEarly: s.crossValidation?.stoppedEarly ?? false, nonzero: e.shortlistNames,
+                      lambda: e.lambda, lambdaFrom: e.crossValidated ? "cross-validation" : "model.lambda",
+                      lambdaMin: e.lambdaMin, lambda1se: e.lambda1se, lambdas: e.lambdaCount,
+                      folds: e.crossValidated ? f.inputs.spec.model.folds : nil,
+                      seed: f.inputs.spec.model.seed, cvPatience: e.crossValidated ? f.inputs.spec.model.cvPatience : nil,
+                      cvStoppedEarly: s.crossValidation?.stoppedEarly, nonzero: e.shortlistNames,
                       coefLambdaMin: Dictionary(uniqueKeysWithValues: zip(e.shortlistNames, e.penalisedCoefficients)),
                       cvCurve: s.crossValidation.map { cv in
                           zip(cv.path.lambdas, zip(cv.meanDeviance, cv.standardError)).map { .init(lambda: $0, deviance: $1.0, se: $1.1) }
@@ -104,9 +106,13 @@ struct ModelDocument: Encodable {
     struct Step: Encodable { let step: Int; let move: String; let term: String?; let bic: Double }
     struct CVPoint: Encodable { let lambda: Double; let deviance: Double; let se: Double }
     struct Glmnet: Encodable {
-        let alpha: Double; let lambdaMin: Double; let lambda1se: Double; let lambdas: Int; let folds: Int; let seed: UInt64
+        let alpha: Double
+        /// The λ of the shortlist, and where it came from: "cross-validation" (λ.min) or
+        /// "model.lambda" (given; then no λ.min, λ.1se, folds or CV curve).
+        let lambda: Double; let lambdaFrom: String
+        let lambdaMin: Double?; let lambda1se: Double?; let lambdas: Int; let folds: Int?; let seed: UInt64
         /// The paths stopped `cvPatience` λ past the CV minimum (0: run to the end).
-        let cvPatience: Int; let cvStoppedEarly: Bool
+        let cvPatience: Int?; let cvStoppedEarly: Bool?
         let nonzero: [String]; let coefLambdaMin: [String: Double]; let cvCurve: [CVPoint]
     }
     struct Grid: Encodable {

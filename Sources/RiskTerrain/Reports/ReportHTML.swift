@@ -70,10 +70,15 @@ public enum ReportHTML {
         h += "</table>\n"
         if let cv = f.model.selection.crossValidation {
             h += "<h3>Elastic-net cross-validation</h3>\n" + cvCurveSVG(cv)
-            if let e = f.model.selection.elasticNet {
-                h += "<p>λ.min = \(String(format: "%.4g", e.lambdaMin)), λ.1se = \(String(format: "%.4g", e.lambda1se)); "
+            if let e = f.model.selection.elasticNet, let lmin = e.lambdaMin, let l1se = e.lambda1se {
+                h += "<p>λ.min = \(String(format: "%.4g", lmin)), λ.1se = \(String(format: "%.4g", l1se)); "
                 h += "\(e.shortlist.count) candidates shortlisted for the stepwise search: \(esc(e.shortlistNames.joined(separator: ", "))).</p>\n"
             }
+        } else if let e = f.model.selection.elasticNet {
+            h += "<h3>Elastic-net shortlist at a given λ</h3>\n"
+            h += "<p>λ = \(String(format: "%.4g", e.lambda)) from the spec (<code>model.lambda</code>), not chosen by cross-validation "
+            h += "for these layers — a quick rerun; run without it for the model to report. "
+            h += "\(e.shortlist.count) candidates shortlisted for the stepwise search: \(esc(e.shortlistNames.joined(separator: ", "))).</p>\n"
         }
         let path = f.model.selection.stepwisePath
         if !path.isEmpty {

@@ -9,6 +9,9 @@ public enum RunSummaryText {
             "model: \(r.model.family)\(m.theta.map { String(format: " (θ = %.3f)", $0) } ?? ""), BIC \(String(format: "%.2f", m.bic)), "
                 + "\(r.design.events) events in \(r.design.cells.count) cells, \(r.design.columns.count) candidates",
         ]
+        if let e = r.model.selection.elasticNet, !e.crossValidated {
+            lines.append(String(format: "  shortlist at the given λ = %.4g (model.lambda), not cross-validated for these layers: a quick rerun", e.lambda))
+        }
         if r.model.terms.isEmpty { lines.append("  no factor was selected: the risk is flat (RRS = 1 everywhere)") }
         for t in r.model.terms.sorted(by: { $0.rrv > $1.rrv }) {
             let at = t.distanceM.map { " \(InspectText.number($0)) m" } ?? t.bandwidthM.map { " σ \(InspectText.number($0)) m" } ?? ""

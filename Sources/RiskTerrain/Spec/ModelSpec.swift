@@ -136,6 +136,10 @@ public struct ModelOptions: Sendable, Equatable {
     public var seed: UInt64 = 1
     /// Elastic-net mixing: 1 = lasso, 0 = ridge; default 0.5 as the peer pipeline.
     public var alpha: Double = 0.5
+    /// Shortlist at this λ on the full-data elastic-net path instead of choosing λ by
+    /// cross-validation (`folds` unused): a quick rerun with the λ.min of an earlier run
+    /// (`rtm run --lambda-from`), whose λ is not re-chosen for the new layers. nil: cross-validate.
+    public var lambda: Double? = nil
 
     public init() {}
 }

@@ -340,7 +340,7 @@ struct SpecReader {
     func model(_ node: Node?) throws -> ModelOptions {
         var o = ModelOptions()
         guard let node else { return o }
-        let m = try mapping(node, "model", allowed: ["selection", "family", "folds", "cv_patience", "seed", "alpha"])
+        let m = try mapping(node, "model", allowed: ["selection", "family", "folds", "cv_patience", "seed", "alpha", "lambda"])
         if let n = m["selection"] { o.selection = try choice(n, "model.selection", ModelOptions.Selection.self) }
         if let n = m["family"] { o.family = try choice(n, "model.family", ModelOptions.Family.self) }
         if let n = m["folds"] { o.folds = try integer(n, "model.folds", range: 2...100) }
@@ -349,6 +349,12 @@ struct SpecReader {
         if let n = m["alpha"] {
             o.alpha = try number(n, "model.alpha", positive: false)
             guard (0...1).contains(o.alpha) else { throw fail(n, "model.alpha", "must be between 0 (ridge) and 1 (lasso)") }
+        }
+        if let n = m["lambda"] {
+            o.lambda = try number(n, "model.lambda")
+            guard o.selection != .none else {
+                throw fail(n, "model.lambda", "shortlists on the elastic-net path, which selection: none does not fit — remove it or use selection: rtm")
+            }
         }
         return o
     }
