@@ -80,7 +80,7 @@ except OSError:
 if samples:
     print("1-min load average sampled every 15 s while each part ran (2 cores; ours and the peer add up to 2 themselves): "
           + "; ".join(f"{ph} mean {sum(v) / len(v):.2f} (min {min(v):.2f}, max {max(v):.2f}, {len(v)} samples)"
-                      for ph, v in samples.items() if ph in ("ours", "peer", "rerun")) + ".")
+                      for ph, v in samples.items() if ph in ("ours", "peer", "rerun", "quick")) + ".")
 print()
 print("| stage | ours (s) | peer (s) | peer / ours | ours: what | peer: what |")
 print("|---|---|---|---|---|---|")
@@ -147,13 +147,20 @@ if rerun:
     print(f"Rerun after adding one factor (hospitals) to a cache filled without it: layers {lc.get('layers_from_cache')} from cache, "
           f"{lc.get('layers_computed')} computed. Load before: {meta.get('load_before_rerun', '?')}; after: {meta.get('load_after_rerun', '?')}.")
     print()
-    print("| | full run, no cache | rerun with the cache | rerun / full |")
-    print("|---|---|---|---|")
+    quick = load_json("quick", "manifest.json")
+    qt = dict(quick["timings_s"]) if quick else {}
+    qw, qr = gnu_time("quick.time") if quick else (None, None)
+    pct = lambda b, a: f"{(b / a * 100 if a and b is not None else 0):.0f} %"
+    qh = " quick rerun (`--lambda-from`) | quick / full |" if quick else ""
+    print("| | full run, no cache | rerun with the cache | rerun / full |" + qh)
+    print("|---|---|---|---|" + ("---|---|" if quick else ""))
     for k in ("read_inputs", "influences", "design", "selection"):
         a, b = t.get(k), rt.get(k)
-        print(f"| {k} | {fmt(a)} | {fmt(b)} | {(b / a * 100 if a and b is not None else 0):.0f} % |")
-    print(f"| total (wall clock) | {fmt(ours_wall)} | {fmt(rw)} | {(rw / ours_wall * 100 if ours_wall and rw else 0):.0f} % |")
-    print(f"| peak RSS (MiB) | {fmt(ours_rss)} | {fmt(rr)} | |")
+        q = f" {fmt(qt.get(k))} | {pct(qt.get(k), a)} |" if quick else ""
+        print(f"| {k} | {fmt(a)} | {fmt(b)} | {pct(b, a)} |" + q)
+    q = f" {fmt(qw)} | {pct(qw, ours_wall)} |" if quick else ""
+    print(f"| total (wall clock) | {fmt(ours_wall)} | {fmt(rw)} | {pct(rw, ours_wall)} |" + q)
+    print(f"| peak RSS (MiB) | {fmt(ours_rss)} | {fmt(rr)} | |" + (f" {fmt(qr)} | |" if quick else ""))
     if fill:
         st = {r['stage']: r['seconds'] for r in fill.get('stages', [])}
         print()
@@ -161,3 +168,12 @@ if rerun:
     print()
     same = load_json("ours", "model.json") == load_json("rerun", "model.json")
     print(f"model.json of the rerun {'is identical to' if same else 'DIFFERS from'} the full run's.")
+    qm = load_json("quick", "model.json")
+    if qm and om:
+        same_terms = terms(qm).keys() == terms(om).keys() and qm.get("family") == om.get("family")
+        print()
+        print(f"Quick rerun: the shortlist at λ = {qm['glmnet']['lambda']:.4g}, the λ.min of the run without hospitals "
+              f"(that run: {fmt(gnu_time('previous.time')[0])} s), against λ.min {om['glmnet']['lambda']:.4g} of the full run; "
+              f"{len(qm['glmnet']['nonzero'])} shortlisted against {len(om['glmnet']['nonzero'])}. Its model "
+              f"{'has the same family and terms as' if same_terms else 'DIFFERS from'} the full run's "
+              f"(BIC {qm['bic']:.1f} against {om['bic']:.1f}).")

@@ -6,7 +6,9 @@
 #     --until design  both engines stop after the design (ours: LondonBench; peer: --until design)
 #     --skip-peer     ours only
 #     --rerun         also: fill a layer cache without one factor (hospitals), then time
-#                     `rtm run` with the cache after adding it back (only its 12 layers computed)
+#                     `rtm run` with the cache after adding it back (only its 12 layers computed);
+#                     and the quick rerun: `rtm run` without hospitals, then with them, the cache
+#                     and `--lambda-from` that run (no cross-validation)
 #     --keep DIR      generate into DIR and keep it (default: a temporary folder, removed)
 # The full peer run at scale 1 takes ~17-30 min (cv.glmnet), ours ~1 min.
 # Writes Benchmarks/results/london-<scale>-<date>.md (not committed; copy the table into
@@ -36,7 +38,7 @@ log "== building rtm and LondonBench (release)"
 (cd "$root" && swift build -c release --product rtm >/dev/null)
 (cd "$here" && swift build -c release --scratch-path .build-london --product LondonBench >/dev/null)
 rtm="$root/.build/release/rtm"; bench="$here/.build-london/release/LondonBench"
-study="$data/study"; rm -rf "$study" "$data/ours" "$data/peer" "$data/rerun" "$data/cache"
+study="$data/study"; rm -rf "$study" "$data/ours" "$data/peer" "$data/rerun" "$data/cache" "$data/previous" "$data/quick" "$data/cache-quick"
 
 # Sample the load every 15 s, tagged with the phase running, for the report.
 phase=setup; echo setup > "$data/phase"
@@ -70,6 +72,13 @@ if [[ $rerun == 1 ]]; then
   echo rerun > "$data/phase"
   /usr/bin/time -v -o "$data/rerun.time" "$rtm" run "$study/spec.yaml" --out "$data/rerun" --cache "$data/cache" > "$data/rerun.txt"
   echo "load_after_rerun $(load)" >> "$data/meta.txt"
+  log "== quick rerun: rtm run without hospitals (its own cache; its λ.min), then with them and --lambda-from"
+  python3 -c 'import sys, yaml; s = yaml.safe_load(open(sys.argv[1])); s["factors"] = [f for f in s["factors"] if f["name"] != "hospitals"]; yaml.safe_dump(s, open(sys.argv[2], "w"), sort_keys=False)' \
+    "$study/spec.yaml" "$study/spec-without-hospitals.yaml"
+  /usr/bin/time -v -o "$data/previous.time" "$rtm" run "$study/spec-without-hospitals.yaml" --out "$data/previous" --cache "$data/cache-quick" -q
+  echo quick > "$data/phase"
+  /usr/bin/time -v -o "$data/quick.time" "$rtm" run "$study/spec.yaml" --out "$data/quick" --cache "$data/cache-quick" \
+    --lambda-from "$data/previous" > "$data/quick.txt"
 fi
 echo done > "$data/phase"
 {
