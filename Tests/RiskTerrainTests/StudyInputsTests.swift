@@ -19,7 +19,9 @@ let sampleSpec = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
         #expect(inputs.factors[6].features?.count == inputs.factors[6].features?.report.passedWhere)   // status = 'out'
         #expect(inputs.warnings.first?.contains("skipped 12 with blank coordinates") == true)
         let text = try ValidationText.render(inputs)
-        #expect(text.contains("33 candidate layers"))
+        #expect(text.contains("33 candidate layers") && text.contains("10 folds"))
+        let quick = try StudyInputs.load(specWith { $0.replacingOccurrences(of: "\nmodel:\n", with: "\nmodel:\n  lambda: 0.0013\n") })
+        #expect(try ValidationText.render(quick).contains("shortlist at the given λ 0.0013 (model.lambda, no cross-validation)"))
     }
 
     func specWith(_ edit: (String) -> String) throws -> ModelSpec {

@@ -58,7 +58,7 @@ public enum ReportHTML {
 
         h += "<h2>Model</h2>\n<table>\n"
         h += row("family", f.model.family == "negbin" ? "negative binomial (θ = \(String(format: "%.3f", m.theta ?? .nan)))" : "Poisson")
-        h += row("selection", "\(spec.model.selection.rawValue), family \(spec.model.family.rawValue), \(spec.model.folds)-fold cross-validation, seed \(spec.model.seed)")
+        h += row("selection", "\(spec.model.selection.rawValue), family \(spec.model.family.rawValue), \(spec.model.lambda.map { "λ given (\(String(format: "%.4g", $0))), no cross-validation" } ?? "\(spec.model.folds)-fold cross-validation"), seed \(spec.model.seed)")
         h += row("BIC / AIC", String(format: "%.2f / %.2f", m.bic, m.aic))
         h += row("log-likelihood", String(format: "%.3f", m.logLikelihood))
         h += row("intercept", String(format: "%.4f (SE %.4f): %.4f events per cell where no factor is present", m.intercept.coefficient, m.intercept.standardError, exp(m.intercept.coefficient)))

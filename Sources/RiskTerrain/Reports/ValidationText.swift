@@ -30,7 +30,7 @@ public enum ValidationText {
             lines.append("  factor \(f.spec.name): \(what); \(inf) → \(layers) candidate layer\(layers == 1 ? "" : "s")")
         }
         let m = spec.model
-        lines.append("  model:         selection \(m.selection.rawValue), family \(m.family.rawValue), \(m.folds) folds (\(m.cvPatience > 0 ? "stop \(m.cvPatience) λ past the CV minimum" : "whole paths")), seed \(m.seed), alpha \(InspectText.number(m.alpha)); \(candidates) candidate layers")
+        lines.append("  model:         selection \(m.selection.rawValue), family \(m.family.rawValue), \(m.lambda.map { "shortlist at the given λ \(String(format: "%.4g", $0)) (model.lambda, no cross-validation)" } ?? "\(m.folds) folds (\(m.cvPatience > 0 ? "stop \(m.cvPatience) λ past the CV minimum" : "whole paths"))"), seed \(m.seed), alpha \(InspectText.number(m.alpha)); \(candidates) candidate layers")
         if let e = inputs.spec.evaluation {
             var text = "train \(e.trainFrom)–\(e.trainTo), test \(e.testFrom)–\(e.testTo), metrics at \(InspectText.number(e.areaShare * 100))% of the area"
             if let plan = try? EvaluationStage.rollingPlan(inputs.spec, e) {   // checked by the parser
