@@ -33,7 +33,7 @@ enum HaswellBuild {
         o.alpha = e.alpha; o.lambdaCount = e.lambdaCount; o.lambdaMinRatio = e.lambdaMinRatio
         o.lambdas = e.lambdas; o.endLambda = e.endLambda; o.threshold = e.threshold; o.maxPasses = e.maxPasses
         o.workers = e.workers; o.groupRows = e.groupRows; o.hessianRefresh = e.hessianRefresh
-        o.sharedHessian = e.sharedHessian
+        o.sharedHessian = e.sharedHessian; o.screenKKT = e.screenKKT
         return o
     }
 

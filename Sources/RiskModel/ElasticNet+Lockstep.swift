@@ -95,7 +95,8 @@ final class ENPathSet {
         guard ENProfile.enabled else { return }
         var all = ENProfile()
         for s in paths { for (k, t) in s.prof.t { all.t[k, default: 0] += t; all.n[k, default: 0] += s.prof.n[k] ?? 0 } }
-        all.report("\(paths.count) paths, λ=\(paths[0].outL.count), groups=\(groups?.count ?? 0)")
+        let summed = paths.reduce(0) { $0 + $1.screen.summed }, skipped = paths.reduce(0) { $0 + $1.screen.skippedTotal }
+        all.report("\(paths.count) paths, λ=\(paths[0].outL.count), groups=\(groups?.count ?? 0), KKT columns summed \(summed), screened out \(skipped)")
     }
 
     /// Fits the next λ of each path in `which` (paths that have ended are skipped): rounds of
@@ -116,11 +117,11 @@ final class ENPathSet {
             let waiting = live.indices.filter { want[$0] == .kkt }
             if waiting.isEmpty { break }
             let t0 = ENProfile.now()
-            let s = kkt(waiting.map { live[$0] })
+            let (s, summed) = kkt(waiting.map { live[$0] })
             paths[0].prof.add("kkt", t0)
             var violated = [Int]()
             for (i, si) in zip(waiting, s) {
-                if live[i].takeKKT(si) { violated.append(i) } else { want[i] = .done }
+                if live[i].takeKKT(si, summed: summed) { violated.append(i) } else { want[i] = .done }
             }
             // The groups split by the new strong columns before the paths go on (they may go on
             // without a pass: `ENSolver.reuseSums`).
@@ -261,19 +262,22 @@ final class ENPathSet {
         }
     }
 
-    /// Σ_{x_j=1} q·μ for every column outside the groups' columns, for each path of `ps` at its last
-    /// pass (μ per group), in one pass over the rows: row i's vector (q_t(i)·μ_t(g(i)))_t over the
+    /// Σ_{x_j=1} q·μ for the columns outside the groups' columns that some path of `ps` needs
+    /// (`ENSolver.kktNeeds`: the others are screened out, see `KKTScreen`), for each path at its
+    /// last pass (μ per group), in one pass over the rows: row i's vector (q_t(i)·μ_t(g(i)))_t over the
     /// paths (q_t(i) = 0 on the path's held-out class, 1/n_train otherwise), SIMD4 lanes, is
     /// added to each of its columns. 64 rows at a time: their vectors are made once, then each
     /// column's word of those rows (`blockBits`) adds its rows' vectors in registers and stores
     /// once — not a load and a store per set bit. Row blocks on the workers.
-    /// O(n·P + nnz·⌈P/4⌉).
-    func kkt(_ ps: [ENSolver]) -> [[Double]] {
+    /// O(n·P + nnz of the summed columns·⌈P/4⌉). Returns the sums and the columns summed.
+    func kkt(_ ps: [ENSolver]) -> ([[Double]], [UInt64]) {
         let gr = groups!
         let P = ps.count, P4 = (P + 3) / 4, G = gr.count, n = d.rowCount, p = d.columnCount
         let C = gr.classCount
         // Columns the groups are split by have their sums from the pass over the groups.
-        let cols = (0..<d.binaryCount).filter { gr.mask[$0 >> 6] & (1 << UInt64($0 & 63)) == 0 }
+        var summed = [UInt64](repeating: 0, count: d.wordsPerRow)
+        for s in ps { for (k, w) in s.kktNeeds(outside: gr.mask).enumerated() { summed[k] |= w } }
+        let cols = (0..<d.binaryCount).filter { summed[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 }
         var muT = [SIMD4<Double>](repeating: .zero, count: G * P4)
         for (t, s) in ps.enumerated() {
             precondition(s.mu.count == G, "elastic net: a path's means are not on the current groups")
@@ -337,9 +341,9 @@ final class ENPathSet {
             }
             }
         }
-        return (0..<P).map { t in
+        return ((0..<P).map { t in
             (0..<p).map { j in parts.reduce(0) { $0 + $1[j * S + t / 4][t % 4] } }
-        }
+        }, summed)
     }
 
     /// Σ over the rows of class `fold` of the Poisson deviance 2(y log(y/μ) − (y − μ)), for each

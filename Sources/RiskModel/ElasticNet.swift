@@ -33,6 +33,9 @@ public struct ElasticNetOptions: Sendable {
     /// full-data path's Hessian snapshot instead of computing their own (see `ENSolver.lender`):
     /// the same solutions (the gradient is each fold's own), a fraction of the Gram work.
     public var sharedHessian: Bool = true
+    /// With groups, skip the KKT sums of the columns that a bound on their gradient's drift
+    /// proves below the thresholds (`KKTScreen`): the same decisions, so the same path.
+    public var screenKKT: Bool = true
     public init() {}
 }
 
@@ -199,6 +202,7 @@ final class ENSolver {
     var gq: [Double] = [], gqy: [Double] = []   // this path's Σq and Σq·y per group
     var carried: [Double] = []                  // the Hessian snapshot's linear predictor per group
     var mu: [Double] = []                       // e^η per group at the last pass
+    var screen = KKTScreen()                    // which KKT sums can be skipped (grouped paths)
     var seenGeneration = -1
     // Path state.
     var a0 = 0.0, beta: [Double]
@@ -251,6 +255,7 @@ final class ENSolver {
         strongIndex = [Int](repeating: -1, count: p)
         strongMask = [UInt64](repeating: 0, count: W); active = strongMask
         hXw = beta; grad = beta
+        screen.driftAt = beta; screen.skipped = [Bool](repeating: false, count: p)
         ps = ENPass(p: p, s: 0)
         // Null model (weights summing to 1).
         ybar = sums.kept(sums.y, excluded: e) * w
@@ -434,6 +439,9 @@ final class ENSolver {
         if !mu.isEmpty {
             if traced { mu = gr.lineage.map { mu[Int($0)] } } else if mu.count != gr.count { mu = [] }
         }
+        if !screen.muAtKKT.isEmpty {
+            if traced { screen.muAtKKT = gr.lineage.map { screen.muAtKKT[Int($0)] } } else if screen.muAtKKT.count != gr.count { screen.muAtKKT = [] }
+        }
         seenGeneration = gr.generation
     }
 
@@ -511,25 +519,11 @@ final class ENSolver {
     /// Adds every column that violates the KKT conditions at the current coefficients to the
     /// strong set (`ps` holds the gradient of every column); true when one did.
     func checkKKT() -> Bool {
-        for j in 0..<p where usable[j] { grad[j] = gradient(j) }
+        // A column skipped by the screen keeps its last gradient, below every threshold.
+        for j in 0..<p where usable[j] && !screen.skipped[j] { grad[j] = gradient(j) }
         var violated = false
         for j in 0..<p where usable[j] && strongIndex[j] < 0 && abs(grad[j]) > l1 { addStrong(j); violated = true }
         return violated
-    }
-
-    /// The KKT sums of the columns outside the groups, Σ_{x_j=1} q·μ (from `ENPathSet.kkt`); true when a
-    /// column violated the conditions (it joined the strong set: refine the groups, then
-    /// `nextWant`), false when the λ is solved.
-    func takeKKT(_ s: [Double]) -> Bool {
-        // Columns the shared groups are split by already have their sums from the last pass.
-        let inGroups = groups?.mask ?? []
-        for j in 0..<p where strongIndex[j] < 0 {
-            if j < d.binaryCount && !inGroups.isEmpty && inGroups[j >> 6] & (1 << UInt64(j & 63)) != 0 { continue }
-            ps.xw[j] += s[j]; ps.xr[j] += qyx[j] - s[j]
-        }
-        sumsCurrent = true
-        if checkKKT() { needFull = false; resumePass = true; return true }
-        return false
     }
 
     /// What a path needs next within its λ: a pass at its current coefficients (`takePass`), the
@@ -682,7 +676,7 @@ final class ENSolver {
         li += 1
         if li >= lambdas.count { finished = true }
         if finished {
-            prof.report("n=\(d.rowCount) p=\(p) λ=\(outL.count) passes=\(passes) groups=\(groups?.count ?? 0)")
+            prof.report("n=\(d.rowCount) p=\(p) λ=\(outL.count) passes=\(passes) groups=\(groups?.count ?? 0) KKT columns summed \(screen.summed), screened out \(screen.skippedTotal)")
         }
     }
 

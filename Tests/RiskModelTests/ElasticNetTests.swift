@@ -125,7 +125,7 @@ import Testing
         #expect(here.lambdaMinIndex == there.lambdaMinIndex && here.lambda1seIndex == there.lambda1seIndex)
         #expect(here.path.passes == there.path.passes && here.stoppedEarly == there.stoppedEarly)
         // HaswellBuild copies the options field by field: a new option must be added there too.
-        #expect(Mirror(reflecting: ElasticNetOptions()).children.count == 11, "update HaswellBuild's option copy")
+        #expect(Mirror(reflecting: ElasticNetOptions()).children.count == 12, "update HaswellBuild's option copy")
         #expect(Mirror(reflecting: CrossValidationOptions()).children.count == 5, "update HaswellBuild's option copy")
     }
 

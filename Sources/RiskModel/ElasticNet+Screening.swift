@@ -1,0 +1,85 @@
+import Foundation
+
+/// Safe screening of the grouped KKT pass: the sums of a column that provably neither violates
+/// the KKT conditions nor joins the next λ's strong set are skipped.
+///
+/// Between two KKT rounds of a path, the standardised gradient of column j,
+/// g_j = Σ_i q_i (x_ij − m_j)(y_i − μ_i) / s_j (q summing to 1, m_j = Σ q x_j), moves by
+/// Δg_j = −(S_j − m_j S) / s_j, with S_j = Σ_{x_ij=1} q_i Δμ_i and S = Σ_i q_i Δμ_i = U − D, where
+/// U = Σ_i q_i (Δμ_i)⁺ and D = Σ_i q_i (Δμ_i)⁻. As −D ≤ S_j ≤ U, S_j − m_j S lies between
+/// −((1 − m_j)D + m_j U) and (1 − m_j)U + m_j D, so |Δg_j| ≤ max(U, D) / s_j; and U and D are
+/// sums over the groups (μ is constant on a group). Summing these drifts since a column's
+/// gradient was last summed bounds its gradient now (the gap safe rules of Fercoq, Gramfort &
+/// Salmon 2015 bound it through the duality gap instead; this bound needs only the means, which
+/// the passes have).
+/// A column whose bound is below both the KKT threshold αλ and the next λ's strong-rule
+/// threshold α(2λ' − λ), less a 1e-6 relative margin for rounding (the computed gradients' error
+/// is ~1e-13), is not summed: the sums would have found it below both too, so every decision —
+/// the violators, the next strong set — is the one the full sums give, and the path is the same,
+/// bit for bit. Its gradient stays the last summed one until it is summed again.
+struct KKTScreen {
+    /// e^η per group at the last KKT round (carried through refinements like `ENSolver.mu`).
+    var muAtKKT: [Double] = []
+    /// Σ over this path's KKT rounds of max(U, D) since the round before.
+    var drift = 0.0
+    /// Per column: `drift` when its gradient was last summed.
+    var driftAt: [Double] = []
+    /// Per column: its gradient is from an earlier round (skipped by the screen in the last one).
+    var skipped: [Bool] = []
+    /// Columns summed and skipped over the path's KKT rounds (for the profile).
+    var summed = 0, skippedTotal = 0
+}
+
+extension ENSolver {
+    /// The binary columns outside `inGroups` (the groups' columns have their sums from the
+    /// passes) whose KKT sums this path needs at its current means: all of them at the first
+    /// round, else those the screen cannot rule out (see `KKTScreen`).
+    func kktNeeds(outside inGroups: [UInt64]) -> [UInt64] {
+        let W = d.wordsPerRow, G = gq.count
+        var need = [UInt64](repeating: 0, count: W)
+        let traced = o.screenKKT && screen.muAtKKT.count == G && mu.count == G
+        if traced {
+            var up = 0.0, down = 0.0
+            for g in 0..<G {
+                let m = gq[g] * (mu[g] - screen.muAtKKT[g])
+                if m > 0 { up += m } else { down -= m }
+            }
+            screen.drift += max(up, down)
+        }
+        let next = li + 1 < lambdas.count ? o.alpha * (2 * lambdas[li + 1] - lam) : l1
+        let threshold = min(l1, next) * (1 - 1e-6)
+        for j in 0..<d.binaryCount where usable[j] && strongIndex[j] < 0 && inGroups[j >> 6] & (1 << UInt64(j & 63)) == 0 {
+            let reach = (screen.drift - screen.driftAt[j]) / sd[j]
+            if !(traced && abs(grad[j]) + reach < threshold) { need[j >> 6] |= 1 << UInt64(j & 63) }
+        }
+        return need
+    }
+
+    /// The KKT sums Σ_{x_j=1} q·μ of the columns in `summed` (from `ENPathSet.kkt`; the others
+    /// outside the groups were screened out: see `KKTScreen`); true when a column violated the
+    /// conditions (it joined the strong set: refine the groups, then `nextWant`), false when the
+    /// λ is solved.
+    func takeKKT(_ s: [Double], summed: [UInt64]) -> Bool {
+        // Columns the shared groups are split by already have their sums from the last pass.
+        let inGroups = groups?.mask ?? []
+        for j in 0..<p {
+            let isBinary = j < d.binaryCount
+            if isBinary && !inGroups.isEmpty && inGroups[j >> 6] & (1 << UInt64(j & 63)) != 0 {
+                screen.skipped[j] = false
+            } else if isBinary && summed[j >> 6] & (1 << UInt64(j & 63)) != 0 {
+                if strongIndex[j] < 0 { ps.xw[j] += s[j]; ps.xr[j] += qyx[j] - s[j] }
+                screen.skipped[j] = false
+            } else {
+                screen.skipped[j] = usable[j]
+            }
+            if usable[j] && !screen.skipped[j] { screen.driftAt[j] = screen.drift }
+        }
+        let outside = (0..<d.binaryCount).filter { inGroups[$0 >> 6] & (1 << UInt64($0 & 63)) == 0 && usable[$0] }.count
+        let skippedNow = screen.skipped.filter { $0 }.count
+        screen.summed += outside - skippedNow; screen.skippedTotal += skippedNow
+        screen.muAtKKT = mu
+        sumsCurrent = true
+        if checkKKT() { needFull = false; resumePass = true; return true }
+        return false
+    }
+}
