@@ -35,8 +35,12 @@ log() { echo "$*" >&2; }
 load() { uptime | sed 's/.*load average: //'; }
 
 log "== building rtm and LondonBench (release)"
-(cd "$root" && swift build -c release --product rtm >/dev/null)
-(cd "$here" && swift build -c release --scratch-path .build-london --product LondonBench >/dev/null)
+build() {   # quiet unless it fails; a source file added to a module can leave the scratch folder's
+            # build plan stale ("has no member"): remove its build.db, release.yaml, release/description.json
+  (cd "$1" && shift && swift build -c release "$@" > "$data/build.log" 2>&1) || { tail -20 "$data/build.log" >&2; exit 1; }
+}
+build "$root" --product rtm
+build "$here" --scratch-path .build-london --product LondonBench
 rtm="$root/.build/release/rtm"; bench="$here/.build-london/release/LondonBench"
 study="$data/study"; rm -rf "$study" "$data/ours" "$data/peer" "$data/rerun" "$data/cache" "$data/previous" "$data/quick" "$data/cache-quick"
 
