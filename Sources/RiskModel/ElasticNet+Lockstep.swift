@@ -223,6 +223,10 @@ final class ENPathSet {
                         var f0 = b00, f1 = b01, f2 = b02
                         for k in 0..<W {
                             var word = rb[k] & ua[k]
+                            if P4 == 1 {   // one lane block (one to four paths): its adds only
+                                while word != 0 { f0 += bt[(k &<< 6 | word.trailingZeroBitCount) &* 3]; word &= word &- 1 }
+                                continue
+                            }
                             while word != 0 {
                                 let at = bt + (k &<< 6 | word.trailingZeroBitCount) &* 3
                                 f0 += at[0]; f1 += at[1]; f2 += at[2]
@@ -235,6 +239,10 @@ final class ENPathSet {
                         if P4 > 2 { w2 = lanes(f2, 2, g) }
                         for k in 0..<W {
                             var word = rb[k] & us[k]
+                            if P4 == 1 {
+                                while word != 0 { xwp[(k &<< 6 | word.trailingZeroBitCount) &* 3] += w0; word &= word &- 1 }
+                                continue
+                            }
                             while word != 0 {
                                 let j = (k &<< 6 | word.trailingZeroBitCount) &* 3
                                 xwp[j] += w0; xwp[j + 1] += w1; xwp[j + 2] += w2

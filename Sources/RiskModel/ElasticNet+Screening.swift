@@ -18,7 +18,7 @@ import Foundation
 /// the violators, the next strong set — is the one the full sums give, and the path is the same,
 /// bit for bit. Its gradient stays the last summed one until it is summed again.
 struct KKTScreen {
-    /// e^η per group at the last KKT round (carried through refinements like `ENSolver.mu`).
+    /// e^η per group at the last KKT round (after a refinement, the carried means: `carryOver`).
     var muAtKKT: [Double] = []
     /// Σ over this path's KKT rounds of max(U, D) since the round before.
     var drift = 0.0

@@ -439,9 +439,9 @@ final class ENSolver {
         if !mu.isEmpty {
             if traced { mu = gr.lineage.map { mu[Int($0)] } } else if mu.count != gr.count { mu = [] }
         }
-        if !screen.muAtKKT.isEmpty {
-            if traced { screen.muAtKKT = gr.lineage.map { screen.muAtKKT[Int($0)] } } else if screen.muAtKKT.count != gr.count { screen.muAtKKT = [] }
-        }
+        // Groups are refined only between a KKT round and the next pass (`sumsCurrent`): the
+        // means at that round are the carried ones — shared, not mapped again.
+        screen.muAtKKT = sumsCurrent ? mu : []
         seenGeneration = gr.generation
     }
 
