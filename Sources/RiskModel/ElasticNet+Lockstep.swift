@@ -59,7 +59,8 @@ final class ENPathSet {
         let t1 = ENProfile.now()
         if changed {
             let stale = paths.filter { $0.seenGeneration != gr.generation || $0.gq.count != gr.count }
-            parallelWorkers(2) { wk in for t in stride(from: wk, to: stale.count, by: 2) { stale[t].carryOver() } }
+            let workers = max(1, paths[0].o.workers)
+            parallelWorkers(workers) { wk in for t in stride(from: wk, to: stale.count, by: workers) { stale[t].carryOver() } }
             for (s, w) in zip(stale, ENPathSet.groupWeights(gr, of: stale)) { (s.gq, s.gqy) = w }
         }
         paths[0].prof.add("groups sync", t1)
@@ -71,12 +72,12 @@ final class ENPathSet {
     /// per-class sums are side by side), group blocks on the workers.
     static func groupWeights(_ gr: StrongGroups, of ps: [ENSolver]) -> [(q: [Double], qy: [Double])] {
         let G = gr.count, C = gr.classCount, P = ps.count
-        let held = ps.map { $0.excluded }, invN = ps.map { $0.invN }
+        let held = ps.map { $0.excluded }, invN = ps.map { $0.invN }, workers = max(1, ps[0].o.workers)
         let arrays = makeArrays(2 * P, count: G) { out in
             gr.totalRows.withUnsafeBufferPointer { tr in gr.totalY.withUnsafeBufferPointer { ty in
             gr.classRows.withUnsafeBufferPointer { cr in gr.classY.withUnsafeBufferPointer { cy in
-                parallelWorkers(2) { wk in
-                    for g in (G * wk / 2)..<(G * (wk + 1) / 2) {
+                parallelWorkers(workers) { wk in
+                    for g in (G * wk / workers)..<(G * (wk + 1) / workers) {
                         let rows = tr[g], y = ty[g]
                         for t in 0..<P {
                             let e = held[t]
@@ -95,7 +96,7 @@ final class ENPathSet {
         guard ENProfile.enabled else { return }
         var all = ENProfile()
         for s in paths { for (k, t) in s.prof.t { all.t[k, default: 0] += t; all.n[k, default: 0] += s.prof.n[k] ?? 0 } }
-        let summed = paths.reduce(0) { $0 + $1.screen.summed }, skipped = paths.reduce(0) { $0 + $1.screen.skippedTotal }
+        let summed = paths.reduce(0) { $0 + $1.screen.summedTotal }, skipped = paths.reduce(0) { $0 + $1.screen.skippedTotal }
         all.report("\(paths.count) paths, λ=\(paths[0].outL.count), groups=\(groups?.count ?? 0), KKT columns summed \(summed), screened out \(skipped)")
     }
 
@@ -262,10 +263,10 @@ final class ENPathSet {
             for pt in parts {
                 e.sw += pt.stats[5 * b][l]; e.sr += pt.stats[5 * b + 1][l]; e.ll += pt.stats[5 * b + 2][l]
                 e.maxShift = max(e.maxShift, pt.stats[5 * b + 3][l]); e.shift2 += pt.stats[5 * b + 4][l]
-                for j in 0..<d.binaryCount where us[j >> 6] & (1 << UInt64(j & 63)) != 0 { e.xw[j] += pt.xw[j * 3 + b][l] }
+                for j in 0..<d.binaryCount where maskHas(us, j) { e.xw[j] += pt.xw[j * 3 + b][l] }
             }
             // Σq(y − μ) = Σq·y (fixed, from the class sums) − Σq·μ, as in the KKT pass.
-            for j in 0..<d.binaryCount where us[j >> 6] & (1 << UInt64(j & 63)) != 0 { e.xr[j] = s.qyx[j] - e.xw[j] }
+            for j in 0..<d.binaryCount where maskHas(us, j) { e.xr[j] = s.qyx[j] - e.xw[j] }
             return e
         }
     }
@@ -285,7 +286,7 @@ final class ENPathSet {
         // Columns the groups are split by have their sums from the pass over the groups.
         var summed = [UInt64](repeating: 0, count: d.wordsPerRow)
         for s in ps { for (k, w) in s.kktNeeds(outside: gr.mask).enumerated() { summed[k] |= w } }
-        let cols = (0..<d.binaryCount).filter { summed[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 }
+        let cols = (0..<d.binaryCount).filter { maskHas(summed, $0) }
         var muT = [SIMD4<Double>](repeating: .zero, count: G * P4)
         for (t, s) in ps.enumerated() {
             precondition(s.mu.count == G, "elastic net: a path's means are not on the current groups")
@@ -375,12 +376,12 @@ final class ENPathSet {
         for t in 0..<F {
             let b = coef[t].1
             for j in 0..<b.count where b[j] != 0 {
-                precondition(gr.mask[j >> 6] & (1 << UInt64(j & 63)) != 0, "elastic net: a fold's coefficient is outside the groups")
+                precondition(maskHas(gr.mask, j), "elastic net: a fold's coefficient is outside the groups")
                 nz[t * W + (j >> 6)] |= 1 << UInt64(j & 63)
                 bs[t * d.columnCount + j] = b[j]
             }
         }
-        let workers = 2
+        let workers = max(1, paths[0].o.workers)
         var parts = [[Double]](repeating: [], count: workers)
         parts.withUnsafeMutableBufferPointer { pp in
             let base = pp.baseAddress!

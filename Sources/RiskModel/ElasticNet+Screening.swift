@@ -27,7 +27,7 @@ struct KKTScreen {
     /// Per column: its gradient is from an earlier round (skipped by the screen in the last one).
     var skipped: [Bool] = []
     /// Columns summed and skipped over the path's KKT rounds (for the profile).
-    var summed = 0, skippedTotal = 0
+    var summedTotal = 0, skippedTotal = 0
 }
 
 extension ENSolver {
@@ -48,7 +48,7 @@ extension ENSolver {
         }
         let next = li + 1 < lambdas.count ? o.alpha * (2 * lambdas[li + 1] - lam) : l1
         let threshold = min(l1, next) * (1 - 1e-6)
-        for j in 0..<d.binaryCount where usable[j] && strongIndex[j] < 0 && inGroups[j >> 6] & (1 << UInt64(j & 63)) == 0 {
+        for j in 0..<d.binaryCount where usable[j] && strongIndex[j] < 0 && !maskHas(inGroups, j) {
             let reach = (screen.drift - screen.driftAt[j]) / sd[j]
             if !(traced && abs(grad[j]) + reach < threshold) { need[j >> 6] |= 1 << UInt64(j & 63) }
         }
@@ -60,23 +60,18 @@ extension ENSolver {
     /// conditions (it joined the strong set: refine the groups, then `nextWant`), false when the
     /// λ is solved.
     func takeKKT(_ s: [Double], summed: [UInt64]) -> Bool {
-        // Columns the shared groups are split by already have their sums from the last pass.
-        let inGroups = groups?.mask ?? []
+        // On groups every column is binary. Those the groups are split by have their sums from
+        // the last pass; of the others, those not summed were screened out.
+        let inGroups = groups!.mask
+        var outside = 0, skippedNow = 0
         for j in 0..<p {
-            let isBinary = j < d.binaryCount
-            if isBinary && !inGroups.isEmpty && inGroups[j >> 6] & (1 << UInt64(j & 63)) != 0 {
-                screen.skipped[j] = false
-            } else if isBinary && summed[j >> 6] & (1 << UInt64(j & 63)) != 0 {
-                if strongIndex[j] < 0 { ps.xw[j] += s[j]; ps.xr[j] += qyx[j] - s[j] }
-                screen.skipped[j] = false
-            } else {
-                screen.skipped[j] = usable[j]
-            }
-            if usable[j] && !screen.skipped[j] { screen.driftAt[j] = screen.drift }
+            let fromPass = maskHas(inGroups, j), isSummed = maskHas(summed, j)
+            if isSummed && strongIndex[j] < 0 { ps.xw[j] += s[j]; ps.xr[j] += qyx[j] - s[j] }
+            screen.skipped[j] = usable[j] && !fromPass && !isSummed
+            if usable[j] && !fromPass { outside += 1 }
+            if screen.skipped[j] { skippedNow += 1 } else if usable[j] { screen.driftAt[j] = screen.drift }
         }
-        let outside = (0..<d.binaryCount).filter { inGroups[$0 >> 6] & (1 << UInt64($0 & 63)) == 0 && usable[$0] }.count
-        let skippedNow = screen.skipped.filter { $0 }.count
-        screen.summed += outside - skippedNow; screen.skippedTotal += skippedNow
+        screen.summedTotal += outside - skippedNow; screen.skippedTotal += skippedNow
         screen.muAtKKT = mu
         sumsCurrent = true
         if checkKKT() { needFull = false; resumePass = true; return true }

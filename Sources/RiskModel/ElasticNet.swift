@@ -676,7 +676,7 @@ final class ENSolver {
         li += 1
         if li >= lambdas.count { finished = true }
         if finished {
-            prof.report("n=\(d.rowCount) p=\(p) λ=\(outL.count) passes=\(passes) groups=\(groups?.count ?? 0) KKT columns summed \(screen.summed), screened out \(screen.skippedTotal)")
+            prof.report("n=\(d.rowCount) p=\(p) λ=\(outL.count) passes=\(passes) groups=\(groups?.count ?? 0) KKT columns summed \(screen.summedTotal), screened out \(screen.skippedTotal)")
         }
     }
 

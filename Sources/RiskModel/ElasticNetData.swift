@@ -80,3 +80,7 @@ public final class ElasticNetData: @unchecked Sendable {
     /// columns and no offset, so every row of a pattern has the same linear predictor.
     var groupable: Bool { dense.isEmpty && offset == nil }
 }
+
+/// Whether column `j` is in a column mask (one bit per binary column, 64 to a word: the strong
+/// set, the groups' columns, the KKT columns summed).
+@inline(__always) func maskHas(_ mask: [UInt64], _ j: Int) -> Bool { mask[j >> 6] & (1 << UInt64(j & 63)) != 0 }
