@@ -287,6 +287,7 @@ final class ENPathSet {
         var summed = [UInt64](repeating: 0, count: d.wordsPerRow)
         for s in ps { for (k, w) in s.kktNeeds(outside: gr.mask).enumerated() { summed[k] |= w } }
         let cols = (0..<d.binaryCount).filter { maskHas(summed, $0) }
+        if P == 1 { return ([kktOnePath(ps[0], cols: cols)], summed) }
         var muT = [SIMD4<Double>](repeating: .zero, count: G * P4)
         for (t, s) in ps.enumerated() {
             precondition(s.mu.count == G, "elastic net: a path's means are not on the current groups")
@@ -353,6 +354,56 @@ final class ENPathSet {
         return ((0..<P).map { t in
             (0..<p).map { j in parts.reduce(0) { $0 + $1[j * S + t / 4][t % 4] } }
         }, summed)
+    }
+
+    /// `kkt` for one path (a quick rerun's path, or a CV round where one path waits): one Double
+    /// per row instead of three lane vectors, and each column's word of a block summed in four
+    /// chains — with one path the latency of one chain of adds, not the loads, bounds the loop.
+    /// The same sums as the lanes in another order (rounding only); deterministic.
+    private func kktOnePath(_ s: ENSolver, cols: [Int]) -> [Double] {
+        let gr = groups!, n = d.rowCount, p = d.columnCount, nb = d.binaryCount
+        let words = (n + 63) / 64, workers = max(1, s.o.workers)
+        var wt = [Double](repeating: s.invN, count: gr.classCount)
+        if s.excluded >= 0 { wt[s.excluded] = 0 }
+        let cls = gr.classes ?? [UInt8](repeating: 0, count: n)
+        var parts = [[Double]](repeating: [], count: workers)
+        parts.withUnsafeMutableBufferPointer { pp in
+            let base = pp.baseAddress!
+            d.blockBits.withUnsafeBufferPointer { bbB in gr.ids.withUnsafeBufferPointer { idB in cls.withUnsafeBufferPointer { clB in
+            s.mu.withUnsafeBufferPointer { muB in wt.withUnsafeBufferPointer { wB in
+                let bb = bbB.baseAddress!, ids = idB.baseAddress!, cl = clB.baseAddress!, mu = muB.baseAddress!, w = wB.baseAddress!
+                parallelWorkers(workers) { wk in
+                    var acc = [Double](repeating: 0, count: p)
+                    let v = UnsafeMutablePointer<Double>.allocate(capacity: 64); defer { v.deallocate() }
+                    acc.withUnsafeMutableBufferPointer { aB in
+                        let a = aB.baseAddress!
+                        for b in (words * wk / workers)..<(words * (wk + 1) / workers) {
+                            let first = b << 6, count = min(64, n - first)
+                            for r in 0..<count { v[r] = mu[Int(ids[first + r])] * w[Int(cl[first + r])] }
+                            let blockRow = bb + b * nb
+                            for j in cols {
+                                var word = blockRow[j]
+                                if word == 0 { continue }
+                                var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                                while true {
+                                    s0 += v[word.trailingZeroBitCount]; word &= word &- 1
+                                    if word == 0 { break }
+                                    s1 += v[word.trailingZeroBitCount]; word &= word &- 1
+                                    if word == 0 { break }
+                                    s2 += v[word.trailingZeroBitCount]; word &= word &- 1
+                                    if word == 0 { break }
+                                    s3 += v[word.trailingZeroBitCount]; word &= word &- 1
+                                    if word == 0 { break }
+                                }
+                                a[j] += (s0 + s1) + (s2 + s3)
+                            }
+                        }
+                    }
+                    base[wk] = acc
+                }
+            } } } } }
+        }
+        return (0..<p).map { j in parts.reduce(0) { $0 + $1[j] } }
     }
 
     /// Σ over the rows of class `fold` of the Poisson deviance 2(y log(y/μ) − (y − μ)), for each
