@@ -4,7 +4,9 @@ import Foundation
 /// passes. Without offsets and continuous columns, every row of a group has the same linear
 /// predictor (the active set ⊆ the strong set), so the IRLS weights, the gradient and the Gram of
 /// the strong set are sums over groups weighted by Σq and Σq·y. The strong set only grows along
-/// a path, so groups are refined by the new columns (id' = compact(id·2^c + bits), O(n)).
+/// a path, so groups are refined by each new column in turn: a group whose rows differ on it
+/// splits — the rows holding the column's rarer value move to a new group (`split`), in
+/// O(rows with the rarer value), not O(n).
 /// The KKT pass still visits every row, but only adds the row's group mean to its non-strong
 /// columns: Σ_{x_j=1} q(y − μ) = Σ_{x_j=1} q·y (fixed, from the event rows) − Σ_{x_j=1} q·μ.
 ///
@@ -18,13 +20,14 @@ final class StrongGroups {
     let n: Int, W: Int
     var ids: [Int32]
     var count = 1
-    /// The pattern (row bits) shared by each group's rows, `W` words per group, contiguous so
-    /// that passes over the groups stream instead of gathering a representative row each.
+    /// The pattern (the strong columns' bits) shared by each group's rows, `W` words per group,
+    /// contiguous so that passes over the groups stream; bits outside `mask` are zero.
     var patterns: [UInt64]
     /// Row class (CV fold) per row, `classCount` classes; nil = one class.
     let classes: [UInt8]?
     let classCount: Int
-    /// Per group g and class c at `g * classCount + c`: rows, and Σy over them.
+    /// Per group g and class c at `g * classCount + c`: rows, and Σy over them. Rows move between
+    /// groups by subtracting and adding counts: exact, as the counts and y are whole numbers.
     var classRows: [Double] = [], classY: [Double] = []
     /// Per group: rows and Σy over all classes.
     var totalRows: [Double] = [], totalY: [Double] = []
@@ -32,6 +35,8 @@ final class StrongGroups {
     /// Bumped by every update that refined the groups; `lineage[g]` = g's group before it.
     var generation = 0
     var lineage: [Int32] = []
+    /// Per group, scratch for `split` (zero between calls).
+    private var hits: [Int32] = []
 
     init(rows n: Int, wordsPerRow W: Int, classes: [UInt8]? = nil, classCount: Int = 1) {
         self.n = n; self.W = W
@@ -41,98 +46,102 @@ final class StrongGroups {
         patterns = [UInt64](repeating: 0, count: W)
     }
 
-    /// Refines the groups by every column of `strongMask` not yet in them, then recomputes the
-    /// group sums. New columns are taken several at a time (one O(n) pass per batch, as many
-    /// columns as keep the remap table ≤ max(2·groups, 2^22)), and the sums ride on the last
-    /// batch's pass. Returns whether the groups changed.
+    /// Refines the groups by every column of `strongMask` not yet in them, one column at a time
+    /// (the first call also makes the one group's sums). `columnBits` are the binary columns'
+    /// bits, 64 rows to a word (`ElasticNetData.columnBits`). Returns whether the groups changed
+    /// (or were made).
     @discardableResult
-    func update(strongMask: [UInt64], bits: UnsafePointer<UInt64>, y: UnsafePointer<Double>) -> Bool {
-        var newCols = [(Int, Int)]()
+    func update(strongMask: [UInt64], columnBits: [[UInt64]], y: UnsafePointer<Double>) -> Bool {
+        var newCols = [Int]()
         for k in 0..<W {
             var new = strongMask[k] & ~mask[k]
-            while new != 0 { newCols.append((k, new.trailingZeroBitCount)); new &= new &- 1 }
+            while new != 0 { newCols.append(k << 6 | new.trailingZeroBitCount); new &= new &- 1 }
             mask[k] |= strongMask[k]
         }
-        guard classRows.isEmpty || !newCols.isEmpty else { return false }
-        let before = count
-        var lin: [Int32]? = nil
-        var at = 0
-        repeat {
-            var c = 0
-            let limit = max(2 * count, 1 << 22)
-            while at + c < newCols.count && c < 24 && (count << (c + 1)) <= limit { c += 1 }
-            if newCols.isEmpty { c = 0 } else { c = max(c, 1) }
-            let batch = Array(newCols[at..<(at + c)])
-            at += c
-            let parent = refine(batch, bits: bits, sums: at >= newCols.count, y: y)
-            lin = lin.map { l in parent.map { l[Int($0)] } } ?? parent
-        } while at < newCols.count
-        if !newCols.isEmpty || before != count {
-            lineage = lin ?? []
-            generation += 1
-        }
+        let first = classRows.isEmpty
+        guard first || !newCols.isEmpty else { return false }
+        if first { startSums(y) }
+        if newCols.isEmpty { return true }
+        var lin = (0..<Int32(count)).map { $0 }
+        for j in newCols { columnBits[j].withUnsafeBufferPointer { split(by: j, bits: $0.baseAddress!, y: y, lineage: &lin) } }
+        lineage = lin
+        generation += 1
         return true
     }
 
-    /// One pass: splits every group by the bits of `cols` (c ≤ 24 columns); with `sums`, also
-    /// the group representatives and the per-class rows and Σy. Returns each new group's parent.
-    private func refine(_ cols: [(Int, Int)], bits: UnsafePointer<UInt64>, sums: Bool, y: UnsafePointer<Double>) -> [Int32] {
-        let c = cols.count, C = classCount
-        let size = count << c
-        var remap = [Int32](repeating: -1, count: size)
-        let cap = min(n, size)
-        // Per-group arrays are filled when a group is created (its first row), not cleared in
-        // advance: with ~1 M groups of 2.56 M rows and 11 classes, clearing `cap` entries wrote
-        // and faulted in twice the memory the groups use.
-        let cells = sums ? cap * C : 0
-        var cr = [Double](unsafeUninitializedCapacity: cells) { _, n in n = cells }
-        var cy = [Double](unsafeUninitializedCapacity: cells) { _, n in n = cells }
-        var rp = [Int32](unsafeUninitializedCapacity: sums ? cap : 0) { _, n in n = sums ? cap : 0 }
-        var parent = [Int32](unsafeUninitializedCapacity: cap) { _, n in n = cap }
-        var next: Int32 = 0
-        let ck = cols.map { $0.0 }, cb = cols.map { UInt64($0.1) }
+    /// The sums of the one group of all rows.
+    private func startSums(_ y: UnsafePointer<Double>) {
+        let C = classCount
+        var cr = [Double](repeating: 0, count: C), cy = cr
+        for i in 0..<n { let c = Int(classes?[i] ?? 0); cr[c] += 1; cy[c] += y[i] }
+        classRows = cr; classY = cy
+        totalRows = [cr.reduce(0, +)]; totalY = [cy.reduce(0, +)]
+        hits = [0]
+    }
+
+    /// Splits the groups by column `j`: the rows with the column's rarer value v (counted once
+    /// over its words) are visited twice — to count them per group, then to move them. A group
+    /// all of whose rows have v keeps its id with bit j = v in its pattern; a group with some
+    /// gets a new group (pattern bit v, its lineage the old group's) for them, in order of the
+    /// groups' first such row; the others have bit j = 1 − v.
+    private func split(by j: Int, bits: UnsafePointer<UInt64>, y: UnsafePointer<Double>, lineage lin: inout [Int32]) {
+        let blocks = (n + 63) / 64, C = classCount
+        let wk = j >> 6, bit = UInt64(1) << UInt64(j & 63)
+        var ones = 0
+        for b in 0..<blocks { ones += bits[b].nonzeroBitCount }
+        let rareIsOne = 2 * ones <= n
+        let lastMask: UInt64 = n & 63 == 0 ? ~0 : (1 << UInt64(n & 63)) - 1
+        /// The rows holding the rarer value, in order.
+        @inline(__always) func forEachRare(_ body: (Int) -> Void) {
+            for b in 0..<blocks {
+                var word = bits[b]
+                if !rareIsOne { word = ~word & (b == blocks - 1 ? lastMask : ~0) }
+                while word != 0 { body(b << 6 | word.trailingZeroBitCount); word &= word &- 1 }
+            }
+        }
+        if !rareIsOne { for g in 0..<count { patterns[g * W + wk] |= bit } }
+        var touched = [Int32]()
+        ids.withUnsafeBufferPointer { id in hits.withUnsafeMutableBufferPointer { h in
+            forEachRare { i in
+                let g = Int(id[i])
+                if h[g] == 0 { touched.append(Int32(g)) }
+                h[g] += 1
+            }
+        } }
+        // Each touched group's destination, in `hits` until the rows have moved.
+        for g32 in touched {
+            let g = Int(g32)
+            if Double(hits[g]) == totalRows[g] {
+                hits[g] = g32
+                patterns[g * W + wk] ^= bit     // its rows all have the rarer value
+                continue
+            }
+            hits[g] = Int32(count)
+            for k in 0..<W { patterns.append(patterns[g * W + k]) }
+            patterns[count * W + wk] ^= bit
+            lin.append(lin[g])
+            classRows += repeatElement(0, count: C); classY += repeatElement(0, count: C)
+            totalRows.append(0); totalY.append(0)
+            count += 1
+        }
+        hits += repeatElement(0, count: count - hits.count)
         let noClasses = [UInt8](repeating: 0, count: 1)
         (classes ?? noClasses).withUnsafeBufferPointer { clsB in
-        parent.withUnsafeMutableBufferPointer { parP in
-        ids.withUnsafeMutableBufferPointer { id in
-        remap.withUnsafeMutableBufferPointer { rm in
-        cr.withUnsafeMutableBufferPointer { crP in cy.withUnsafeMutableBufferPointer { cyP in rp.withUnsafeMutableBufferPointer { rpP in
-        ck.withUnsafeBufferPointer { ckP in cb.withUnsafeBufferPointer { cbP in
+        ids.withUnsafeMutableBufferPointer { id in hits.withUnsafeBufferPointer { h in
+        classRows.withUnsafeMutableBufferPointer { cr in classY.withUnsafeMutableBufferPointer { cy in
+        totalRows.withUnsafeMutableBufferPointer { tr in totalY.withUnsafeMutableBufferPointer { ty in
             let cls = classes == nil ? nil : clsB.baseAddress
-            for i in 0..<n {
-                let rb = bits + i * W
-                var key = Int(id[i]) << c
-                for t in 0..<c { key |= Int((rb[ckP[t]] >> cbP[t]) & 1) << t }
-                var v = rm[key]
-                if v < 0 {
-                    v = next; rm[key] = v; parP[Int(v)] = id[i]; next += 1
-                    if sums {
-                        let g = Int(v)
-                        rpP[g] = Int32(i)      // the group's representative: its first row
-                        for c in 0..<C { crP[g * C + c] = 0; cyP[g * C + c] = 0 }
-                    }
-                }
-                id[i] = v
-                if sums {
-                    let g = Int(v)
-                    let at = g * C + Int(cls?[i] ?? 0)
-                    crP[at] += 1; cyP[at] += y[i]
-                }
+            forEachRare { i in
+                let g = Int(id[i]), to = Int(h[g])
+                if to == g { return }
+                id[i] = Int32(to)
+                let c = Int(cls?[i] ?? 0), yi = y[i]
+                cr[g * C + c] -= 1; cy[g * C + c] -= yi; cr[to * C + c] += 1; cy[to * C + c] += yi
+                tr[g] -= 1; ty[g] -= yi; tr[to] += 1; ty[to] += yi
             }
-        } } } } } } } } }
-        count = Int(next)
-        parent.removeLast(cap - count)
-        if sums {
-            cr.removeLast((cap - count) * C); cy.removeLast((cap - count) * C); rp.removeLast(cap - count)
-            classRows = cr; classY = cy
-            var pt = [UInt64](repeating: 0, count: count * W)
-            for g in 0..<count { for k in 0..<W { pt[g * W + k] = bits[Int(rp[g]) * W + k] } }
-            patterns = pt
-            var tr = [Double](repeating: 0, count: count), ty = tr
-            for g in 0..<count { for c in 0..<C { tr[g] += cr[g * C + c]; ty[g] += cy[g * C + c] } }
-            totalRows = tr; totalY = ty
+        } } } } } }
         }
-        return parent
+        for g in touched { hits[Int(g)] = 0 }
     }
 }
 

@@ -17,6 +17,9 @@ public final class ElasticNetData: @unchecked Sendable {
     /// column j's rows 64b…64b+63 — for passes that take the rows 64 at a time and want each
     /// column's rows among them (`ENPathSet.kkt`), streamed in order. Empty unless `groupable`.
     let blockBits: [UInt64]
+    /// Each binary column's bits, 64 rows to a word (the design's own arrays, not copies): for
+    /// passes over one column's rows (`StrongGroups.split`).
+    let columnBits: [[UInt64]]
     let dense: [[Double]]
     let y: [Double]
     let offset: [Double]?
@@ -64,14 +67,19 @@ public final class ElasticNetData: @unchecked Sendable {
             }
         }
         blockBits = bb
+        columnBits = bin.map { c in
+            guard case .binary(let col) = design.columns[c] else { return [] }
+            return col.words
+        }
     }
 
     /// The same data from its parts (the Haswell build of this module is handed the arrays
     /// themselves, not copies: `CrossValidation+Haswell.swift`).
     package init(rowCount: Int, designColumns: [Int], names: [String], binaryCount: Int, wordsPerRow: Int,
-                 rowBits: [UInt64], blockBits: [UInt64], dense: [[Double]], y: [Double], offset: [Double]?) {
+                 rowBits: [UInt64], blockBits: [UInt64], columnBits: [[UInt64]], dense: [[Double]], y: [Double], offset: [Double]?) {
         self.rowCount = rowCount; self.designColumns = designColumns; self.names = names
         self.binaryCount = binaryCount; self.wordsPerRow = wordsPerRow; self.rowBits = rowBits; self.blockBits = blockBits
+        self.columnBits = columnBits
         self.dense = dense; self.y = y; self.offset = offset
     }
 

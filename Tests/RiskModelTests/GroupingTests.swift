@@ -46,46 +46,54 @@ import Testing
     }
 }
 
-/// The elastic net's row groups (`StrongGroups`): refined column by column and in batches —
-/// the same groups as numbering every row's pattern on the strong columns in order of first
-/// appearance, each traced to its group before, with exact per-class sums.
+/// The elastic net's row groups (`StrongGroups`): refined column by column, sparse columns and
+/// dense ones (whose zeros are the rarer value) — one group per distinct pattern of the rows on
+/// the strong columns, its pattern stored, each group traced to its group before, with exact
+/// per-class sums.
 @Suite struct StrongGroupsTests {
-    @Test func refinementMatchesDirectNumbering() {
-        let n = 20_000, W = 2, C = 5
+    @Test func refinementPartitionsRowsByPattern() {
+        let n = 20_000, W = 2, C = 5, p = 110
         var rng = SplitMix64(seed: 5)
         var bits = [UInt64](repeating: 0, count: n * W)
+        var columns = [[UInt64]](repeating: [UInt64](repeating: 0, count: (n + 63) / 64), count: p)
         var y = [Double](repeating: 0, count: n), cls = [UInt8](repeating: 0, count: n)
         for i in 0..<n {
-            for j in 0..<70 where rng.next() % 100 < UInt64(3 + j % 40) { bits[i * W + j / 64] |= 1 << UInt64(j % 64) }
+            // Columns 0…69 hold 3–42 % ones, 100…109 hold 55–95 %.
+            for j in 0..<p where j < 70 || j >= 100 {
+                let percent = j < 70 ? 3 + j % 40 : 55 + 4 * (j - 100)
+                guard rng.next() % 100 < UInt64(percent) else { continue }
+                bits[i * W + j / 64] |= 1 << UInt64(j % 64)
+                columns[j][i / 64] |= 1 << UInt64(i % 64)
+            }
             y[i] = Double(rng.next() % 4); cls[i] = UInt8(rng.next() % UInt64(C))
         }
         let groups = StrongGroups(rows: n, wordsPerRow: W, classes: cls, classCount: C)
         var mask = [UInt64](repeating: 0, count: W)
         var before = groups.ids
-        for add in [[0, 1, 2], Array(3...30), [64, 65, 69]] {
+        for add in [[0, 1, 2], [100, 3, 101], Array(4...30) + [109], [64, 65, 69, 105]] {
             for j in add { mask[j / 64] |= 1 << UInt64(j % 64) }
-            bits.withUnsafeBufferPointer { b in y.withUnsafeBufferPointer { yy in
-                #expect(groups.update(strongMask: mask, bits: b.baseAddress!, y: yy.baseAddress!))
-            } }
-            var number = [[UInt64]: Int32](), rows = [Double](), sumY = [Double]()
+            y.withUnsafeBufferPointer { yy in #expect(groups.update(strongMask: mask, columnBits: columns, y: yy.baseAddress!)) }
+            let G = groups.count
+            var groupOf = [[UInt64]: Int32]()
+            var rows = [Double](repeating: 0, count: G * C), sumY = rows
             for i in 0..<n {
                 let key = (0..<W).map { bits[i * W + $0] & mask[$0] }
-                let g: Int32
-                if let v = number[key] { g = v } else {
-                    g = Int32(number.count); number[key] = g
-                    rows += [Double](repeating: 0, count: C); sumY += [Double](repeating: 0, count: C)
-                    #expect((0..<W).allSatisfy { groups.patterns[Int(g) * W + $0] & mask[$0] == key[$0] })
+                let g = groups.ids[i]
+                #expect(g >= 0 && Int(g) < G)
+                if let v = groupOf[key] { #expect(v == g) } else {
+                    groupOf[key] = g
+                    #expect((0..<W).map { groups.patterns[Int(g) * W + $0] } == key)
                 }
-                #expect(groups.ids[i] == g)
                 #expect(groups.lineage[Int(g)] == before[i])
                 rows[Int(g) * C + Int(cls[i])] += 1; sumY[Int(g) * C + Int(cls[i])] += y[i]
             }
-            let G = groups.count
-            #expect(G == number.count)
+            #expect(groupOf.count == G && Set(groupOf.values).count == G)
             #expect(groups.classRows == rows && groups.classY == sumY)
             #expect(groups.totalRows == (0..<G).map { g in (0..<C).reduce(0) { $0 + rows[g * C + $1] } })
             #expect(groups.totalY == (0..<G).map { g in (0..<C).reduce(0) { $0 + sumY[g * C + $1] } })
             before = groups.ids
         }
+        // No new column: nothing changes.
+        y.withUnsafeBufferPointer { yy in #expect(!groups.update(strongMask: mask, columnBits: columns, y: yy.baseAddress!)) }
     }
 }
