@@ -25,7 +25,7 @@ enum HaswellBuild {
     private static func convert(_ data: ElasticNetData) -> RiskModelAVX2.ElasticNetData {
         RiskModelAVX2.ElasticNetData(
             rowCount: data.rowCount, designColumns: data.designColumns, names: data.names, binaryCount: data.binaryCount,
-            wordsPerRow: data.wordsPerRow, rowBits: data.rowBits, blockBits: data.blockBits, columnBits: data.columnBits, dense: data.dense, y: data.y, offset: data.offset)
+            wordsPerRow: data.wordsPerRow, blockBits: data.blockBits, columnBits: data.columnBits, dense: data.dense, y: data.y, offset: data.offset)
     }
 
     private static func convert(_ e: ElasticNetOptions) -> RiskModelAVX2.ElasticNetOptions {

@@ -132,30 +132,43 @@ struct ENClassSums: Sendable {
     var x: [Double], x2: [Double], xy: [Double]
 
     init(_ d: ElasticNetData, classes: [UInt8]?, classCount: Int) {
-        let C = classes == nil ? 1 : classCount, p = d.columnCount, n = d.rowCount, W = d.wordsPerRow, nb = d.binaryCount
+        let C = classes == nil ? 1 : classCount, p = d.columnCount, n = d.rowCount, nb = d.binaryCount
         self.C = C; self.p = p
         rows = [Double](repeating: 0, count: C); y = rows; yLogY = rows; expOffset = rows
         x = [Double](repeating: 0, count: C * p); x2 = x; xy = x
+        // Binary columns from their words: Σx per class by popcounts (against each class's row
+        // mask), Σx·y over the rows with events. Whole numbers: exact in any order.
+        let words = (n + 63) / 64
+        let classMask: [[UInt64]] = classes.map { cls in
+            var m = [[UInt64]](repeating: [UInt64](repeating: 0, count: words), count: C)
+            for i in 0..<n { m[Int(cls[i])][i >> 6] |= 1 << UInt64(i & 63) }
+            return m
+        } ?? []
+        let events = (0..<n).filter { d.y[$0] != 0 }
         let workers = 2
         var parts = [([Double], [Double])](repeating: ([], []), count: workers)
         parts.withUnsafeMutableBufferPointer { pp in
             let base = pp.baseAddress!
             parallelWorkers(workers) { wk in
                 var cx = [Double](repeating: 0, count: C * p), cxy = cx
-                d.rowBits.withUnsafeBufferPointer { bits in d.y.withUnsafeBufferPointer { yy in
-                    for i in rowRange(wk, of: workers, n: n) {
-                        let c = Int(classes?[i] ?? 0), yi = yy[i]
-                        for k in 0..<W {
-                            var word = bits[i * W + k]
-                            while word != 0 {
-                                let j = c * p + (k << 6 | word.trailingZeroBitCount)
-                                cx[j] += 1
-                                if yi != 0 { cxy[j] += yi }
-                                word &= word &- 1
+                for j in stride(from: wk, to: nb, by: workers) {
+                    d.columnBits[j].withUnsafeBufferPointer { w in
+                        if classMask.isEmpty {
+                            var ones = 0
+                            for b in 0..<words { ones += w[b].nonzeroBitCount }
+                            cx[j] = Double(ones)
+                        } else {
+                            for c in 0..<C {
+                                var ones = 0
+                                classMask[c].withUnsafeBufferPointer { m in for b in 0..<words { ones += (w[b] & m[b]).nonzeroBitCount } }
+                                cx[c * p + j] = Double(ones)
                             }
                         }
+                        for i in events where w[i >> 6] & (1 << UInt64(i & 63)) != 0 {
+                            cxy[Int(classes?[i] ?? 0) * p + j] += d.y[i]
+                        }
                     }
-                } }
+                }
                 base[wk] = (cx, cxy)
             }
         }

@@ -12,7 +12,18 @@ public final class ElasticNetData: @unchecked Sendable {
     public let names: [String]
     let binaryCount: Int
     let wordsPerRow: Int
-    let rowBits: [UInt64]
+    /// The binary columns' bits row-major, made on first use: the passes over the rows need
+    /// them; on row groups nothing does (the groups read `columnBits` and `blockBits`).
+    var rowBits: [UInt64] {
+        rowBitsLock.withLock {
+            if let b = rowBitsMade { return b }
+            let b = ElasticNetData.rowMajor(columnBits, rows: rowCount, wordsPerRow: wordsPerRow)
+            rowBitsMade = b
+            return b
+        }
+    }
+    private var rowBitsMade: [UInt64]?
+    private let rowBitsLock = NSLock()
     /// The binary columns' bits 64 rows to a word, block-major: word b · binaryCount + j holds
     /// column j's rows 64b…64b+63 — for passes that take the rows 64 at a time and want each
     /// column's rows among them (`ENPathSet.kkt`), streamed in order. Empty unless `groupable`.
@@ -34,24 +45,6 @@ public final class ElasticNetData: @unchecked Sendable {
         rowCount = design.rowCount
         let W = max(1, (bin.count + 63) / 64)
         wordsPerRow = W
-        var bits = [UInt64](repeating: 0, count: rowCount * W)
-        bits.withUnsafeMutableBufferPointer { bp in
-            for (b, c) in bin.enumerated() {
-                guard case .binary(let col) = design.columns[c] else { continue }
-                let wb = b >> 6, mask = UInt64(1) << UInt64(b & 63)
-                col.words.withUnsafeBufferPointer { cw in
-                    for wi in 0..<cw.count {
-                        var word = cw[wi]
-                        while word != 0 {
-                            let i = wi << 6 | word.trailingZeroBitCount
-                            bp[i * W + wb] |= mask
-                            word &= word &- 1
-                        }
-                    }
-                }
-            }
-        }
-        rowBits = bits
         dense = den.map { c -> [Double] in
             guard case .continuous(let v) = design.columns[c] else { return [] }
             return v
@@ -76,11 +69,29 @@ public final class ElasticNetData: @unchecked Sendable {
     /// The same data from its parts (the Haswell build of this module is handed the arrays
     /// themselves, not copies: `CrossValidation+Haswell.swift`).
     package init(rowCount: Int, designColumns: [Int], names: [String], binaryCount: Int, wordsPerRow: Int,
-                 rowBits: [UInt64], blockBits: [UInt64], columnBits: [[UInt64]], dense: [[Double]], y: [Double], offset: [Double]?) {
+                 blockBits: [UInt64], columnBits: [[UInt64]], dense: [[Double]], y: [Double], offset: [Double]?) {
         self.rowCount = rowCount; self.designColumns = designColumns; self.names = names
-        self.binaryCount = binaryCount; self.wordsPerRow = wordsPerRow; self.rowBits = rowBits; self.blockBits = blockBits
+        self.binaryCount = binaryCount; self.wordsPerRow = wordsPerRow; self.blockBits = blockBits
         self.columnBits = columnBits
         self.dense = dense; self.y = y; self.offset = offset
+    }
+
+    /// Column-major bits (64 rows to a word) transposed to `wordsPerRow` words per row, O(nnz).
+    static func rowMajor(_ columns: [[UInt64]], rows n: Int, wordsPerRow W: Int) -> [UInt64] {
+        var bits = [UInt64](repeating: 0, count: n * W)
+        bits.withUnsafeMutableBufferPointer { bp in
+            for (b, words) in columns.enumerated() {
+                let wb = b >> 6, mask = UInt64(1) << UInt64(b & 63)
+                for wi in 0..<words.count {
+                    var word = words[wi]
+                    while word != 0 {
+                        bp[(wi << 6 | word.trailingZeroBitCount) * W + wb] |= mask
+                        word &= word &- 1
+                    }
+                }
+            }
+        }
+        return bits
     }
 
     public var columnCount: Int { designColumns.count }
