@@ -36,4 +36,23 @@ public enum FalseDiscoveryRate {
         }
         return Result(rejected: rejected, adjusted: adjusted, cutoff: k > 0 ? p[order[k - 1]] : nil)
     }
+
+    /// The same rejections and cut-off without the adjusted p-values, in O(m + r log r) for the r
+    /// p-values ≤ q: only they can be rejected (p₍ₖ₎ ≤ k·q/m ≤ q), and as the smallest of all
+    /// they sort to their ranks among all m (ties by input position, as above).
+    public static func rejections(_ p: [Double], q: Double = 0.05) -> (rejected: [Bool], cutoff: Double?) {
+        precondition(q > 0 && q < 1, "an FDR level is in (0, 1)")
+        var m = 0
+        var small = [(Double, Int)]()
+        for (j, v) in p.enumerated() where !v.isNaN {
+            m += 1
+            if v <= q { small.append((v, j)) }
+        }
+        small.sort { $0 < $1 }
+        var k = 0
+        for (i, (v, _)) in small.enumerated() where v <= Double(i + 1) * q / Double(m) { k = i + 1 }
+        var rejected = [Bool](repeating: false, count: p.count)
+        for (_, j) in small.prefix(k) { rejected[j] = true }
+        return (rejected, k > 0 ? small[k - 1].0 : nil)
+    }
 }

@@ -1,14 +1,14 @@
 import Dispatch
 
 /// Work split for the raster operators: a few contiguous chunks per core, never a task per row.
-enum Parallel {
+package enum Parallel {
     /// Worker count: the machine's active cores, at most 2 by default — the deployment VMs share
     /// 2 cores, and more chunks than cores only adds contention.
-    static let workers: Int = max(1, min(2, ProcessInfoCores.active))
+    package static let workers: Int = max(1, min(2, ProcessInfoCores.active))
 
     /// Runs `body(range)` over `0..<count` split into `workers` contiguous ranges (fewer when the
     /// work is small), concurrently via `DispatchQueue.concurrentPerform`.
-    static func forEachChunk(_ count: Int, minChunk: Int = 1, _ body: (Range<Int>) -> Void) {
+    package static func forEachChunk(_ count: Int, minChunk: Int = 1, _ body: (Range<Int>) -> Void) {
         let chunks = max(1, min(workers, count / max(1, minChunk)))
         if chunks == 1 { body(0..<count); return }
         withoutActuallyEscaping(body) { body in

@@ -28,6 +28,29 @@ import RasterCore
         #expect(r4.adjusted[1].isNaN)
     }
 
+    /// `rejections` (sorting only the p-values ≤ q) against the full procedure: seeded inputs with
+    /// ties, NaNs, p exactly q, many tiny p-values (all rejected) and none small (none rejected).
+    @Test func rejectionsMatchTheFullProcedure() {
+        var rng = SplitMix64(seed: 11)
+        for trial in 0..<200 {
+            let m = 1 + rng.int(0..<400)
+            let tiny = trial % 4 == 0 ? 1e-4 : 1.0, lo = trial % 7 == 0 ? 0.2 : 0.0
+            let p: [Double] = (0..<m).map { _ in
+                switch rng.int(0..<10) {
+                case 0: return .nan
+                case 1: return 0.05
+                case 2: return 0.01        // ties
+                default: return rng.uniform(lo, 1) * tiny
+                }
+            }
+            for q in [0.05, 0.1] {
+                let full = FalseDiscoveryRate.benjaminiHochberg(p, q: q), fast = FalseDiscoveryRate.rejections(p, q: q)
+                #expect(fast.rejected == full.rejected)
+                #expect(fast.cutoff == full.cutoff)
+            }
+        }
+    }
+
     @Test func normalTails() {
         #expect(close(NormalDistribution.twoSidedP(1.959963984540054), 0.05, 1e-14))
         #expect(close(NormalDistribution.twoSidedP(-1.959963984540054), 0.05, 1e-14))
