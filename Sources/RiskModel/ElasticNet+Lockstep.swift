@@ -282,15 +282,11 @@ final class ENPathSet {
         let P = ps.count, P4 = (P + 3) / 4, G = gr.count, n = d.rowCount, p = d.columnCount
         let C = gr.classCount
         // Columns the groups are split by have their sums from the pass over the groups.
+        let (muT, moved) = gatherMeans(ps, lanes: P > 1)
         var summed = [UInt64](repeating: 0, count: d.wordsPerRow)
-        for s in ps { for (k, w) in s.kktNeeds(outside: gr.mask).enumerated() { summed[k] |= w } }
+        for (s, m) in zip(ps, moved) { for (k, w) in s.kktNeeds(outside: gr.mask, moved: m).enumerated() { summed[k] |= w } }
         let cols = (0..<d.binaryCount).filter { maskHas(summed, $0) }
         if P == 1 { return ([kktOnePath(ps[0], cols: cols)], summed) }
-        var muT = [SIMD4<Double>](repeating: .zero, count: G * P4)
-        for (t, s) in ps.enumerated() {
-            precondition(s.mu.count == G, "elastic net: a path's means are not on the current groups")
-            for g in 0..<G { muT[g * P4 + t / 4][t % 4] = s.mu[g] }
-        }
         var wt = [SIMD4<Double>](repeating: .zero, count: C * P4)
         for c in 0..<C { for (t, s) in ps.enumerated() { wt[c * P4 + t / 4][t % 4] = c == s.excluded ? 0 : s.invN } }
         let workers = max(1, ps[0].o.workers)
@@ -352,6 +348,47 @@ final class ENPathSet {
         return ((0..<P).map { t in
             (0..<p).map { j in parts.reduce(0) { $0 + $1[j * S + t / 4][t % 4] } }
         }, summed)
+    }
+
+    /// For the KKT pass: the paths' means per group side by side (`lanes`: ⌈P/4⌉ lane vectors per
+    /// group, path t in lane t), and how far each path's means moved since its last KKT round —
+    /// Σq(Δμ)⁺ and Σq(Δμ)⁻ over the groups, for the screen (`KKTScreen`; nil where it cannot trace
+    /// them). One pass over the groups for all paths, group blocks on the workers.
+    private func gatherMeans(_ ps: [ENSolver], lanes: Bool) -> (muT: [SIMD4<Double>], moved: [(up: Double, down: Double)?]) {
+        let G = groups!.count, P = ps.count, P4 = (P + 3) / 4, workers = max(1, ps[0].o.workers)
+        for s in ps { precondition(s.mu.count == G, "elastic net: a path's means are not on the current groups") }
+        let traced = ps.map { $0.screenTraces }
+        let mus = ps.map(\.mu), before = ps.map(\.screen.muAtKKT), gqs = ps.map(\.gq)
+        var muT = [SIMD4<Double>](repeating: .zero, count: lanes ? G * P4 : 0)
+        var parts = [[Double]](repeating: [], count: workers)    // per path: up at 2t, down at 2t + 1
+        muT.withUnsafeMutableBufferPointer { mtB in parts.withUnsafeMutableBufferPointer { pp in
+            let base = pp.baseAddress!
+            // (an empty array's buffer may still have an address)
+            let lanesOut = lanes ? UnsafeMutableRawPointer(mtB.baseAddress!).assumingMemoryBound(to: Double.self) : nil
+            parallelWorkers(workers) { wk in
+                var acc = [Double](repeating: 0, count: 2 * P)
+                let lo = G * wk / workers, hi = G * (wk + 1) / workers
+                for t in 0..<P {
+                    mus[t].withUnsafeBufferPointer { m in
+                        if let out = lanesOut { for g in lo..<hi { out[(g * P4) << 2 + t] = m[g] } }
+                        guard traced[t] else { return }
+                        var up = 0.0, down = 0.0
+                        before[t].withUnsafeBufferPointer { b in gqs[t].withUnsafeBufferPointer { q in
+                            for g in lo..<hi {
+                                let v = q[g] * (m[g] - b[g])
+                                if v > 0 { up += v } else { down -= v }
+                            }
+                        } }
+                        acc[2 * t] = up; acc[2 * t + 1] = down
+                    }
+                }
+                base[wk] = acc
+            }
+        } }
+        let moved = (0..<P).map { t -> (up: Double, down: Double)? in
+            traced[t] ? (parts.reduce(0) { $0 + $1[2 * t] }, parts.reduce(0) { $0 + $1[2 * t + 1] }) : nil
+        }
+        return (muT, moved)
     }
 
     /// `kkt` for one path (a quick rerun's path, or a CV round where one path waits): one Double

@@ -31,21 +31,19 @@ struct KKTScreen {
 }
 
 extension ENSolver {
+    /// Whether the screen can bound this path's gradients: it is on, and the means at the last
+    /// KKT round are on the current groups.
+    var screenTraces: Bool { o.screenKKT && screen.muAtKKT.count == gq.count && mu.count == gq.count }
+
     /// The binary columns outside `inGroups` (the groups' columns have their sums from the
     /// passes) whose KKT sums this path needs at its current means: all of them at the first
-    /// round, else those the screen cannot rule out (see `KKTScreen`).
-    func kktNeeds(outside inGroups: [UInt64]) -> [UInt64] {
-        let W = d.wordsPerRow, G = gq.count
+    /// round (`moved` nil: not `screenTraces`), else those the screen cannot rule out given how
+    /// far the means `moved` since the last round (Σq(Δμ)⁺, Σq(Δμ)⁻: `ENPathSet.gatherMeans`).
+    func kktNeeds(outside inGroups: [UInt64], moved: (up: Double, down: Double)?) -> [UInt64] {
+        let W = d.wordsPerRow
         var need = [UInt64](repeating: 0, count: W)
-        let traced = o.screenKKT && screen.muAtKKT.count == G && mu.count == G
-        if traced {
-            var up = 0.0, down = 0.0
-            for g in 0..<G {
-                let m = gq[g] * (mu[g] - screen.muAtKKT[g])
-                if m > 0 { up += m } else { down -= m }
-            }
-            screen.drift += max(up, down)
-        }
+        let traced = moved != nil
+        if let m = moved { screen.drift += max(m.up, m.down) }
         let next = li + 1 < lambdas.count ? o.alpha * (2 * lambdas[li + 1] - lam) : l1
         let threshold = min(l1, next) * (1 - 1e-6)
         for j in 0..<d.binaryCount where usable[j] && strongIndex[j] < 0 && !maskHas(inGroups, j) {
