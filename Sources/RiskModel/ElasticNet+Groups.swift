@@ -26,11 +26,12 @@ final class StrongGroups {
     /// Row class (CV fold) per row, `classCount` classes; nil = one class.
     let classes: [UInt8]?
     let classCount: Int
-    /// Per group g and class c at `g * classCount + c`: rows, and Σy over them. Rows move between
-    /// groups by subtracting and adding counts: exact, as the counts and y are whole numbers.
-    var classRows: [Double] = [], classY: [Double] = []
+    /// Per group g and class c at `g * classCount + c`: rows, and Σy over them (side by side: a
+    /// moved row touches one place per group). Rows move between groups by subtracting and
+    /// adding counts: exact, as the counts and y are whole numbers.
+    var classSums: [RowSums] = []
     /// Per group: rows and Σy over all classes.
-    var totalRows: [Double] = [], totalY: [Double] = []
+    var totals: [RowSums] = []
     var mask: [UInt64]
     /// Bumped by every update that refined the groups; `lineage[g]` = g's group before it.
     var generation = 0
@@ -58,7 +59,7 @@ final class StrongGroups {
             while new != 0 { newCols.append(k << 6 | new.trailingZeroBitCount); new &= new &- 1 }
             mask[k] |= strongMask[k]
         }
-        let first = classRows.isEmpty
+        let first = classSums.isEmpty
         guard first || !newCols.isEmpty else { return false }
         if first { startSums(y) }
         if newCols.isEmpty { return true }
@@ -72,18 +73,20 @@ final class StrongGroups {
     /// The sums of the one group of all rows.
     private func startSums(_ y: UnsafePointer<Double>) {
         let C = classCount
-        var cr = [Double](repeating: 0, count: C), cy = cr
-        for i in 0..<n { let c = Int(classes?[i] ?? 0); cr[c] += 1; cy[c] += y[i] }
-        classRows = cr; classY = cy
-        totalRows = [cr.reduce(0, +)]; totalY = [cy.reduce(0, +)]
+        var cs = [RowSums](repeating: RowSums(), count: C)
+        for i in 0..<n { let c = Int(classes?[i] ?? 0); cs[c].rows += 1; cs[c].y += y[i] }
+        classSums = cs
+        totals = [total(of: 0)]
         hits = [0]
     }
 
     /// Splits the groups by column `j`: the rows with the column's rarer value v (counted once
     /// over its words) are visited twice — to count them per group, then to move them. A group
     /// all of whose rows have v keeps its id with bit j = v in its pattern; a group with some
-    /// gets a new group (pattern bit v, its lineage the old group's) for them, in order of the
-    /// groups' first such row; the others have bit j = 1 − v.
+    /// gets a new group (pattern bit v, its lineage the old group's) for them, in group order
+    /// (the groups are scanned in order, not visited in the rows' order: ~1 M groups of the
+    /// lockstep CV, each touched at random, cost more than the scan); the others have bit
+    /// j = 1 − v.
     private func split(by j: Int, bits: UnsafePointer<UInt64>, y: UnsafePointer<Double>, lineage lin: inout [Int32]) {
         let blocks = (n + 63) / 64, C = classCount
         let wk = j >> 6, bit = UInt64(1) << UInt64(j & 63)
@@ -100,19 +103,15 @@ final class StrongGroups {
             }
         }
         if !rareIsOne { for g in 0..<count { patterns[g * W + wk] |= bit } }
-        var touched = [Int32]()
         ids.withUnsafeBufferPointer { id in hits.withUnsafeMutableBufferPointer { h in
-            forEachRare { i in
-                let g = Int(id[i])
-                if h[g] == 0 { touched.append(Int32(g)) }
-                h[g] += 1
-            }
+            forEachRare { i in h[Int(id[i])] += 1 }
         } }
-        // Each touched group's destination, in `hits` until the rows have moved.
-        for g32 in touched {
-            let g = Int(g32)
-            if Double(hits[g]) == totalRows[g] {
-                hits[g] = g32
+        // Each group with such rows: their destination, in `hits` until they have moved (0 for
+        // group 0 kept whole reads as kept: only such rows' groups are looked up).
+        let before = count
+        for g in 0..<before where hits[g] != 0 {
+            if Double(hits[g]) == totals[g].rows {
+                hits[g] = Int32(g)
                 patterns[g * W + wk] ^= bit     // its rows all have the rarer value
                 continue
             }
@@ -120,29 +119,46 @@ final class StrongGroups {
             for k in 0..<W { patterns.append(patterns[g * W + k]) }
             patterns[count * W + wk] ^= bit
             lin.append(lin[g])
-            classRows += repeatElement(0, count: C); classY += repeatElement(0, count: C)
-            totalRows.append(0); totalY.append(0)
+            classSums += repeatElement(RowSums(), count: C)
             count += 1
         }
         hits += repeatElement(0, count: count - hits.count)
         let noClasses = [UInt8](repeating: 0, count: 1)
         (classes ?? noClasses).withUnsafeBufferPointer { clsB in
         ids.withUnsafeMutableBufferPointer { id in hits.withUnsafeBufferPointer { h in
-        classRows.withUnsafeMutableBufferPointer { cr in classY.withUnsafeMutableBufferPointer { cy in
-        totalRows.withUnsafeMutableBufferPointer { tr in totalY.withUnsafeMutableBufferPointer { ty in
+        classSums.withUnsafeMutableBufferPointer { cs in
             let cls = classes == nil ? nil : clsB.baseAddress
             forEachRare { i in
                 let g = Int(id[i]), to = Int(h[g])
                 if to == g { return }
                 id[i] = Int32(to)
                 let c = Int(cls?[i] ?? 0), yi = y[i]
-                cr[g * C + c] -= 1; cy[g * C + c] -= yi; cr[to * C + c] += 1; cy[to * C + c] += yi
-                tr[g] -= 1; ty[g] -= yi; tr[to] += 1; ty[to] += yi
+                cs[g * C + c].rows -= 1; cs[g * C + c].y -= yi
+                cs[to * C + c].rows += 1; cs[to * C + c].y += yi
             }
-        } } } } } }
+        } } }
         }
-        for g in touched { hits[Int(g)] = 0 }
+        // The totals of the split groups and of their new groups, from the class sums.
+        totals += repeatElement(RowSums(), count: count - totals.count)
+        for g in 0..<before where hits[g] != 0 {
+            let to = Int(hits[g])
+            if to != g { totals[g] = total(of: g); totals[to] = total(of: to) }
+            hits[g] = 0
+        }
     }
+
+    /// Group g's rows and Σy over all classes.
+    private func total(of g: Int) -> RowSums {
+        var t = RowSums()
+        for c in 0..<classCount { t.rows += classSums[g * classCount + c].rows; t.y += classSums[g * classCount + c].y }
+        return t
+    }
+}
+
+/// Rows and Σy (of a group and class: `StrongGroups`).
+struct RowSums: Equatable {
+    var rows = 0.0, y = 0.0
+
 }
 
 /// Coefficients (original scale) at which the strong-set Gram was last computed.

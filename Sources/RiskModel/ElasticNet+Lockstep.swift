@@ -72,19 +72,18 @@ final class ENPathSet {
         let G = gr.count, C = gr.classCount, P = ps.count
         let held = ps.map { $0.excluded }, invN = ps.map { $0.invN }, workers = max(1, ps[0].o.workers)
         let arrays = makeArrays(2 * P, count: G) { out in
-            gr.totalRows.withUnsafeBufferPointer { tr in gr.totalY.withUnsafeBufferPointer { ty in
-            gr.classRows.withUnsafeBufferPointer { cr in gr.classY.withUnsafeBufferPointer { cy in
+            gr.totals.withUnsafeBufferPointer { tot in gr.classSums.withUnsafeBufferPointer { cs in
                 parallelWorkers(workers) { wk in
                     for g in (G * wk / workers)..<(G * (wk + 1) / workers) {
-                        let rows = tr[g], y = ty[g]
+                        let rows = tot[g].rows, y = tot[g].y
                         for t in 0..<P {
                             let e = held[t]
-                            out[t][g] = (e < 0 ? rows : rows - cr[g * C + e]) * invN[t]
-                            out[P + t][g] = (e < 0 ? y : y - cy[g * C + e]) * invN[t]
+                            out[t][g] = (e < 0 ? rows : rows - cs[g * C + e].rows) * invN[t]
+                            out[P + t][g] = (e < 0 ? y : y - cs[g * C + e].y) * invN[t]
                         }
                     }
                 }
-            } } } }
+            } }
         }
         return (0..<P).map { (arrays[$0], arrays[P + $0]) }
     }
@@ -473,12 +472,12 @@ final class ENPathSet {
             let base = pp.baseAddress!
             parallelWorkers(workers) { wk in
                 var acc = [Double](repeating: 0, count: F)
-                gr.patterns.withUnsafeBufferPointer { pat in gr.classRows.withUnsafeBufferPointer { cr in
-                gr.classY.withUnsafeBufferPointer { cy in nz.withUnsafeBufferPointer { nzB in bs.withUnsafeBufferPointer { bsB in
+                gr.patterns.withUnsafeBufferPointer { pat in gr.classSums.withUnsafeBufferPointer { cs in
+                nz.withUnsafeBufferPointer { nzB in bs.withUnsafeBufferPointer { bsB in
                     for g in (G * wk / workers)..<(G * (wk + 1) / workers) {
                         let rb = pat.baseAddress! + g * W
                         for t in 0..<F {
-                            let f = folds[t], rows = cr[g * C + f]
+                            let f = folds[t], rows = cs[g * C + f].rows
                             if rows == 0 { continue }
                             let m = nzB.baseAddress! + t * W, b = bsB.baseAddress! + t * d.columnCount
                             var eta = coef[t].0
@@ -486,10 +485,10 @@ final class ENPathSet {
                                 var word = rb[k] & m[k]
                                 while word != 0 { eta += b[k << 6 | word.trailingZeroBitCount]; word &= word &- 1 }
                             }
-                            acc[t] += rows * Foundation.exp(eta) - cy[g * C + f] * eta
+                            acc[t] += rows * Foundation.exp(eta) - cs[g * C + f].y * eta
                         }
                     }
-                } } } } }
+                } } } }
                 base[wk] = acc
             }
         }

@@ -88,9 +88,9 @@ import Testing
                 rows[Int(g) * C + Int(cls[i])] += 1; sumY[Int(g) * C + Int(cls[i])] += y[i]
             }
             #expect(groupOf.count == G && Set(groupOf.values).count == G)
-            #expect(groups.classRows == rows && groups.classY == sumY)
-            #expect(groups.totalRows == (0..<G).map { g in (0..<C).reduce(0) { $0 + rows[g * C + $1] } })
-            #expect(groups.totalY == (0..<G).map { g in (0..<C).reduce(0) { $0 + sumY[g * C + $1] } })
+            #expect(groups.classSums.map(\.rows) == rows && groups.classSums.map(\.y) == sumY)
+            #expect(groups.totals.map(\.rows) == (0..<G).map { g in (0..<C).reduce(0) { $0 + rows[g * C + $1] } })
+            #expect(groups.totals.map(\.y) == (0..<G).map { g in (0..<C).reduce(0) { $0 + sumY[g * C + $1] } })
             before = groups.ids
         }
         // No new column: nothing changes.
