@@ -361,28 +361,26 @@ final class ENPathSet {
         var muT = [SIMD4<Double>](repeating: .zero, count: lanes ? G * P4 : 0)
         var parts = [[Double]](repeating: [], count: workers)    // per path: up at 2t, down at 2t + 1
         muT.withUnsafeMutableBufferPointer { mtB in parts.withUnsafeMutableBufferPointer { pp in
+        withBases(mus) { m in withBases(before) { b in withBases(gqs) { q in
             let base = pp.baseAddress!
             // (an empty array's buffer may still have an address)
             let lanesOut = lanes ? UnsafeMutableRawPointer(mtB.baseAddress!).assumingMemoryBound(to: Double.self) : nil
             parallelWorkers(workers) { wk in
-                var acc = [Double](repeating: 0, count: 2 * P)
-                let lo = G * wk / workers, hi = G * (wk + 1) / workers
-                for t in 0..<P {
-                    mus[t].withUnsafeBufferPointer { m in
-                        if let out = lanesOut { for g in lo..<hi { out[(g * P4) << 2 + t] = m[g] } }
-                        guard traced[t] else { return }
-                        var up = 0.0, down = 0.0
-                        before[t].withUnsafeBufferPointer { b in gqs[t].withUnsafeBufferPointer { q in
-                            for g in lo..<hi {
-                                let v = q[g] * (m[g] - b[g])
-                                if v > 0 { up += v } else { down -= v }
-                            }
-                        } }
-                        acc[2 * t] = up; acc[2 * t + 1] = down
+                // A group's lanes are written together; each path's movement adds in group order.
+                let acc = UnsafeMutablePointer<Double>.allocate(capacity: 2 * P); defer { acc.deallocate() }
+                acc.initialize(repeating: 0, count: 2 * P)
+                for g in (G * wk / workers)..<(G * (wk + 1) / workers) {
+                    for t in 0..<P {
+                        let mu = m[t][g]
+                        lanesOut?[(g * P4) << 2 + t] = mu
+                        guard traced[t] else { continue }
+                        let v = q[t][g] * (mu - b[t][g])
+                        if v > 0 { acc[2 * t] += v } else { acc[2 * t + 1] -= v }
                     }
                 }
-                base[wk] = acc
+                base[wk] = Array(UnsafeBufferPointer(start: acc, count: 2 * P))
             }
+        } } }
         } }
         let moved = (0..<P).map { t -> (up: Double, down: Double)? in
             traced[t] ? (parts.reduce(0) { $0 + $1[2 * t] }, parts.reduce(0) { $0 + $1[2 * t + 1] }) : nil
@@ -508,6 +506,16 @@ private func withGroupArrays(_ ps: [ENSolver], _ i: Int = 0, _ acc: ([UnsafePoin
             withGroupArrays(ps, i + 1, (acc.0 + [a.baseAddress!], acc.1 + [b.baseAddress!], acc.2 + [c.baseAddress ?? a.baseAddress!], acc.3 + [m.baseAddress!]), body)
         }
     } } }
+}
+
+/// Runs `body` with the base address of each of `arrays` (nested scoped accesses; an empty array
+/// gives a dangling address that must not be read).
+private func withBases<R>(_ arrays: [[Double]], _ i: Int = 0, _ acc: [UnsafePointer<Double>] = [],
+                          _ body: (UnsafePointer<UnsafePointer<Double>>) -> R) -> R {
+    if i == arrays.count { return acc.withUnsafeBufferPointer { body($0.baseAddress!) } }
+    return arrays[i].withUnsafeBufferPointer { a in
+        withBases(arrays, i + 1, acc + [a.baseAddress ?? UnsafePointer(bitPattern: 8)!], body)
+    }
 }
 
 /// `k` arrays of `count` Doubles, all filled by one call of `fill` with their base addresses (each
