@@ -357,7 +357,8 @@ final class ENPathSet {
         let G = groups!.count, P = ps.count, P4 = (P + 3) / 4, workers = max(1, ps[0].o.workers)
         for s in ps { precondition(s.mu.count == G, "elastic net: a path's means are not on the current groups") }
         let traced = ps.map { $0.screenTraces }
-        let mus = ps.map(\.mu), before = ps.map(\.screen.muAtKKT), gqs = ps.map(\.gq)
+        // (an untraced path's means at its last round are not read: its own means stand in)
+        let mus = ps.map(\.mu), before = ps.map { $0.screenTraces ? $0.screen.muAtKKT : $0.mu }, gqs = ps.map(\.gq)
         var muT = [SIMD4<Double>](repeating: .zero, count: lanes ? G * P4 : 0)
         var parts = [[Double]](repeating: [], count: workers)    // per path: up at 2t, down at 2t + 1
         muT.withUnsafeMutableBufferPointer { mtB in parts.withUnsafeMutableBufferPointer { pp in
@@ -508,14 +509,13 @@ private func withGroupArrays(_ ps: [ENSolver], _ i: Int = 0, _ acc: ([UnsafePoin
     } } }
 }
 
-/// Runs `body` with the base address of each of `arrays` (nested scoped accesses; an empty array
-/// gives a dangling address that must not be read).
+/// Runs `body` with the base address of each of `arrays` (nested scoped accesses).
+/// - Precondition: `arrays` is not empty, nor is any of them.
 private func withBases<R>(_ arrays: [[Double]], _ i: Int = 0, _ acc: [UnsafePointer<Double>] = [],
                           _ body: (UnsafePointer<UnsafePointer<Double>>) -> R) -> R {
     if i == arrays.count { return acc.withUnsafeBufferPointer { body($0.baseAddress!) } }
-    return arrays[i].withUnsafeBufferPointer { a in
-        withBases(arrays, i + 1, acc + [a.baseAddress ?? UnsafePointer(bitPattern: 8)!], body)
-    }
+    precondition(!arrays[i].isEmpty, "withBases: an empty array has no address to read")
+    return arrays[i].withUnsafeBufferPointer { a in withBases(arrays, i + 1, acc + [a.baseAddress!], body) }
 }
 
 /// `k` arrays of `count` Doubles, all filled by one call of `fill` with their base addresses (each

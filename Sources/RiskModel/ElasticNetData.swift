@@ -1,10 +1,11 @@
 import Foundation
 
-/// The elastic net's view of the design: binary columns transposed to row-major bits
-/// (`wordsPerRow` words per row; bit b of row i = candidate b), continuous columns dense.
-/// Row-major bits let one pass over the cells touch only the non-zeros of each row: the
-/// gradient for every column costs O(nnz), the Gram of the strong set O(Σ_rows nnz_S²).
-/// Built once (O(nnz)) and shared by the full-data path and every CV fold.
+/// The elastic net's view of the design: the binary columns' bits as the design holds them
+/// (`columnBits`), block-major for the grouped KKT pass (`blockBits`), and — for the passes over
+/// the rows, made on first use — row-major (`rowBits`, `wordsPerRow` words per row; bit b of
+/// row i = candidate b); continuous columns dense. Row-major bits let one pass over the cells
+/// touch only the non-zeros of each row: the gradient for every column costs O(nnz), the Gram of
+/// the strong set O(Σ_rows nnz_S²). Shared by the full-data path and every CV fold.
 public final class ElasticNetData: @unchecked Sendable {
     public let rowCount: Int
     /// Design column index of each elastic-net column (binary ones first, then continuous).
