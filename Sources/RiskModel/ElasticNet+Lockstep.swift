@@ -398,13 +398,13 @@ final class ENPathSet {
         let words = (n + 63) / 64, workers = max(1, s.o.workers)
         var wt = [Double](repeating: s.invN, count: gr.classCount)
         if s.excluded >= 0 { wt[s.excluded] = 0 }
-        let cls = gr.classes ?? [UInt8](repeating: 0, count: n)
         var parts = [[Double]](repeating: [], count: workers)
         parts.withUnsafeMutableBufferPointer { pp in
             let base = pp.baseAddress!
-            d.blockBits.withUnsafeBufferPointer { bbB in gr.ids.withUnsafeBufferPointer { idB in cls.withUnsafeBufferPointer { clB in
+            d.blockBits.withUnsafeBufferPointer { bbB in gr.ids.withUnsafeBufferPointer { idB in (gr.classes ?? []).withUnsafeBufferPointer { clB in
             s.mu.withUnsafeBufferPointer { muB in wt.withUnsafeBufferPointer { wB in
-                let bb = bbB.baseAddress!, ids = idB.baseAddress!, cl = clB.baseAddress!, mu = muB.baseAddress!, w = wB.baseAddress!
+                let bb = bbB.baseAddress!, ids = idB.baseAddress!, mu = muB.baseAddress!, w = wB.baseAddress!
+                let cl = gr.classes == nil ? nil : clB.baseAddress     // no classes: one weight
                 parallelWorkers(workers) { wk in
                     var acc = [Double](repeating: 0, count: p)
                     let v = UnsafeMutablePointer<Double>.allocate(capacity: 64); defer { v.deallocate() }
@@ -412,7 +412,11 @@ final class ENPathSet {
                         let a = aB.baseAddress!
                         for b in (words * wk / workers)..<(words * (wk + 1) / workers) {
                             let first = b << 6, count = min(64, n - first)
-                            for r in 0..<count { v[r] = mu[Int(ids[first + r])] * w[Int(cl[first + r])] }
+                            if let cl {
+                                for r in 0..<count { v[r] = mu[Int(ids[first + r])] * w[Int(cl[first + r])] }
+                            } else {
+                                for r in 0..<count { v[r] = mu[Int(ids[first + r])] * w[0] }
+                            }
                             let blockRow = bb + b * nb
                             for j in cols {
                                 var word = blockRow[j]
