@@ -158,7 +158,31 @@ final class StrongGroups {
 /// Rows and Σy (of a group and class: `StrongGroups`).
 struct RowSums: Equatable {
     var rows = 0.0, y = 0.0
+}
 
+/// A path's Σq and Σq·y per group, read where they are used from the groups' sums: the group's
+/// rows and Σy less those of the path's held-out class, times 1/n_train. One stream of class
+/// sums per group serves every path of a pass (not two arrays per path); valid inside
+/// `StrongGroups.withKept`.
+struct KeptSums {
+    let totals: UnsafePointer<RowSums>, classSums: UnsafePointer<RowSums>, C: Int
+
+    /// Group g's rows and Σy outside class `e` (−1: all rows).
+    @inline(__always) func kept(_ g: Int, leaving e: Int) -> RowSums {
+        let t = totals[g]
+        if e < 0 { return t }
+        let h = classSums[g &* C &+ e]
+        return RowSums(rows: t.rows - h.rows, y: t.y - h.y)
+    }
+}
+
+extension StrongGroups {
+    /// Runs `body` with read access to the groups' row sums (`KeptSums`).
+    func withKept<R>(_ body: (KeptSums) -> R) -> R {
+        totals.withUnsafeBufferPointer { t in classSums.withUnsafeBufferPointer { c in
+            body(KeptSums(totals: t.baseAddress!, classSums: c.baseAddress!, C: classCount))
+        } }
+    }
 }
 
 /// Coefficients (original scale) at which the strong-set Gram was last computed.
@@ -196,10 +220,10 @@ extension ENSolver {
                     // The group's strong indices, and (extensions) the new ones among them, in column order.
                     let list = UnsafeMutablePointer<Int>.allocate(capacity: max(ns, 1)); defer { list.deallocate() }
                     let news = UnsafeMutablePointer<Int>.allocate(capacity: max(ns, 1)); defer { news.deallocate() }
-                    gm.withUnsafeMutableBufferPointer { gB in gq.withUnsafeBufferPointer { gqs in
+                    gm.withUnsafeMutableBufferPointer { gB in gr.withKept { ks in
                         let gp = gB.baseAddress!
                         for g in lo..<hi {
-                            let qs = gqs[g]
+                            let qs = ks.kept(g, leaving: excluded).rows * invN
                             if qs == 0 { continue }
                             let rb = pat + g * W
                             if from > 0 {

@@ -56,36 +56,12 @@ final class ENPathSet {
         paths[0].prof.add("groups", t0)
         let t1 = ENProfile.now()
         if changed {
-            let stale = paths.filter { $0.seenGeneration != gr.generation || $0.gq.count != gr.count }
+            let stale = paths.filter { $0.seenGeneration != gr.generation }
             let workers = max(1, paths[0].o.workers)
             parallelWorkers(workers) { wk in for t in stride(from: wk, to: stale.count, by: workers) { stale[t].carryOver() } }
-            for (s, w) in zip(stale, ENPathSet.groupWeights(gr, of: stale)) { (s.gq, s.gqy) = w }
         }
         paths[0].prof.add("groups sync", t1)
         lender?.extendGram()
-    }
-
-    /// Each path's Σq and Σq·y per group — the group's rows and Σy less those of the path's
-    /// held-out class, times 1/n_train — in one pass over the groups for all paths (a group's
-    /// per-class sums are side by side), group blocks on the workers.
-    static func groupWeights(_ gr: StrongGroups, of ps: [ENSolver]) -> [(q: [Double], qy: [Double])] {
-        let G = gr.count, C = gr.classCount, P = ps.count
-        let held = ps.map { $0.excluded }, invN = ps.map { $0.invN }, workers = max(1, ps[0].o.workers)
-        let arrays = makeArrays(2 * P, count: G) { out in
-            gr.totals.withUnsafeBufferPointer { tot in gr.classSums.withUnsafeBufferPointer { cs in
-                parallelWorkers(workers) { wk in
-                    for g in (G * wk / workers)..<(G * (wk + 1) / workers) {
-                        let rows = tot[g].rows, y = tot[g].y
-                        for t in 0..<P {
-                            let e = held[t]
-                            out[t][g] = (e < 0 ? rows : rows - cs[g * C + e].rows) * invN[t]
-                            out[P + t][g] = (e < 0 ? y : y - cs[g * C + e].y) * invN[t]
-                        }
-                    }
-                }
-            } }
-        }
-        return (0..<P).map { (arrays[$0], arrays[P + $0]) }
     }
 
     /// Prints the phase times of all paths together (RTM_ENET_PROFILE=1).
@@ -133,7 +109,7 @@ final class ENPathSet {
     /// to 12 paths at a time (`groupPass`), or over the rows path by path.
     func passAll(_ ps: [ENSolver]) -> [ENPass] {
         guard let gr = groups else { return ps.map { $0.doPass(full: $0.wantsFullPass) } }
-        precondition(ps.allSatisfy { $0.gq.count == gr.count }, "elastic net: a path is not on the current groups")
+        precondition(ps.allSatisfy { $0.seenGeneration == gr.generation }, "elastic net: a path is not on the current groups")
         var out = [ENPass]()
         for lo in stride(from: 0, to: ps.count, by: 12) {
             let chunk = Array(ps[lo..<min(ps.count, lo + 12)])
@@ -176,7 +152,8 @@ final class ENPathSet {
         typealias Part = (xw: [SIMD4<Double>], stats: [SIMD4<Double>])
         var parts = [Part](repeating: ([], []), count: workers)
         for s in ps where s.mu.count != G { s.mu = [Double](repeating: 0, count: G) }
-        withGroupArrays(ps) { gqP, gqyP, fsP, muP in
+        let held = ps.map(\.excluded), invN = ps.map(\.invN)
+        withGroupArrays(ps) { fsP, muP in gr.withKept { ks in
         parts.withUnsafeMutableBufferPointer { pp in
             let base = pp.baseAddress!
             parallelWorkers(workers) { wk in
@@ -189,13 +166,13 @@ final class ENPathSet {
                     let pat = patB.baseAddress!, bt = btB.baseAddress!, xwp = xwB.baseAddress!
                     // Per-lane inputs as raw pointers and the statistics in registers/stack, not
                     // Swift arrays: no bounds or uniqueness checks in the loop.
-                    let laneQ = UnsafeMutablePointer<UnsafePointer<Double>>.allocate(capacity: P)
-                    let laneQY = UnsafeMutablePointer<UnsafePointer<Double>>.allocate(capacity: P)
+                    let laneHeld = UnsafeMutablePointer<Int>.allocate(capacity: P)
+                    let laneInvN = UnsafeMutablePointer<Double>.allocate(capacity: P)
                     let laneFS = UnsafeMutablePointer<UnsafePointer<Double>?>.allocate(capacity: P)
                     let laneMu = UnsafeMutablePointer<UnsafeMutablePointer<Double>>.allocate(capacity: P)
                     let stats = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: 15)
-                    defer { laneQ.deallocate(); laneQY.deallocate(); laneFS.deallocate(); laneMu.deallocate(); stats.deallocate() }
-                    for t in 0..<P { laneQ[t] = gqP[t]; laneQY[t] = gqyP[t]; laneFS[t] = hasCarried[t] ? fsP[t] : nil; laneMu[t] = muP[t] }
+                    defer { laneHeld.deallocate(); laneInvN.deallocate(); laneFS.deallocate(); laneMu.deallocate(); stats.deallocate() }
+                    for t in 0..<P { laneHeld[t] = held[t]; laneInvN[t] = invN[t]; laneFS[t] = hasCarried[t] ? fsP[t] : nil; laneMu[t] = muP[t] }
                     stats.initialize(repeating: .zero, count: 15)
                     let b00 = b0[0], b01 = b0[1], b02 = b0[2]
                     /// Lanes 4b…4b+3 of group g at predictors fb: μ, the weights, the statistics.
@@ -203,9 +180,9 @@ final class ENPathSet {
                         var q = SIMD4<Double>.zero, qy = q, mu = q, fs = fb
                         for l in 0..<min(4, P - 4 * b) {
                             let t = 4 * b + l
-                            let ql = laneQ[t][g]
-                            if ql == 0 { laneMu[t][g] = 0; continue }   // all its rows held out
-                            q[l] = ql; qy[l] = laneQY[t][g]
+                            let kept = ks.kept(g, leaving: laneHeld[t])
+                            if kept.rows == 0 { laneMu[t][g] = 0; continue }   // all its rows held out
+                            q[l] = kept.rows * laneInvN[t]; qy[l] = kept.y * laneInvN[t]
                             let m = Foundation.exp(fb[l])
                             mu[l] = m; laneMu[t][g] = m
                             if let c = laneFS[t] { fs[l] = c[g] }
@@ -253,7 +230,7 @@ final class ENPathSet {
                 base[wk] = (xw, st)
             }
         }
-        }
+        } }
         return ps.enumerated().map { t, s in
             var e = ENPass(p: p, s: 0)
             let b = t / 4, l = t % 4
@@ -358,11 +335,12 @@ final class ENPathSet {
         for s in ps { precondition(s.mu.count == G, "elastic net: a path's means are not on the current groups") }
         let traced = ps.map { $0.screenTraces }
         // (an untraced path's means at its last round are not read: its own means stand in)
-        let mus = ps.map(\.mu), before = ps.map { $0.screenTraces ? $0.screen.muAtKKT : $0.mu }, gqs = ps.map(\.gq)
+        let mus = ps.map(\.mu), before = ps.map { $0.screenTraces ? $0.screen.muAtKKT : $0.mu }
+        let held = ps.map(\.excluded), invN = ps.map(\.invN)
         var muT = [SIMD4<Double>](repeating: .zero, count: lanes ? G * P4 : 0)
         var parts = [[Double]](repeating: [], count: workers)    // per path: up at 2t, down at 2t + 1
         muT.withUnsafeMutableBufferPointer { mtB in parts.withUnsafeMutableBufferPointer { pp in
-        withBases(mus) { m in withBases(before) { b in withBases(gqs) { q in
+        withBases(mus) { m in withBases(before) { b in groups!.withKept { ks in
             let base = pp.baseAddress!
             // (an empty array's buffer may still have an address)
             let lanesOut = lanes ? UnsafeMutableRawPointer(mtB.baseAddress!).assumingMemoryBound(to: Double.self) : nil
@@ -375,7 +353,7 @@ final class ENPathSet {
                         let mu = m[t][g]
                         lanesOut?[(g * P4) << 2 + t] = mu
                         guard traced[t] else { continue }
-                        let v = q[t][g] * (mu - b[t][g])
+                        let v = ks.kept(g, leaving: held[t]).rows * invN[t] * (mu - b[t][g])
                         if v > 0 { acc[2 * t] += v } else { acc[2 * t + 1] -= v }
                     }
                 }
@@ -499,18 +477,16 @@ final class ENPathSet {
     }
 }
 
-/// Runs `body` with the base addresses of each path's Σq, Σq·y, snapshot predictor and μ per
-/// group (nested scoped accesses, one path at a time; a missing snapshot predictor points at Σq
-/// and is not read).
-private func withGroupArrays(_ ps: [ENSolver], _ i: Int = 0, _ acc: ([UnsafePointer<Double>], [UnsafePointer<Double>], [UnsafePointer<Double>], [UnsafeMutablePointer<Double>]) = ([], [], [], []),
-                             _ body: ([UnsafePointer<Double>], [UnsafePointer<Double>], [UnsafePointer<Double>], [UnsafeMutablePointer<Double>]) -> Void) {
-    if i == ps.count { body(acc.0, acc.1, acc.2, acc.3); return }
+/// Runs `body` with the base addresses of each path's snapshot predictor and μ per group
+/// (nested scoped accesses, one path at a time; a missing snapshot predictor points at μ and is
+/// not read).
+private func withGroupArrays(_ ps: [ENSolver], _ i: Int = 0, _ acc: ([UnsafePointer<Double>], [UnsafeMutablePointer<Double>]) = ([], []),
+                             _ body: ([UnsafePointer<Double>], [UnsafeMutablePointer<Double>]) -> Void) {
+    if i == ps.count { body(acc.0, acc.1); return }
     let s = ps[i]
-    s.gq.withUnsafeBufferPointer { a in s.gqy.withUnsafeBufferPointer { b in s.carried.withUnsafeBufferPointer { c in
-        s.mu.withUnsafeMutableBufferPointer { m in
-            withGroupArrays(ps, i + 1, (acc.0 + [a.baseAddress!], acc.1 + [b.baseAddress!], acc.2 + [c.baseAddress ?? a.baseAddress!], acc.3 + [m.baseAddress!]), body)
-        }
-    } } }
+    s.carried.withUnsafeBufferPointer { c in s.mu.withUnsafeMutableBufferPointer { m in
+        withGroupArrays(ps, i + 1, (acc.0 + [c.isEmpty ? UnsafePointer(m.baseAddress!) : c.baseAddress!], acc.1 + [m.baseAddress!]), body)
+    } }
 }
 
 /// Runs `body` with the base address of each of `arrays` (nested scoped accesses).

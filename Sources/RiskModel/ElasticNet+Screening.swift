@@ -33,7 +33,10 @@ struct KKTScreen {
 extension ENSolver {
     /// Whether the screen can bound this path's gradients: it is on, and the means at the last
     /// KKT round are on the current groups.
-    var screenTraces: Bool { o.screenKKT && screen.muAtKKT.count == gq.count && mu.count == gq.count }
+    var screenTraces: Bool {
+        guard o.screenKKT, let gr = groups, seenGeneration == gr.generation else { return false }
+        return screen.muAtKKT.count == gr.count && mu.count == gr.count
+    }
 
     /// The binary columns outside `inGroups` (the groups' columns have their sums from the
     /// passes) whose KKT sums this path needs at its current means: all of them at the first

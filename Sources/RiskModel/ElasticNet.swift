@@ -212,7 +212,6 @@ final class ENSolver {
     var prof = ENProfile()
     // Exact row groups shared with the other paths of the set (nil: passes over the rows).
     let groups: StrongGroups?
-    var gq: [Double] = [], gqy: [Double] = []   // this path's Σq and Σq·y per group
     var carried: [Double] = []                  // the Hessian snapshot's linear predictor per group
     var mu: [Double] = []                       // e^η per group at the last pass
     var screen = KKTScreen()                    // which KKT sums can be skipped (grouped paths)
