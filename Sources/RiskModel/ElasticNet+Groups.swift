@@ -86,9 +86,10 @@ final class StrongGroups {
     /// gets a new group (pattern bit v, its lineage the old group's) for them, in group order
     /// (the groups are scanned in order, not visited in the rows' order: ~1 M groups of the
     /// lockstep CV, each touched at random, cost more than the scan); the others have bit
-    /// j = 1 − v.
+    /// j = 1 − v. The scans run on raw pointers (a class's arrays, touched per group, would
+    /// check exclusive access at every touch) and the arrays grow once per column.
     private func split(by j: Int, bits: UnsafePointer<UInt64>, y: UnsafePointer<Double>, lineage lin: inout [Int32]) {
-        let blocks = (n + 63) / 64, C = classCount
+        let blocks = (n + 63) / 64, C = classCount, W = self.W
         let wk = j >> 6, bit = UInt64(1) << UInt64(j & 63)
         var ones = 0
         for b in 0..<blocks { ones += bits[b].nonzeroBitCount }
@@ -102,27 +103,44 @@ final class StrongGroups {
                 while word != 0 { body(b << 6 | word.trailingZeroBitCount); word &= word &- 1 }
             }
         }
-        if !rareIsOne { for g in 0..<count { patterns[g * W + wk] |= bit } }
+        let before = count
         ids.withUnsafeBufferPointer { id in hits.withUnsafeMutableBufferPointer { h in
             forEachRare { i in h[Int(id[i])] += 1 }
         } }
         // Each group with such rows: their destination, in `hits` until they have moved (0 for
         // group 0 kept whole reads as kept: only such rows' groups are looked up).
-        let before = count
-        for g in 0..<before where hits[g] != 0 {
-            if Double(hits[g]) == totals[g].rows {
-                hits[g] = Int32(g)
-                patterns[g * W + wk] ^= bit     // its rows all have the rarer value
-                continue
+        var added = 0
+        hits.withUnsafeMutableBufferPointer { hB in totals.withUnsafeBufferPointer { tB in patterns.withUnsafeMutableBufferPointer { pB in
+            let h = hB.baseAddress!, tot = tB.baseAddress!, pat = pB.baseAddress!
+            for g in 0..<before {
+                if !rareIsOne { pat[g &* W &+ wk] |= bit }
+                let k = h[g]
+                if k == 0 { continue }
+                if Double(k) == tot[g].rows {
+                    h[g] = Int32(g)
+                    pat[g &* W &+ wk] ^= bit     // its rows all have the rarer value
+                } else {
+                    h[g] = Int32(before + added); added += 1
+                }
             }
-            hits[g] = Int32(count)
-            for k in 0..<W { patterns.append(patterns[g * W + k]) }
-            patterns[count * W + wk] ^= bit
-            lin.append(lin[g])
-            classSums += repeatElement(RowSums(), count: C)
-            count += 1
-        }
-        hits += repeatElement(0, count: count - hits.count)
+        } } }
+        if added == 0 { hits.withUnsafeMutableBufferPointer { h in for g in 0..<before { h[g] = 0 } }; return }
+        count = before + added
+        patterns += repeatElement(0, count: added * W)
+        lin += repeatElement(0, count: added)
+        classSums += repeatElement(RowSums(), count: added * C)
+        totals += repeatElement(RowSums(), count: added)
+        hits += repeatElement(0, count: added)
+        hits.withUnsafeBufferPointer { hB in patterns.withUnsafeMutableBufferPointer { pB in lin.withUnsafeMutableBufferPointer { lB in
+            let h = hB.baseAddress!, pat = pB.baseAddress!, ln = lB.baseAddress!
+            for g in 0..<before {
+                let to = Int(h[g])
+                if to <= g { continue }     // not split (kept whole, or no rows with the rarer value)
+                for k in 0..<W { pat[to &* W &+ k] = pat[g &* W &+ k] }
+                pat[to &* W &+ wk] ^= bit
+                ln[to] = ln[g]
+            }
+        } } }
         let noClasses = [UInt8](repeating: 0, count: 1)
         (classes ?? noClasses).withUnsafeBufferPointer { clsB in
         ids.withUnsafeMutableBufferPointer { id in hits.withUnsafeBufferPointer { h in
@@ -139,12 +157,20 @@ final class StrongGroups {
         } } }
         }
         // The totals of the split groups and of their new groups, from the class sums.
-        totals += repeatElement(RowSums(), count: count - totals.count)
-        for g in 0..<before where hits[g] != 0 {
-            let to = Int(hits[g])
-            if to != g { totals[g] = total(of: g); totals[to] = total(of: to) }
-            hits[g] = 0
-        }
+        hits.withUnsafeMutableBufferPointer { hB in totals.withUnsafeMutableBufferPointer { tB in classSums.withUnsafeBufferPointer { cB in
+            let h = hB.baseAddress!, tot = tB.baseAddress!, cs = cB.baseAddress!
+            /// Group g's rows and Σy over all classes.
+            @inline(__always) func total(_ g: Int) -> RowSums {
+                var t = RowSums()
+                for c in 0..<C { t.rows += cs[g &* C &+ c].rows; t.y += cs[g &* C &+ c].y }
+                return t
+            }
+            for g in 0..<before {
+                let to = Int(h[g])
+                if to > g { tot[g] = total(g); tot[to] = total(to) }
+                h[g] = 0
+            }
+        } } }
     }
 
     /// Group g's rows and Σy over all classes.
