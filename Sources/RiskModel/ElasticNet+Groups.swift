@@ -78,6 +78,11 @@ final class StrongGroups {
         classSums = cs
         totals = [total(of: 0)]
         hits = [0]
+        // There are never more groups than rows: room for that many, reserved and not touched
+        // (the pages are only made as the groups grow), so that no split copies the arrays to
+        // grow them (~1 M groups of the lockstep CV hold 176 MB of class sums).
+        classSums.reserveCapacity(n * C); totals.reserveCapacity(n); hits.reserveCapacity(n)
+        patterns.reserveCapacity(n * W)
     }
 
     /// Splits the groups by column `j`: the rows with the column's rarer value v (counted once
@@ -141,6 +146,9 @@ final class StrongGroups {
                 ln[to] = ln[g]
             }
         } } }
+        // The moving rows' counts and Σy per class add up in their new groups (which start at
+        // zero), in row order; then each split group gives up what its new group took.
+        // Whole numbers: the same sums as moving the rows one by one.
         let noClasses = [UInt8](repeating: 0, count: 1)
         (classes ?? noClasses).withUnsafeBufferPointer { clsB in
         ids.withUnsafeMutableBufferPointer { id in hits.withUnsafeBufferPointer { h in
@@ -150,15 +158,19 @@ final class StrongGroups {
                 let g = Int(id[i]), to = Int(h[g])
                 if to == g { return }
                 id[i] = Int32(to)
-                let c = Int(cls?[i] ?? 0), yi = y[i]
-                cs[g * C + c].rows -= 1; cs[g * C + c].y -= yi
-                cs[to * C + c].rows += 1; cs[to * C + c].y += yi
+                let at = to &* C &+ Int(cls?[i] ?? 0)
+                cs[at].rows += 1; cs[at].y += y[i]
             }
         } } }
         }
-        // The totals of the split groups and of their new groups, from the class sums.
-        hits.withUnsafeMutableBufferPointer { hB in totals.withUnsafeMutableBufferPointer { tB in classSums.withUnsafeBufferPointer { cB in
+        // The split groups' class sums less their new groups', and the totals of both.
+        hits.withUnsafeMutableBufferPointer { hB in totals.withUnsafeMutableBufferPointer { tB in classSums.withUnsafeMutableBufferPointer { cB in
             let h = hB.baseAddress!, tot = tB.baseAddress!, cs = cB.baseAddress!
+            for g in 0..<before {
+                let to = Int(h[g])
+                if to <= g { continue }
+                for c in 0..<C { cs[g &* C &+ c].rows -= cs[to &* C &+ c].rows; cs[g &* C &+ c].y -= cs[to &* C &+ c].y }
+            }
             /// Group g's rows and Σy over all classes.
             @inline(__always) func total(_ g: Int) -> RowSums {
                 var t = RowSums()
@@ -243,8 +255,9 @@ extension ENSolver {
                 parallelWorkers(workers) { wk in
                     var gm = [Double](repeating: 0, count: ns * ns), xw = [Double](repeating: 0, count: p), sw = 0.0
                     let lo = G * wk / workers, hi = G * (wk + 1) / workers
-                    // The group's strong indices, and (extensions) the new ones among them, in column order.
-                    let list = UnsafeMutablePointer<Int>.allocate(capacity: max(ns, 1)); defer { list.deallocate() }
+                    // The group's strong indices in column order: those below `from` (`olds`) and
+                    // the others (`news`: all of them in a full recompute).
+                    let olds = UnsafeMutablePointer<Int>.allocate(capacity: max(ns, 1)); defer { olds.deallocate() }
                     let news = UnsafeMutablePointer<Int>.allocate(capacity: max(ns, 1)); defer { news.deallocate() }
                     gm.withUnsafeMutableBufferPointer { gB in gr.withKept { ks in
                         let gp = gB.baseAddress!
@@ -274,21 +287,20 @@ extension ENSolver {
                                 while word != 0 {
                                     let j = k << 6 | word.trailingZeroBitCount
                                     let si = strongIndex[j]
-                                    list[c] = si; c &+= 1
-                                    if si >= from { xw[j] += w; news[n] = si; n &+= 1 }
+                                    if si >= from { xw[j] += w; news[n] = si; n &+= 1 } else { olds[c] = si; c &+= 1 }
                                     word &= word &- 1
                                 }
                             }
                             if n == 0 { continue }
                             if from == 0 {
-                                for a in 0..<c { let row = gp + list[a] * ns; for b in 0...a { row[list[b]] += w } }
+                                for a in 0..<n { let row = gp + news[a] * ns; for b in 0...a { row[news[b]] += w } }
                             } else {
                                 // Only pairs with a new column: each new column's row gets every old
                                 // column and the new ones up to itself (the same cells, each once, as
                                 // the pairs b ≤ a or b old). O(nnz_S · nnz_new) per group.
                                 for a in 0..<n {
                                     let row = gp + news[a] * ns
-                                    for b in 0..<c where list[b] < from { row[list[b]] += w }
+                                    for b in 0..<c { row[olds[b]] += w }
                                     for b in 0...a { row[news[b]] += w }
                                 }
                             }
