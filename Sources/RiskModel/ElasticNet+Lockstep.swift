@@ -177,16 +177,20 @@ final class ENPathSet {
                     let b00 = b0[0], b01 = b0[1], b02 = b0[2]
                     /// Lanes 4b…4b+3 of group g at predictors fb: μ, the weights, the statistics.
                     @inline(__always) func lanes(_ fb: SIMD4<Double>, _ b: Int, _ g: Int) -> SIMD4<Double> {
-                        var q = SIMD4<Double>.zero, qy = q, mu = q, fs = fb
-                        for l in 0..<min(4, P - 4 * b) {
+                        let L = min(4, P - 4 * b)
+                        var q = SIMD4<Double>.zero, qy = q, fs = fb
+                        for l in 0..<L {
                             let t = 4 * b + l
                             let kept = ks.kept(g, leaving: laneHeld[t])
-                            if kept.rows == 0 { laneMu[t][g] = 0; continue }   // all its rows held out
                             q[l] = kept.rows * laneInvN[t]; qy[l] = kept.y * laneInvN[t]
-                            let m = Foundation.exp(fb[l])
-                            mu[l] = m; laneMu[t][g] = m
                             if let c = laneFS[t] { fs[l] = c[g] }
                         }
+                        // A lane none of whose rows the path keeps (or no path's) adds nothing and
+                        // has μ = 0.
+                        let dead = q .== 0
+                        qy.replace(with: 0, where: dead); fs.replace(with: fb, where: dead)
+                        let mu = exp4(fb).replacing(with: 0, where: dead)
+                        for l in 0..<L { laneMu[4 * b + l][g] = mu[l] }
                         let wv = q * mu, rv = qy - wv, dv = fb - fs
                         let st = stats + 5 * b
                         st[0] += wv; st[1] += rv; st[2] += qy * fb - wv
@@ -255,7 +259,7 @@ final class ENPathSet {
     /// O(n·P + nnz of the summed columns·⌈P/4⌉). Returns the sums and the columns summed.
     func kkt(_ ps: [ENSolver]) -> ([[Double]], [UInt64]) {
         let gr = groups!
-        let P = ps.count, P4 = (P + 3) / 4, G = gr.count, n = d.rowCount, p = d.columnCount
+        let P = ps.count, P4 = (P + 3) / 4, n = d.rowCount, p = d.columnCount
         let C = gr.classCount
         // Columns the groups are split by have their sums from the pass over the groups.
         let (muT, moved) = gatherMeans(ps, lanes: P > 1)
