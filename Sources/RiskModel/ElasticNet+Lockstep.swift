@@ -332,9 +332,9 @@ final class ENPathSet {
 
     /// For the KKT pass: the paths' means per group side by side (`lanes`: ⌈P/4⌉ lane vectors per
     /// group, path t in lane t), and how far each path's means moved since its last KKT round —
-    /// Σq(Δμ)⁺ and Σq(Δμ)⁻ over the groups, for the screen (`KKTScreen`; nil where it cannot trace
-    /// them). One pass over the groups for all paths, group blocks on the workers.
-    private func gatherMeans(_ ps: [ENSolver], lanes: Bool) -> (muT: [SIMD4<Double>], moved: [(up: Double, down: Double)?]) {
+    /// Σq(Δμ)⁺, Σq(Δμ)⁻ and Σq(Δμ)² over the groups, for the screen (`KKTScreen`; nil where it
+    /// cannot trace them). One pass over the groups for all paths, group blocks on the workers.
+    private func gatherMeans(_ ps: [ENSolver], lanes: Bool) -> (muT: [SIMD4<Double>], moved: [MeanMovement?]) {
         let G = groups!.count, P = ps.count, P4 = (P + 3) / 4, workers = max(1, ps[0].o.workers)
         for s in ps { precondition(s.mu.count == G, "elastic net: a path's means are not on the current groups") }
         let traced = ps.map { $0.screenTraces }
@@ -342,7 +342,7 @@ final class ENPathSet {
         let mus = ps.map(\.mu), before = ps.map { $0.screenTraces ? $0.screen.muAtKKT : $0.mu }
         let held = ps.map(\.excluded), invN = ps.map(\.invN)
         var muT = [SIMD4<Double>](repeating: .zero, count: lanes ? G * P4 : 0)
-        var parts = [[Double]](repeating: [], count: workers)    // per path: up at 2t, down at 2t + 1
+        var parts = [[MeanMovement]](repeating: [], count: workers)
         muT.withUnsafeMutableBufferPointer { mtB in parts.withUnsafeMutableBufferPointer { pp in
         withBases(mus) { m in withBases(before) { b in groups!.withKept { ks in
             let base = pp.baseAddress!
@@ -350,23 +350,25 @@ final class ENPathSet {
             let lanesOut = lanes ? UnsafeMutableRawPointer(mtB.baseAddress!).assumingMemoryBound(to: Double.self) : nil
             parallelWorkers(workers) { wk in
                 // A group's lanes are written together; each path's movement adds in group order.
-                let acc = UnsafeMutablePointer<Double>.allocate(capacity: 2 * P); defer { acc.deallocate() }
-                acc.initialize(repeating: 0, count: 2 * P)
+                let acc = UnsafeMutablePointer<MeanMovement>.allocate(capacity: P); defer { acc.deallocate() }
+                acc.initialize(repeating: MeanMovement(), count: P)
                 for g in (G * wk / workers)..<(G * (wk + 1) / workers) {
                     for t in 0..<P {
                         let mu = m[t][g]
                         lanesOut?[(g * P4) << 2 + t] = mu
                         guard traced[t] else { continue }
-                        let v = ks.kept(g, leaving: held[t]).rows * invN[t] * (mu - b[t][g])
-                        if v > 0 { acc[2 * t] += v } else { acc[2 * t + 1] -= v }
+                        let q = ks.kept(g, leaving: held[t]).rows * invN[t], dm = mu - b[t][g]
+                        let v = q * dm
+                        if v > 0 { acc[t].up += v } else { acc[t].down -= v }
+                        acc[t].squared += v * dm
                     }
                 }
-                base[wk] = Array(UnsafeBufferPointer(start: acc, count: 2 * P))
+                base[wk] = Array(UnsafeBufferPointer(start: acc, count: P))
             }
         } } }
         } }
-        let moved = (0..<P).map { t -> (up: Double, down: Double)? in
-            traced[t] ? (parts.reduce(0) { $0 + $1[2 * t] }, parts.reduce(0) { $0 + $1[2 * t + 1] }) : nil
+        let moved = (0..<P).map { t -> MeanMovement? in
+            traced[t] ? parts.reduce(into: MeanMovement()) { $0.up += $1[t].up; $0.down += $1[t].down; $0.squared += $1[t].squared } : nil
         }
         return (muT, moved)
     }

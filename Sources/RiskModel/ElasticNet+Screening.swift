@@ -7,23 +7,32 @@ import Foundation
 /// g_j = Σ_i q_i (x_ij − m_j)(y_i − μ_i) / s_j (q summing to 1, m_j = Σ q x_j), moves by
 /// Δg_j = −(S_j − m_j S) / s_j, with S_j = Σ_{x_ij=1} q_i Δμ_i and S = Σ_i q_i Δμ_i = U − D, where
 /// U = Σ_i q_i (Δμ_i)⁺ and D = Σ_i q_i (Δμ_i)⁻. As −D ≤ S_j ≤ U, S_j − m_j S lies between
-/// −((1 − m_j)D + m_j U) and (1 − m_j)U + m_j D, so |Δg_j| ≤ max(U, D) / s_j; and U and D are
-/// sums over the groups (μ is constant on a group). Summing these drifts since a column's
-/// gradient was last summed bounds its gradient now (the gap safe rules of Fercoq, Gramfort &
-/// Salmon 2015 bound it through the duality gap instead; this bound needs only the means, which
-/// the passes have).
+/// −((1 − m_j)D + m_j U) and (1 − m_j)U + m_j D, so |Δg_j| ≤ max(U, D) / s_j. And by
+/// Cauchy–Schwarz, s_j·Δg_j = −Σ_i q_i (x_ij − m_j) Δμ_i ≤ √(Σ q (x_j − m_j)²) · √(Σ q Δμ²), with
+/// Σ q (x_j − m_j)² = s_j², so |Δg_j| ≤ √V, V = Σ_i q_i (Δμ_i)² — the same for every column, and
+/// tighter than the first when the means move a little everywhere (a column with m_j = 0.12 has
+/// s_j = 0.32: the first bound is ≥ 3·max(U, D), the second ≈ max(U, D) for an even move). U, D
+/// and V are sums over the groups (μ is constant on a group). Summing each bound's drifts since a
+/// column's gradient was last summed bounds its gradient now by the smaller sum (the gap safe
+/// rules of Fercoq, Gramfort & Salmon 2015 bound it through the duality gap instead; these need
+/// only the means, which the passes have).
 /// A column whose bound is below both the KKT threshold αλ and the next λ's strong-rule
 /// threshold α(2λ' − λ), less a 1e-6 relative margin for rounding (the computed gradients' error
 /// is ~1e-13), is not summed: the sums would have found it below both too, so every decision —
 /// the violators, the next strong set — is the one the full sums give, and the path is the same,
 /// bit for bit. Its gradient stays the last summed one until it is summed again.
+/// How far a path's means moved between two KKT rounds: Σq(Δμ)⁺, Σq(Δμ)⁻ and Σq(Δμ)².
+struct MeanMovement {
+    var up = 0.0, down = 0.0, squared = 0.0
+}
+
 struct KKTScreen {
     /// e^η per group at the last KKT round (after a refinement, the carried means: `carryOver`).
     var muAtKKT: [Double] = []
-    /// Σ over this path's KKT rounds of max(U, D) since the round before.
-    var drift = 0.0
-    /// Per column: `drift` when its gradient was last summed.
-    var driftAt: [Double] = []
+    /// Σ over this path's KKT rounds of max(U, D), and of √V, since the round before.
+    var drift = 0.0, driftL2 = 0.0
+    /// Per column: `drift` and `driftL2` when its gradient was last summed.
+    var driftAt: [Double] = [], driftL2At: [Double] = []
     /// Per column: its gradient is from an earlier round (skipped by the screen in the last one).
     var skipped: [Bool] = []
     /// Columns summed and skipped over the path's KKT rounds (for the profile).
@@ -41,16 +50,17 @@ extension ENSolver {
     /// The binary columns outside `inGroups` (the groups' columns have their sums from the
     /// passes) whose KKT sums this path needs at its current means: all of them at the first
     /// round (`moved` nil: not `screenTraces`), else those the screen cannot rule out given how
-    /// far the means `moved` since the last round (Σq(Δμ)⁺, Σq(Δμ)⁻: `ENPathSet.gatherMeans`).
-    func kktNeeds(outside inGroups: [UInt64], moved: (up: Double, down: Double)?) -> [UInt64] {
+    /// far the means `moved` since the last round (Σq(Δμ)⁺, Σq(Δμ)⁻, Σq(Δμ)²:
+    /// `ENPathSet.gatherMeans`).
+    func kktNeeds(outside inGroups: [UInt64], moved: MeanMovement?) -> [UInt64] {
         let W = d.wordsPerRow
         var need = [UInt64](repeating: 0, count: W)
         let traced = moved != nil
-        if let m = moved { screen.drift += max(m.up, m.down) }
+        if let m = moved { screen.drift += max(m.up, m.down); screen.driftL2 += m.squared.squareRoot() }
         let next = li + 1 < lambdas.count ? o.alpha * (2 * lambdas[li + 1] - lam) : l1
         let threshold = min(l1, next) * (1 - 1e-6)
         for j in 0..<d.binaryCount where usable[j] && strongIndex[j] < 0 && !maskHas(inGroups, j) {
-            let reach = (screen.drift - screen.driftAt[j]) / sd[j]
+            let reach = min((screen.drift - screen.driftAt[j]) / sd[j], screen.driftL2 - screen.driftL2At[j])
             if !(traced && abs(grad[j]) + reach < threshold) { need[j >> 6] |= 1 << UInt64(j & 63) }
         }
         return need
@@ -70,7 +80,7 @@ extension ENSolver {
             if isSummed && strongIndex[j] < 0 { ps.xw[j] += s[j]; ps.xr[j] += qyx[j] - s[j] }
             screen.skipped[j] = usable[j] && !fromPass && !isSummed
             if usable[j] && !fromPass { outside += 1 }
-            if screen.skipped[j] { skippedNow += 1 } else if usable[j] { screen.driftAt[j] = screen.drift }
+            if screen.skipped[j] { skippedNow += 1 } else if usable[j] { screen.driftAt[j] = screen.drift; screen.driftL2At[j] = screen.driftL2 }
         }
         screen.summedTotal += outside - skippedNow; screen.skippedTotal += skippedNow
         screen.muAtKKT = mu

@@ -267,7 +267,7 @@ final class ENSolver {
         strongIndex = [Int](repeating: -1, count: p)
         strongMask = [UInt64](repeating: 0, count: W); active = strongMask
         hXw = beta; grad = beta
-        screen.driftAt = beta; screen.skipped = [Bool](repeating: false, count: p)
+        screen.driftAt = beta; screen.driftL2At = beta; screen.skipped = [Bool](repeating: false, count: p)
         ps = ENPass(p: p, s: 0)
         // Null model (weights summing to 1).
         ybar = sums.kept(sums.y, excluded: e) * w
