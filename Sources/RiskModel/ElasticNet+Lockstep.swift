@@ -440,46 +440,67 @@ final class ENPathSet {
                 return pathDeviance(d, path: path, rows: testRows![f])[0]
             }
         }
-        let G = gr.count, W = d.wordsPerRow, C = gr.classCount, F = folds.count
-        // One pass over the groups for all folds: a group's rows per class are side by side, and
-        // a group has rows in few of the folds. Each fold's coefficients by column, its non-zero
-        // columns as a mask; group blocks on the workers, each fold's sum in group order.
-        var nz = [UInt64](repeating: 0, count: F * W), bs = [Double](repeating: 0, count: F * d.columnCount)
-        for t in 0..<F {
-            let b = coef[t].1
-            for j in 0..<b.count where b[j] != 0 {
-                precondition(maskHas(gr.mask, j), "elastic net: a fold's coefficient is outside the groups")
-                nz[t * W + (j >> 6)] |= 1 << UInt64(j & 63)
-                bs[t * d.columnCount + j] = b[j]
+        let G = gr.count, W = d.wordsPerRow, C = gr.classCount, F = folds.count, p = d.columnCount
+        // One pass over the groups for up to 12 folds, as lanes: a group's pattern is read once
+        // and each of its columns adds the folds' coefficients (zero where a fold has none: the
+        // same η, bit for bit, as adding its own), e^η by `exp4`; a group's rows per class are
+        // side by side. Group blocks on the workers, each fold's sum in group order.
+        var total = [Double](repeating: 0, count: F)
+        for lo in stride(from: 0, to: F, by: 12) {
+            let L = min(12, F - lo)
+            var bT = [SIMD4<Double>](repeating: .zero, count: p * 3), c0 = [SIMD4<Double>](repeating: .zero, count: 3)
+            var nz = [UInt64](repeating: 0, count: W)
+            for l in 0..<L {
+                let (c, b) = coef[lo + l]
+                c0[l / 4][l % 4] = c
+                for j in 0..<b.count where b[j] != 0 {
+                    precondition(maskHas(gr.mask, j), "elastic net: a fold's coefficient is outside the groups")
+                    nz[j >> 6] |= 1 << UInt64(j & 63)
+                    bT[j * 3 + l / 4][l % 4] = b[j]
+                }
             }
-        }
-        let workers = max(1, paths[0].o.workers)
-        var parts = [[Double]](repeating: [], count: workers)
-        parts.withUnsafeMutableBufferPointer { pp in
-            let base = pp.baseAddress!
-            parallelWorkers(workers) { wk in
-                var acc = [Double](repeating: 0, count: F)
-                gr.patterns.withUnsafeBufferPointer { pat in gr.classSums.withUnsafeBufferPointer { cs in
-                nz.withUnsafeBufferPointer { nzB in bs.withUnsafeBufferPointer { bsB in
-                    for g in (G * wk / workers)..<(G * (wk + 1) / workers) {
-                        let rb = pat.baseAddress! + g * W
-                        for t in 0..<F {
-                            let f = folds[t], rows = cs[g * C + f].rows
-                            if rows == 0 { continue }
-                            let m = nzB.baseAddress! + t * W, b = bsB.baseAddress! + t * d.columnCount
-                            var eta = coef[t].0
-                            for k in 0..<W {
-                                var word = rb[k] & m[k]
-                                while word != 0 { eta += b[k << 6 | word.trailingZeroBitCount]; word &= word &- 1 }
+            let cls = (0..<12).map { $0 < L ? folds[lo + $0] : -1 }
+            let workers = max(1, paths[0].o.workers)
+            var parts = [[SIMD4<Double>]](repeating: [], count: workers)
+            parts.withUnsafeMutableBufferPointer { pp in
+                let base = pp.baseAddress!
+                parallelWorkers(workers) { wk in
+                    var acc0 = SIMD4<Double>.zero, acc1 = acc0, acc2 = acc0
+                    gr.patterns.withUnsafeBufferPointer { pat in gr.classSums.withUnsafeBufferPointer { csB in bT.withUnsafeBufferPointer { btB in
+                        let bt = btB.baseAddress!, cs = csB.baseAddress!
+                        /// The folds' rows and Σy in group g, lanes 4b…4b+3.
+                        @inline(__always) func sums(_ g: Int, _ b: Int) -> (SIMD4<Double>, SIMD4<Double>) {
+                            var r = SIMD4<Double>.zero, y = r
+                            for l in 0..<4 where cls[4 * b + l] >= 0 {
+                                let at = cs[g &* C &+ cls[4 * b + l]]
+                                r[l] = at.rows; y[l] = at.y
                             }
-                            acc[t] += rows * Foundation.exp(eta) - cs[g * C + f].y * eta
+                            return (r, y)
                         }
-                    }
-                } } } }
-                base[wk] = acc
+                        for g in (G * wk / workers)..<(G * (wk + 1) / workers) {
+                            let rb = pat.baseAddress! + g * W
+                            var e0 = c0[0], e1 = c0[1], e2 = c0[2]
+                            for k in 0..<W {
+                                var word = rb[k] & nz[k]
+                                while word != 0 {
+                                    let at = bt + (k &<< 6 | word.trailingZeroBitCount) &* 3
+                                    e0 += at[0]; e1 += at[1]; e2 += at[2]
+                                    word &= word &- 1
+                                }
+                            }
+                            // A fold without rows in the group adds 0·e^η − 0·η = +0.
+                            let (r0, y0) = sums(g, 0)
+                            acc0 += r0 * exp4(e0) - y0 * e0
+                            if L > 4 { let (r1, y1) = sums(g, 1); acc1 += r1 * exp4(e1) - y1 * e1 }
+                            if L > 8 { let (r2, y2) = sums(g, 2); acc2 += r2 * exp4(e2) - y2 * e2 }
+                        }
+                    } } }
+                    base[wk] = [acc0, acc1, acc2]
+                }
             }
+            for l in 0..<L { total[lo + l] = parts.reduce(0) { $0 + $1[l / 4][l % 4] } }
         }
-        return (0..<F).map { t in 2 * (sums.yLogY[folds[t]] + parts.reduce(0) { $0 + $1[t] }) }
+        return (0..<F).map { t in 2 * (sums.yLogY[folds[t]] + total[t]) }
     }
 }
 
