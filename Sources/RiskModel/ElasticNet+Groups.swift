@@ -36,8 +36,13 @@ final class StrongGroups {
     /// Bumped by every update that refined the groups; `lineage[g]` = g's group before it.
     var generation = 0
     var lineage: [Int32] = []
-    /// Per group, scratch for `split` (zero between calls).
-    private var hits: [Int32] = []
+    /// Per group, scratch for `split` (zero between calls): the first and second half of the
+    /// rows' counts.
+    private var hits: [Int32] = [], hits2: [Int32] = []
+    /// Per new group and class, the second half of the rows' sums in `split` (zero between calls).
+    private var spare: [RowSums] = []
+    /// Two workers split the rows in halves (`update`); one: all rows on the caller's thread.
+    private var halves = 1
 
     init(rows n: Int, wordsPerRow W: Int, classes: [UInt8]? = nil, classCount: Int = 1) {
         self.n = n; self.W = W
@@ -49,10 +54,12 @@ final class StrongGroups {
 
     /// Refines the groups by every column of `strongMask` not yet in them, one column at a time
     /// (the first call also makes the one group's sums). `columnBits` are the binary columns'
-    /// bits, 64 rows to a word (`ElasticNetData.columnBits`). Returns whether the groups changed
-    /// (or were made).
+    /// bits, 64 rows to a word (`ElasticNetData.columnBits`); with `workers` > 1 the rows'
+    /// visits run on two, one half of the rows each. Returns whether the groups changed (or were
+    /// made).
     @discardableResult
-    func update(strongMask: [UInt64], columnBits: [[UInt64]], y: UnsafePointer<Double>) -> Bool {
+    func update(strongMask: [UInt64], columnBits: [[UInt64]], y: UnsafePointer<Double>, workers: Int = 1) -> Bool {
+        halves = workers > 1 ? 2 : 1
         var newCols = [Int]()
         for k in 0..<W {
             var new = strongMask[k] & ~mask[k]
@@ -77,11 +84,11 @@ final class StrongGroups {
         for i in 0..<n { let c = Int(classes?[i] ?? 0); cs[c].rows += 1; cs[c].y += y[i] }
         classSums = cs
         totals = [total(of: 0)]
-        hits = [0]
+        hits = [0]; hits2 = [0]
         // There are never more groups than rows: room for that many, reserved and not touched
         // (the pages are only made as the groups grow), so that no split copies the arrays to
         // grow them (~1 M groups of the lockstep CV hold 176 MB of class sums).
-        classSums.reserveCapacity(n * C); totals.reserveCapacity(n); hits.reserveCapacity(n)
+        classSums.reserveCapacity(n * C); totals.reserveCapacity(n); hits.reserveCapacity(n); hits2.reserveCapacity(n)
         patterns.reserveCapacity(n * W)
     }
 
@@ -100,26 +107,29 @@ final class StrongGroups {
         for b in 0..<blocks { ones += bits[b].nonzeroBitCount }
         let rareIsOne = 2 * ones <= n
         let lastMask: UInt64 = n & 63 == 0 ? ~0 : (1 << UInt64(n & 63)) - 1
-        /// The rows holding the rarer value, in order.
-        @inline(__always) func forEachRare(_ body: (Int) -> Void) {
-            for b in 0..<blocks {
+        /// The rows holding the rarer value, in order, in half `half` of the rows' words.
+        @inline(__always) func forEachRare(half: Int, _ body: (Int) -> Void) {
+            for b in (blocks * half / halves)..<(blocks * (half + 1) / halves) {
                 var word = bits[b]
                 if !rareIsOne { word = ~word & (b == blocks - 1 ? lastMask : ~0) }
                 while word != 0 { body(b << 6 | word.trailingZeroBitCount); word &= word &- 1 }
             }
         }
         let before = count
-        ids.withUnsafeBufferPointer { id in hits.withUnsafeMutableBufferPointer { h in
-            forEachRare { i in h[Int(id[i])] += 1 }
-        } }
+        ids.withUnsafeBufferPointer { id in hits.withUnsafeMutableBufferPointer { h1 in hits2.withUnsafeMutableBufferPointer { h2 in
+            let hs = [h1.baseAddress!, h2.baseAddress!]
+            parallelWorkers(halves) { half in let h = hs[half]; forEachRare(half: half) { i in h[Int(id[i])] += 1 } }
+        } } }
         // Each group with such rows: their destination, in `hits` until they have moved (0 for
         // group 0 kept whole reads as kept: only such rows' groups are looked up).
         var added = 0
-        hits.withUnsafeMutableBufferPointer { hB in totals.withUnsafeBufferPointer { tB in patterns.withUnsafeMutableBufferPointer { pB in
-            let h = hB.baseAddress!, tot = tB.baseAddress!, pat = pB.baseAddress!
+        hits.withUnsafeMutableBufferPointer { hB in hits2.withUnsafeMutableBufferPointer { h2B in
+        totals.withUnsafeBufferPointer { tB in patterns.withUnsafeMutableBufferPointer { pB in
+            let h = hB.baseAddress!, h2 = h2B.baseAddress!, tot = tB.baseAddress!, pat = pB.baseAddress!
             for g in 0..<before {
                 if !rareIsOne { pat[g &* W &+ wk] |= bit }
-                let k = h[g]
+                let k = h[g] &+ h2[g]
+                h2[g] = 0
                 if k == 0 { continue }
                 if Double(k) == tot[g].rows {
                     h[g] = Int32(g)
@@ -128,14 +138,15 @@ final class StrongGroups {
                     h[g] = Int32(before + added); added += 1
                 }
             }
-        } } }
+        } } } }
         if added == 0 { hits.withUnsafeMutableBufferPointer { h in for g in 0..<before { h[g] = 0 } }; return }
         count = before + added
         patterns += repeatElement(0, count: added * W)
         lin += repeatElement(0, count: added)
         classSums += repeatElement(RowSums(), count: added * C)
         totals += repeatElement(RowSums(), count: added)
-        hits += repeatElement(0, count: added)
+        hits += repeatElement(0, count: added); hits2 += repeatElement(0, count: added)
+        if halves > 1 && spare.count < added * C { spare += repeatElement(RowSums(), count: added * C - spare.count) }
         hits.withUnsafeBufferPointer { hB in patterns.withUnsafeMutableBufferPointer { pB in lin.withUnsafeMutableBufferPointer { lB in
             let h = hB.baseAddress!, pat = pB.baseAddress!, ln = lB.baseAddress!
             for g in 0..<before {
@@ -147,21 +158,34 @@ final class StrongGroups {
             }
         } } }
         // The moving rows' counts and Σy per class add up in their new groups (which start at
-        // zero), in row order; then each split group gives up what its new group took.
-        // Whole numbers: the same sums as moving the rows one by one.
+        // zero), in row order — the second half of the rows apart (`spare`), then added to the
+        // first's; then each split group gives up what its new group took. Whole numbers: the
+        // same sums as moving the rows one by one.
         let noClasses = [UInt8](repeating: 0, count: 1)
         (classes ?? noClasses).withUnsafeBufferPointer { clsB in
         ids.withUnsafeMutableBufferPointer { id in hits.withUnsafeBufferPointer { h in
-        classSums.withUnsafeMutableBufferPointer { cs in
-            let cls = classes == nil ? nil : clsB.baseAddress
-            forEachRare { i in
-                let g = Int(id[i]), to = Int(h[g])
-                if to == g { return }
-                id[i] = Int32(to)
-                let at = to &* C &+ Int(cls?[i] ?? 0)
-                cs[at].rows += 1; cs[at].y += y[i]
+        classSums.withUnsafeMutableBufferPointer { csB in spare.withUnsafeMutableBufferPointer { spB in
+            let cls = classes == nil ? nil : clsB.baseAddress, cs = csB.baseAddress!
+            // (the second half's sums are at their new group less `before`)
+            let into = [(cs, 0), halves > 1 ? (spB.baseAddress!, before * C) : (cs, 0)]
+            parallelWorkers(halves) { half in
+                let (sums, less) = into[half]
+                forEachRare(half: half) { i in
+                    let g = Int(id[i]), to = Int(h[g])
+                    if to == g { return }
+                    id[i] = Int32(to)
+                    let at = to &* C &+ Int(cls?[i] ?? 0) &- less
+                    sums[at].rows += 1; sums[at].y += y[i]
+                }
             }
-        } } }
+            if halves > 1 {
+                let sp = spB.baseAddress!
+                for a in 0..<(added * C) {
+                    cs[before * C + a].rows += sp[a].rows; cs[before * C + a].y += sp[a].y
+                    sp[a] = RowSums()
+                }
+            }
+        } } } }
         }
         // The split groups' class sums less their new groups', and the totals of both.
         hits.withUnsafeMutableBufferPointer { hB in totals.withUnsafeMutableBufferPointer { tB in classSums.withUnsafeMutableBufferPointer { cB in

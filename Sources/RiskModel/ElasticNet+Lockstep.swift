@@ -52,7 +52,7 @@ final class ENPathSet {
             }
         }
         let t0 = ENProfile.now()
-        let changed = d.y.withUnsafeBufferPointer { y in gr.update(strongMask: union, columnBits: d.columnBits, y: y.baseAddress!) }
+        let changed = d.y.withUnsafeBufferPointer { y in gr.update(strongMask: union, columnBits: d.columnBits, y: y.baseAddress!, workers: paths[0].o.workers) }
         paths[0].prof.add("groups", t0)
         let t1 = ENProfile.now()
         if changed {

@@ -51,7 +51,9 @@ import Testing
 /// the strong columns, its pattern stored, each group traced to its group before, with exact
 /// per-class sums.
 @Suite struct StrongGroupsTests {
-    @Test func refinementPartitionsRowsByPattern() {
+    /// With one worker, and with two (each visiting half of the rows).
+    @Test(arguments: [1, 2])
+    func refinementPartitionsRowsByPattern(workers: Int) {
         let n = 20_000, W = 2, C = 5, p = 110
         var rng = SplitMix64(seed: 5)
         var bits = [UInt64](repeating: 0, count: n * W)
@@ -72,7 +74,7 @@ import Testing
         var before = groups.ids
         for add in [[0, 1, 2], [100, 3, 101], Array(4...30) + [109], [64, 65, 69, 105]] {
             for j in add { mask[j / 64] |= 1 << UInt64(j % 64) }
-            y.withUnsafeBufferPointer { yy in #expect(groups.update(strongMask: mask, columnBits: columns, y: yy.baseAddress!)) }
+            y.withUnsafeBufferPointer { yy in #expect(groups.update(strongMask: mask, columnBits: columns, y: yy.baseAddress!, workers: workers)) }
             let G = groups.count
             var groupOf = [[UInt64]: Int32]()
             var rows = [Double](repeating: 0, count: G * C), sumY = rows
@@ -94,6 +96,6 @@ import Testing
             before = groups.ids
         }
         // No new column: nothing changes.
-        y.withUnsafeBufferPointer { yy in #expect(!groups.update(strongMask: mask, columnBits: columns, y: yy.baseAddress!)) }
+        y.withUnsafeBufferPointer { yy in #expect(!groups.update(strongMask: mask, columnBits: columns, y: yy.baseAddress!, workers: workers)) }
     }
 }
