@@ -194,7 +194,8 @@ final class ENPathSet {
                         let wv = q * mu, rv = qy - wv, dv = fb - fs
                         let st = stats + 5 * b
                         st[0] += wv; st[1] += rv; st[2] += qy * fb - wv
-                        st[3] = pointwiseMax(st[3], dv.replacing(with: -dv, where: dv .< 0)); st[4] += wv * dv * dv
+                        let shift = dv.replacing(with: -dv, where: dv .< 0)    // (pointwiseMax is not inlined here)
+                        st[3].replace(with: shift, where: shift .> st[3]); st[4] += wv * dv * dv
                         return wv
                     }
                     for g in lo..<hi {
@@ -342,33 +343,47 @@ final class ENPathSet {
         let mus = ps.map(\.mu), before = ps.map { $0.screenTraces ? $0.screen.muAtKKT : $0.mu }
         let held = ps.map(\.excluded), invN = ps.map(\.invN)
         var muT = [SIMD4<Double>](repeating: .zero, count: lanes ? G * P4 : 0)
-        var parts = [[MeanMovement]](repeating: [], count: workers)
+        var parts = [[SIMD4<Double>]](repeating: [], count: workers)   // per lane block: up, down, squared
+        let heldP = UnsafeMutablePointer<Int>.allocate(capacity: 4 * P4), invNP = UnsafeMutablePointer<Double>.allocate(capacity: 4 * P4)
+        defer { heldP.deallocate(); invNP.deallocate() }
+        var tracedLanes = [SIMD4<Double>](repeating: .zero, count: P4)
+        for t in 0..<(4 * P4) {
+            heldP[t] = t < P ? held[t] : -1; invNP[t] = t < P ? invN[t] : 0
+            if t < P && traced[t] { tracedLanes[t / 4][t % 4] = 1 }
+        }
         muT.withUnsafeMutableBufferPointer { mtB in parts.withUnsafeMutableBufferPointer { pp in
         withBases(mus) { m in withBases(before) { b in groups!.withKept { ks in
             let base = pp.baseAddress!
             // (an empty array's buffer may still have an address)
-            let lanesOut = lanes ? UnsafeMutableRawPointer(mtB.baseAddress!).assumingMemoryBound(to: Double.self) : nil
+            let lanesOut = lanes ? mtB.baseAddress! : nil
             parallelWorkers(workers) { wk in
-                // A group's lanes are written together; each path's movement adds in group order.
-                let acc = UnsafeMutablePointer<MeanMovement>.allocate(capacity: P); defer { acc.deallocate() }
-                acc.initialize(repeating: MeanMovement(), count: P)
+                // Lane blocks of four paths: a group's means, its movement since the last round
+                // (untraced lanes and lanes past the paths count zero), each lane's sums in
+                // group order: up += (q·Δμ)⁺, down += (q·Δμ)⁻ — adding +0 where the other
+                // moved, so each sum is the one of the moves of its sign alone.
+                var acc = [SIMD4<Double>](repeating: .zero, count: 3 * P4)
                 for g in (G * wk / workers)..<(G * (wk + 1) / workers) {
-                    for t in 0..<P {
-                        let mu = m[t][g]
-                        lanesOut?[(g * P4) << 2 + t] = mu
-                        guard traced[t] else { continue }
-                        let q = ks.kept(g, leaving: held[t]).rows * invN[t], dm = mu - b[t][g]
-                        let v = q * dm
-                        if v > 0 { acc[t].up += v } else { acc[t].down -= v }
-                        acc[t].squared += v * dm
+                    for bk in 0..<P4 {
+                        var mu = SIMD4<Double>.zero, was = mu, q = mu
+                        for l in 0..<min(4, P - 4 * bk) {
+                            let t = 4 * bk + l
+                            mu[l] = m[t][g]; was[l] = b[t][g]
+                            q[l] = ks.kept(g, leaving: heldP[t]).rows * invNP[t]
+                        }
+                        lanesOut?[g * P4 + bk] = mu
+                        let dm = mu - was, v = q * dm * tracedLanes[bk]
+                        acc[3 * bk] += v.replacing(with: 0, where: v .<= 0)
+                        acc[3 * bk + 1] += (-v).replacing(with: 0, where: v .> 0)
+                        acc[3 * bk + 2] += v * dm
                     }
                 }
-                base[wk] = Array(UnsafeBufferPointer(start: acc, count: P))
+                base[wk] = acc
             }
         } } }
         } }
         let moved = (0..<P).map { t -> MeanMovement? in
-            traced[t] ? parts.reduce(into: MeanMovement()) { $0.up += $1[t].up; $0.down += $1[t].down; $0.squared += $1[t].squared } : nil
+            let bk = t / 4, l = t % 4
+            return traced[t] ? parts.reduce(into: MeanMovement()) { $0.up += $1[3 * bk][l]; $0.down += $1[3 * bk + 1][l]; $0.squared += $1[3 * bk + 2][l] } : nil
         }
         return (muT, moved)
     }
