@@ -147,16 +147,6 @@ final class StrongGroups {
         totals += repeatElement(RowSums(), count: added)
         hits += repeatElement(0, count: added); hits2 += repeatElement(0, count: added)
         if halves > 1 && spare.count < added * C { spare += repeatElement(RowSums(), count: added * C - spare.count) }
-        hits.withUnsafeBufferPointer { hB in patterns.withUnsafeMutableBufferPointer { pB in lin.withUnsafeMutableBufferPointer { lB in
-            let h = hB.baseAddress!, pat = pB.baseAddress!, ln = lB.baseAddress!
-            for g in 0..<before {
-                let to = Int(h[g])
-                if to <= g { continue }     // not split (kept whole, or no rows with the rarer value)
-                for k in 0..<W { pat[to &* W &+ k] = pat[g &* W &+ k] }
-                pat[to &* W &+ wk] ^= bit
-                ln[to] = ln[g]
-            }
-        } } }
         // The moving rows' counts and Σy per class add up in their new groups (which start at
         // zero), in row order — the second half of the rows apart (`spare`), then added to the
         // first's; then each split group gives up what its new group took. Whole numbers: the
@@ -187,14 +177,11 @@ final class StrongGroups {
             }
         } } } }
         }
-        // The split groups' class sums less their new groups', and the totals of both.
+        // One scan of the split groups: each new group's pattern (its group's, bit j flipped) and
+        // lineage, the split group's class sums less its new group's, and the totals of both.
         hits.withUnsafeMutableBufferPointer { hB in totals.withUnsafeMutableBufferPointer { tB in classSums.withUnsafeMutableBufferPointer { cB in
-            let h = hB.baseAddress!, tot = tB.baseAddress!, cs = cB.baseAddress!
-            for g in 0..<before {
-                let to = Int(h[g])
-                if to <= g { continue }
-                for c in 0..<C { cs[g &* C &+ c].rows -= cs[to &* C &+ c].rows; cs[g &* C &+ c].y -= cs[to &* C &+ c].y }
-            }
+        patterns.withUnsafeMutableBufferPointer { pB in lin.withUnsafeMutableBufferPointer { lB in
+            let h = hB.baseAddress!, tot = tB.baseAddress!, cs = cB.baseAddress!, pat = pB.baseAddress!, ln = lB.baseAddress!
             /// Group g's rows and Σy over all classes.
             @inline(__always) func total(_ g: Int) -> RowSums {
                 var t = RowSums()
@@ -203,10 +190,15 @@ final class StrongGroups {
             }
             for g in 0..<before {
                 let to = Int(h[g])
-                if to > g { tot[g] = total(g); tot[to] = total(to) }
                 h[g] = 0
+                if to <= g { continue }     // not split (kept whole, or no rows with the rarer value)
+                for k in 0..<W { pat[to &* W &+ k] = pat[g &* W &+ k] }
+                pat[to &* W &+ wk] ^= bit
+                ln[to] = ln[g]
+                for c in 0..<C { cs[g &* C &+ c].rows -= cs[to &* C &+ c].rows; cs[g &* C &+ c].y -= cs[to &* C &+ c].y }
+                tot[g] = total(g); tot[to] = total(to)
             }
-        } } }
+        } } } } }
     }
 
     /// Group g's rows and Σy over all classes.

@@ -175,29 +175,11 @@ final class ENPathSet {
                     for t in 0..<P { laneHeld[t] = held[t]; laneInvN[t] = invN[t]; laneFS[t] = hasCarried[t] ? fsP[t] : nil; laneMu[t] = muP[t] }
                     stats.initialize(repeating: .zero, count: 15)
                     let b00 = b0[0], b01 = b0[1], b02 = b0[2]
-                    /// Lanes 4b…4b+3 of group g at predictors fb: μ, the weights, the statistics.
-                    @inline(__always) func lanes(_ fb: SIMD4<Double>, _ b: Int, _ g: Int) -> SIMD4<Double> {
-                        let L = min(4, P - 4 * b)
-                        var q = SIMD4<Double>.zero, qy = q, fs = fb
-                        for l in 0..<L {
-                            let t = 4 * b + l
-                            let kept = ks.kept(g, leaving: laneHeld[t])
-                            q[l] = kept.rows * laneInvN[t]; qy[l] = kept.y * laneInvN[t]
-                            if let c = laneFS[t] { fs[l] = c[g] }
-                        }
-                        // A lane none of whose rows the path keeps (or no path's) adds nothing and
-                        // has μ = 0.
-                        let dead = q .== 0
-                        qy.replace(with: 0, where: dead); fs.replace(with: fb, where: dead)
-                        let mu = exp4(fb).replacing(with: 0, where: dead)
-                        for l in 0..<L { laneMu[4 * b + l][g] = mu[l] }
-                        let wv = q * mu, rv = qy - wv, dv = fb - fs
-                        let st = stats + 5 * b
-                        st[0] += wv; st[1] += rv; st[2] += qy * fb - wv
-                        let shift = dv.replacing(with: -dv, where: dv .< 0)    // (pointwiseMax is not inlined here)
-                        st[3].replace(with: shift, where: shift .> st[3]); st[4] += wv * dv * dv
-                        return wv
-                    }
+                    // Per group: the lane blocks' predictors and weights (a loop over the blocks,
+                    // not a nested function: that one was not inlined).
+                    let fv = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: 3), wv = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: 3)
+                    fv.initialize(repeating: .zero, count: 3); wv.initialize(repeating: .zero, count: 3)
+                    defer { fv.deallocate(); wv.deallocate() }
                     for g in lo..<hi {
                         let rb = pat + g * W
                         var f0 = b00, f1 = b01, f2 = b02
@@ -213,10 +195,31 @@ final class ENPathSet {
                                 word &= word &- 1
                             }
                         }
-                        let w0 = lanes(f0, 0, g)
-                        var w1 = SIMD4<Double>.zero, w2 = w1
-                        if P4 > 1 { w1 = lanes(f1, 1, g) }
-                        if P4 > 2 { w2 = lanes(f2, 2, g) }
+                        fv[0] = f0; fv[1] = f1; fv[2] = f2
+                        // Lanes 4b…4b+3 at predictors fb: μ, the weights, the statistics.
+                        for b in 0..<P4 {
+                            let fb = fv[b], L = min(4, P - 4 * b)
+                            var q = SIMD4<Double>.zero, qy = q, fs = fb
+                            for l in 0..<L {
+                                let t = 4 * b + l
+                                let kept = ks.kept(g, leaving: laneHeld[t])
+                                q[l] = kept.rows * laneInvN[t]; qy[l] = kept.y * laneInvN[t]
+                                if let c = laneFS[t] { fs[l] = c[g] }
+                            }
+                            // A lane none of whose rows the path keeps (or no path's) adds nothing
+                            // and has μ = 0.
+                            let dead = q .== 0
+                            qy.replace(with: 0, where: dead); fs.replace(with: fb, where: dead)
+                            let mu = exp4(fb).replacing(with: 0, where: dead)
+                            for l in 0..<L { laneMu[4 * b + l][g] = mu[l] }
+                            let w = q * mu, rv = qy - w, dv = fb - fs
+                            let st = stats + 5 * b
+                            st[0] += w; st[1] += rv; st[2] += qy * fb - w
+                            let shift = dv.replacing(with: -dv, where: dv .< 0)    // (pointwiseMax is not inlined here)
+                            st[3].replace(with: shift, where: shift .> st[3]); st[4] += w * dv * dv
+                            wv[b] = w
+                        }
+                        let w0 = wv[0], w1 = wv[1], w2 = wv[2]
                         for k in 0..<W {
                             var word = rb[k] & us[k]
                             if P4 == 1 {
