@@ -542,20 +542,3 @@ private func withBases<R>(_ arrays: [[Double]], _ i: Int = 0, _ acc: [UnsafePoin
     precondition(!arrays[i].isEmpty, "withBases: an empty array has no address to read")
     return arrays[i].withUnsafeBufferPointer { a in withBases(arrays, i + 1, acc + [a.baseAddress!], body) }
 }
-
-/// `k` arrays of `count` Doubles, all filled by one call of `fill` with their base addresses (each
-/// array made by `init(unsafeUninitializedCapacity:)`, one inside the other's initialiser).
-/// - Precondition: `count > 0`.
-private func makeArrays(_ k: Int, count: Int, _ fill: ([UnsafeMutablePointer<Double>]) -> Void) -> [[Double]] {
-    var made = [[Double]]()
-    func level(_ ptrs: [UnsafeMutablePointer<Double>]) {
-        if ptrs.count == k { fill(ptrs); return }
-        let a = [Double](unsafeUninitializedCapacity: count) { buf, n in
-            level(ptrs + [buf.baseAddress!])
-            n = count
-        }
-        made.append(a)      // the innermost first
-    }
-    level([])
-    return made.reversed()
-}

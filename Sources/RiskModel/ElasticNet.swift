@@ -438,7 +438,7 @@ final class ENSolver {
     func gradient(_ j: Int) -> Double { (ps.xr[j] - mean[j] * ps.sr) / sd[j] }
 
     /// Carries this path's per-group values to the groups of the latest refinement (its Σq and
-    /// Σq·y come from `ENPathSet.groupWeights`, for all paths at once): its snapshot predictor
+    /// Σq·y are read from the groups' class sums where used: `KeptSums`): its snapshot predictor
     /// and its means (exact: columns join a strong set with a zero coefficient, so
     /// every child group has its parent's predictor; see `StrongGroups`), or drops them.
     func carryOver() {
