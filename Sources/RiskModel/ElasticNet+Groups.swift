@@ -41,8 +41,6 @@ final class StrongGroups {
     private var hits: [Int32] = [], hits2: [Int32] = []
     /// Per new group and class, the second half of the rows' sums in `split` (zero between calls).
     private var spare: [RowSums] = []
-    /// Two workers split the rows in halves (`update`); one: all rows on the caller's thread.
-    private var halves = 1
 
     init(rows n: Int, wordsPerRow W: Int, classes: [UInt8]? = nil, classCount: Int = 1) {
         self.n = n; self.W = W
@@ -59,7 +57,7 @@ final class StrongGroups {
     /// made).
     @discardableResult
     func update(strongMask: [UInt64], columnBits: [[UInt64]], y: UnsafePointer<Double>, workers: Int = 1) -> Bool {
-        halves = workers > 1 ? 2 : 1
+        let halves = workers > 1 ? 2 : 1
         var newCols = [Int]()
         for k in 0..<W {
             var new = strongMask[k] & ~mask[k]
@@ -71,7 +69,7 @@ final class StrongGroups {
         if first { startSums(y) }
         if newCols.isEmpty { return true }
         var lin = (0..<Int32(count)).map { $0 }
-        for j in newCols { columnBits[j].withUnsafeBufferPointer { split(by: j, bits: $0.baseAddress!, y: y, lineage: &lin) } }
+        for j in newCols { columnBits[j].withUnsafeBufferPointer { split(by: j, bits: $0.baseAddress!, y: y, lineage: &lin, halves: halves) } }
         lineage = lin
         generation += 1
         return true
@@ -100,7 +98,8 @@ final class StrongGroups {
     /// lockstep CV, each touched at random, cost more than the scan); the others have bit
     /// j = 1 − v. The scans run on raw pointers (a class's arrays, touched per group, would
     /// check exclusive access at every touch) and the arrays grow once per column.
-    private func split(by j: Int, bits: UnsafePointer<UInt64>, y: UnsafePointer<Double>, lineage lin: inout [Int32]) {
+    /// `halves`: 2, the rows' visits on two workers (one half of the rows each), or 1.
+    private func split(by j: Int, bits: UnsafePointer<UInt64>, y: UnsafePointer<Double>, lineage lin: inout [Int32], halves: Int) {
         let blocks = (n + 63) / 64, C = classCount, W = self.W
         let wk = j >> 6, bit = UInt64(1) << UInt64(j & 63)
         var ones = 0
@@ -227,6 +226,32 @@ struct KeptSums {
         if e < 0 { return t }
         let h = classSums[g &* C &+ e]
         return RowSums(rows: t.rows - h.rows, y: t.y - h.y)
+    }
+}
+
+/// The held-out class and 1/n_train of the paths of a pass, by lane (path t in lane t % 4 of
+/// block t / 4), for `KeptSums.lanes`; valid inside `PathLanes.with`.
+struct PathLanes {
+    let count: Int
+    let held: UnsafePointer<Int>, invN: UnsafePointer<Double>
+
+    static func with<R>(_ paths: [ENSolver], _ body: (PathLanes) -> R) -> R {
+        let held = paths.map(\.excluded), invN = paths.map(\.invN)
+        return held.withUnsafeBufferPointer { h in invN.withUnsafeBufferPointer { v in
+            body(PathLanes(count: paths.count, held: h.baseAddress!, invN: v.baseAddress!))
+        } }
+    }
+}
+
+extension KeptSums {
+    /// Σq and Σq·y of group g for the paths in lanes 4b…4b+3 (zero past the last path).
+    @inline(__always) func lanes(_ g: Int, block b: Int, of paths: PathLanes) -> (q: SIMD4<Double>, qy: SIMD4<Double>) {
+        var q = SIMD4<Double>.zero, qy = q
+        for l in 0..<min(4, paths.count - 4 * b) {
+            let t = 4 * b + l, k = kept(g, leaving: paths.held[t])
+            q[l] = k.rows * paths.invN[t]; qy[l] = k.y * paths.invN[t]
+        }
+        return (q, qy)
     }
 }
 

@@ -152,8 +152,7 @@ final class ENPathSet {
         typealias Part = (xw: [SIMD4<Double>], stats: [SIMD4<Double>])
         var parts = [Part](repeating: ([], []), count: workers)
         for s in ps where s.mu.count != G { s.mu = [Double](repeating: 0, count: G) }
-        let held = ps.map(\.excluded), invN = ps.map(\.invN)
-        withGroupArrays(ps) { fsP, muP in gr.withKept { ks in
+        withGroupArrays(ps) { fsP, muP in gr.withKept { ks in PathLanes.with(ps) { lanes in
         parts.withUnsafeMutableBufferPointer { pp in
             let base = pp.baseAddress!
             parallelWorkers(workers) { wk in
@@ -166,13 +165,11 @@ final class ENPathSet {
                     let pat = patB.baseAddress!, bt = btB.baseAddress!, xwp = xwB.baseAddress!
                     // Per-lane inputs as raw pointers and the statistics in registers/stack, not
                     // Swift arrays: no bounds or uniqueness checks in the loop.
-                    let laneHeld = UnsafeMutablePointer<Int>.allocate(capacity: P)
-                    let laneInvN = UnsafeMutablePointer<Double>.allocate(capacity: P)
                     let laneFS = UnsafeMutablePointer<UnsafePointer<Double>?>.allocate(capacity: P)
                     let laneMu = UnsafeMutablePointer<UnsafeMutablePointer<Double>>.allocate(capacity: P)
                     let stats = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: 15)
-                    defer { laneHeld.deallocate(); laneInvN.deallocate(); laneFS.deallocate(); laneMu.deallocate(); stats.deallocate() }
-                    for t in 0..<P { laneHeld[t] = held[t]; laneInvN[t] = invN[t]; laneFS[t] = hasCarried[t] ? fsP[t] : nil; laneMu[t] = muP[t] }
+                    defer { laneFS.deallocate(); laneMu.deallocate(); stats.deallocate() }
+                    for t in 0..<P { laneFS[t] = hasCarried[t] ? fsP[t] : nil; laneMu[t] = muP[t] }
                     stats.initialize(repeating: .zero, count: 15)
                     let b00 = b0[0], b01 = b0[1], b02 = b0[2]
                     // Per group: the lane blocks' predictors and weights (a loop over the blocks,
@@ -199,13 +196,9 @@ final class ENPathSet {
                         // Lanes 4b…4b+3 at predictors fb: μ, the weights, the statistics.
                         for b in 0..<P4 {
                             let fb = fv[b], L = min(4, P - 4 * b)
-                            var q = SIMD4<Double>.zero, qy = q, fs = fb
-                            for l in 0..<L {
-                                let t = 4 * b + l
-                                let kept = ks.kept(g, leaving: laneHeld[t])
-                                q[l] = kept.rows * laneInvN[t]; qy[l] = kept.y * laneInvN[t]
-                                if let c = laneFS[t] { fs[l] = c[g] }
-                            }
+                            let (q, keptY) = ks.lanes(g, block: b, of: lanes)
+                            var qy = keptY, fs = fb
+                            for l in 0..<L { if let c = laneFS[4 * b + l] { fs[l] = c[g] } }
                             // A lane none of whose rows the path keeps (or no path's) adds nothing
                             // and has μ = 0.
                             let dead = q .== 0
@@ -238,7 +231,7 @@ final class ENPathSet {
                 base[wk] = (xw, st)
             }
         }
-        } }
+        } } }
         return ps.enumerated().map { t, s in
             var e = ENPass(p: p, s: 0)
             let b = t / 4, l = t % 4
@@ -344,18 +337,12 @@ final class ENPathSet {
         let traced = ps.map { $0.screenTraces }
         // (an untraced path's means at its last round are not read: its own means stand in)
         let mus = ps.map(\.mu), before = ps.map { $0.screenTraces ? $0.screen.muAtKKT : $0.mu }
-        let held = ps.map(\.excluded), invN = ps.map(\.invN)
         var muT = [SIMD4<Double>](repeating: .zero, count: lanes ? G * P4 : 0)
         var parts = [[SIMD4<Double>]](repeating: [], count: workers)   // per lane block: up, down, squared
-        let heldP = UnsafeMutablePointer<Int>.allocate(capacity: 4 * P4), invNP = UnsafeMutablePointer<Double>.allocate(capacity: 4 * P4)
-        defer { heldP.deallocate(); invNP.deallocate() }
         var tracedLanes = [SIMD4<Double>](repeating: .zero, count: P4)
-        for t in 0..<(4 * P4) {
-            heldP[t] = t < P ? held[t] : -1; invNP[t] = t < P ? invN[t] : 0
-            if t < P && traced[t] { tracedLanes[t / 4][t % 4] = 1 }
-        }
+        for t in 0..<P where traced[t] { tracedLanes[t / 4][t % 4] = 1 }
         muT.withUnsafeMutableBufferPointer { mtB in parts.withUnsafeMutableBufferPointer { pp in
-        withBases(mus) { m in withBases(before) { b in groups!.withKept { ks in
+        withBases(mus) { m in withBases(before) { b in groups!.withKept { ks in PathLanes.with(ps) { pl in
             let base = pp.baseAddress!
             // (an empty array's buffer may still have an address)
             let lanesOut = lanes ? mtB.baseAddress! : nil
@@ -367,12 +354,9 @@ final class ENPathSet {
                 var acc = [SIMD4<Double>](repeating: .zero, count: 3 * P4)
                 for g in (G * wk / workers)..<(G * (wk + 1) / workers) {
                     for bk in 0..<P4 {
-                        var mu = SIMD4<Double>.zero, was = mu, q = mu
-                        for l in 0..<min(4, P - 4 * bk) {
-                            let t = 4 * bk + l
-                            mu[l] = m[t][g]; was[l] = b[t][g]
-                            q[l] = ks.kept(g, leaving: heldP[t]).rows * invNP[t]
-                        }
+                        var mu = SIMD4<Double>.zero, was = mu
+                        for l in 0..<min(4, P - 4 * bk) { mu[l] = m[4 * bk + l][g]; was[l] = b[4 * bk + l][g] }
+                        let q = ks.lanes(g, block: bk, of: pl).q
                         lanesOut?[g * P4 + bk] = mu
                         let dm = mu - was, v = q * dm * tracedLanes[bk]
                         acc[3 * bk] += v.replacing(with: 0, where: v .<= 0)
@@ -382,7 +366,7 @@ final class ENPathSet {
                 }
                 base[wk] = acc
             }
-        } } }
+        } } } }
         } }
         let moved = (0..<P).map { t -> MeanMovement? in
             let bk = t / 4, l = t % 4
