@@ -17,6 +17,8 @@ final class ENPathSet {
     let sums: ENClassSums
     /// The path whose Hessian the others borrow (the full-data path of a CV), if any.
     let lender: ENSolver?
+    /// The KKT pass's means per group, the paths side by side (`gatherMeans`).
+    private var meanLanes: [SIMD4<Double>] = []
 
     /// - Parameters:
     ///   - classes: row class (CV fold) per row, `classCount` classes; nil = one class.
@@ -258,8 +260,12 @@ final class ENPathSet {
         let gr = groups!
         let P = ps.count, P4 = (P + 3) / 4, n = d.rowCount, p = d.columnCount
         let C = gr.classCount
+        let tm = ENProfile.now()
+        let moved = gatherMeans(ps, lanes: P > 1)
+        paths[0].prof.add("kkt means", tm)      // (within "kkt", as is "kkt rows")
+        let tr = ENProfile.now()
+        defer { paths[0].prof.add("kkt rows", tr) }
         // Columns the groups are split by have their sums from the pass over the groups.
-        let (muT, moved) = gatherMeans(ps, lanes: P > 1)
         var summed = [UInt64](repeating: 0, count: d.wordsPerRow)
         for (s, m) in zip(ps, moved) { for (k, w) in s.kktNeeds(outside: gr.mask, moved: m).enumerated() { summed[k] |= w } }
         let cols = (0..<d.binaryCount).filter { maskHas(summed, $0) }
@@ -282,7 +288,7 @@ final class ENPathSet {
                 v.initialize(repeating: .zero, count: 64 * S)
                 let sums = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: S); defer { sums.deallocate() }
                 gr.ids.withUnsafeBufferPointer { ids in
-                muT.withUnsafeBufferPointer { mt in wt.withUnsafeBufferPointer { wB in acc.withUnsafeMutableBufferPointer { aB in
+                meanLanes.withUnsafeBufferPointer { mt in wt.withUnsafeBufferPointer { wB in acc.withUnsafeMutableBufferPointer { aB in
                     let a = aB.baseAddress!, cls = gr.classes
                     let lo = words * wk / workers, hi = words * (wk + 1) / workers
                     for b in lo..<hi {
@@ -327,21 +333,24 @@ final class ENPathSet {
         }, summed)
     }
 
-    /// For the KKT pass: the paths' means per group side by side (`lanes`: ⌈P/4⌉ lane vectors per
-    /// group, path t in lane t), and how far each path's means moved since its last KKT round —
+    /// For the KKT pass: the paths' means per group side by side (with `lanes`, into `meanLanes`:
+    /// ⌈P/4⌉ lane vectors per group, path t in lane t), and how far each path's means moved since its last KKT round —
     /// Σq(Δμ)⁺, Σq(Δμ)⁻ and Σq(Δμ)² over the groups, for the screen (`KKTScreen`; nil where it
-    /// cannot trace them). One pass over the groups for all paths, group blocks on the workers.
-    private func gatherMeans(_ ps: [ENSolver], lanes: Bool) -> (muT: [SIMD4<Double>], moved: [MeanMovement?]) {
+    /// cannot trace them), returned. One pass over the groups for all paths, group blocks on the
+    /// workers.
+    private func gatherMeans(_ ps: [ENSolver], lanes: Bool) -> [MeanMovement?] {
         let G = groups!.count, P = ps.count, P4 = (P + 3) / 4, workers = max(1, ps[0].o.workers)
         for s in ps { precondition(s.mu.count == G, "elastic net: a path's means are not on the current groups") }
         let traced = ps.map { $0.screenTraces }
         // (an untraced path's means at its last round are not read: its own means stand in)
         let mus = ps.map(\.mu), before = ps.map { $0.screenTraces ? $0.screen.muAtKKT : $0.mu }
-        var muT = [SIMD4<Double>](repeating: .zero, count: lanes ? G * P4 : 0)
+        // Every lane of the first G·P4 is written: the buffer is kept from round to round (a
+        // new one would be zeroed and faulted in, ~100 MB at a million groups), grown by half.
+        if lanes && meanLanes.count < G * P4 { meanLanes = [SIMD4<Double>](repeating: .zero, count: G * P4 + G * P4 / 2) }
         var parts = [[SIMD4<Double>]](repeating: [], count: workers)   // per lane block: up, down, squared
         var tracedLanes = [SIMD4<Double>](repeating: .zero, count: P4)
         for t in 0..<P where traced[t] { tracedLanes[t / 4][t % 4] = 1 }
-        muT.withUnsafeMutableBufferPointer { mtB in parts.withUnsafeMutableBufferPointer { pp in
+        meanLanes.withUnsafeMutableBufferPointer { mtB in parts.withUnsafeMutableBufferPointer { pp in
         withBases(mus) { m in withBases(before) { b in groups!.withKept { ks in PathLanes.with(ps) { pl in
             let base = pp.baseAddress!
             // (an empty array's buffer may still have an address)
@@ -372,7 +381,7 @@ final class ENPathSet {
             let bk = t / 4, l = t % 4
             return traced[t] ? parts.reduce(into: MeanMovement()) { $0.up += $1[3 * bk][l]; $0.down += $1[3 * bk + 1][l]; $0.squared += $1[3 * bk + 2][l] } : nil
         }
-        return (muT, moved)
+        return moved
     }
 
     /// `kkt` for one path (a quick rerun's path, or a CV round where one path waits): one Double
