@@ -154,6 +154,9 @@ final class ENPathSet {
         typealias Part = (xw: [SIMD4<Double>], stats: [SIMD4<Double>])
         var parts = [Part](repeating: ([], []), count: workers)
         for s in ps where s.mu.count != G { s.mu = [Double](repeating: 0, count: G) }
+        // Means the KKT screen still holds: written into the spare buffer instead (every group's
+        // is written below), not into a copy of them.
+        for s in ps where s.muSpare.count == G && sameBuffer(s.mu, s.screen.muAtKKT) { swap(&s.mu, &s.muSpare) }
         withGroupArrays(ps) { fsP, muP in gr.withKept { ks in PathLanes.with(ps) { lanes in
         parts.withUnsafeMutableBufferPointer { pp in
             let base = pp.baseAddress!
@@ -534,4 +537,9 @@ private func withBases<R>(_ arrays: [[Double]], _ i: Int = 0, _ acc: [UnsafePoin
     if i == arrays.count { return acc.withUnsafeBufferPointer { body($0.baseAddress!) } }
     precondition(!arrays[i].isEmpty, "withBases: an empty array has no address to read")
     return arrays[i].withUnsafeBufferPointer { a in withBases(arrays, i + 1, acc + [a.baseAddress!], body) }
+}
+
+/// Whether two arrays share their storage (a write to one would copy it first).
+private func sameBuffer(_ a: [Double], _ b: [Double]) -> Bool {
+    a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress && x.count == y.count } }
 }

@@ -83,6 +83,7 @@ extension ENSolver {
             if screen.skipped[j] { skippedNow += 1 } else if usable[j] { screen.driftAt[j] = screen.drift; screen.driftL2At[j] = screen.driftL2 }
         }
         screen.summedTotal += outside - skippedNow; screen.skippedTotal += skippedNow
+        swap(&muSpare, &screen.muAtKKT)
         screen.muAtKKT = mu
         sumsCurrent = true
         if checkKKT() { needFull = false; resumePass = true; return true }

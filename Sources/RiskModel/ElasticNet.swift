@@ -214,6 +214,10 @@ final class ENSolver {
     let groups: StrongGroups?
     var carried: [Double] = []                  // the Hessian snapshot's linear predictor per group
     var mu: [Double] = []                       // e^η per group at the last pass
+    /// A buffer for the next pass's means while `screen.muAtKKT` holds `mu`'s (the pass writes
+    /// every group's mean: swapped in, no copy of the old ones is made first). Recycled from
+    /// the last KKT round's means.
+    var muSpare: [Double] = []
     var screen = KKTScreen()                    // which KKT sums can be skipped (grouped paths)
     var seenGeneration = -1
     // Path state.
