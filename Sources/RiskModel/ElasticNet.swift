@@ -458,6 +458,7 @@ final class ENSolver {
         // Groups are refined only between a KKT round and the next pass (`sumsCurrent`): the
         // means at that round are the carried ones — shared, not mapped again.
         screen.muAtKKT = sumsCurrent ? mu : []
+        if muSpare.count != gr.count { muSpare = [] }     // (not held while the groups' arrays grow)
         seenGeneration = gr.generation
     }
 
