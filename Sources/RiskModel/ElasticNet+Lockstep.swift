@@ -337,10 +337,10 @@ final class ENPathSet {
     }
 
     /// For the KKT pass: the paths' means per group side by side (with `lanes`, into `meanLanes`:
-    /// ⌈P/4⌉ lane vectors per group, path t in lane t), and how far each path's means moved since its last KKT round —
-    /// Σq(Δμ)⁺, Σq(Δμ)⁻ and Σq(Δμ)² over the groups, for the screen (`KKTScreen`; nil where it
-    /// cannot trace them), returned. One pass over the groups for all paths, group blocks on the
-    /// workers.
+    /// ⌈P/4⌉ lane vectors per group, path t in lane t), and how far each path's means moved since
+    /// its last KKT round — Σq(Δμ)⁺, Σq(Δμ)⁻ and Σq(Δμ)² over the groups, for the screen
+    /// (`KKTScreen`; nil where it cannot trace them), returned. One pass over the groups for all
+    /// paths, group blocks on the workers.
     private func gatherMeans(_ ps: [ENSolver], lanes: Bool) -> [MeanMovement?] {
         let G = groups!.count, P = ps.count, P4 = (P + 3) / 4, workers = max(1, ps[0].o.workers)
         for s in ps { precondition(s.mu.count == G, "elastic net: a path's means are not on the current groups") }
