@@ -48,12 +48,14 @@ let stages: [Target] = [
     // Haswell (AVX2), which RasterCore calls only on CPUs that have it (FilterKernelSet).
     .target(name: "FilterKernels"),
     .target(name: "FilterKernelsAVX2", swiftSettings: haswell + [.define("FUSED_MULTIPLY_ADD")]),
-    // GLMs (Poisson, NB2), cross-validated elastic net, stepwise BIC. Pure Swift.
-    .target(name: "RiskModel", dependencies: ["CPUFeatures", "RiskModelAVX2"]),
+    // GLMs (Poisson, NB2), cross-validated elastic net, stepwise BIC. Swift, and a C prefetch hint.
+    .target(name: "RiskModel", dependencies: ["CPUFeatures", "CPrefetch", "RiskModelAVX2"]),
     // The same sources (Sources/RiskModelAVX2 is a link to Sources/RiskModel) compiled for
     // Haswell: RiskModel runs its cross-validated elastic net there on CPUs with AVX2. No FMA
     // contraction in Swift, so both builds give the same bits.
-    .target(name: "RiskModelAVX2", swiftSettings: haswell + [.define("RISKMODEL_AVX2")]),
+    .target(name: "RiskModelAVX2", dependencies: ["CPrefetch"], swiftSettings: haswell + [.define("RISKMODEL_AVX2")]),
+    // A cache prefetch hint for RiskModel's gathers (Swift has no prefetch of its own).
+    .target(name: "CPrefetch"),
     // Which of the twice-compiled modules this CPU may run.
     .target(name: "CPUFeatures"),
     // Risk clusters, ranking, factor shares, Gi*, evaluation metrics, disclosure. Pure Swift.

@@ -1,0 +1,2 @@
+// CPrefetch is its header's inline function; SwiftPM wants one source file in a C target.
+#include "CPrefetch.h"
