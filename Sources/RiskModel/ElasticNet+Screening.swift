@@ -21,11 +21,6 @@ import Foundation
 /// is ~1e-13), is not summed: the sums would have found it below both too, so every decision —
 /// the violators, the next strong set — is the one the full sums give, and the path is the same,
 /// bit for bit. Its gradient stays the last summed one until it is summed again.
-/// How far a path's means moved between two KKT rounds: Σq(Δμ)⁺, Σq(Δμ)⁻ and Σq(Δμ)².
-struct MeanMovement {
-    var up = 0.0, down = 0.0, squared = 0.0
-}
-
 struct KKTScreen {
     /// e^η per group at the last KKT round (after a refinement, the carried means: `carryOver`).
     var muAtKKT: [Double] = []
@@ -37,6 +32,11 @@ struct KKTScreen {
     var skipped: [Bool] = []
     /// Columns summed and skipped over the path's KKT rounds (for the profile).
     var summedTotal = 0, skippedTotal = 0
+}
+
+/// How far a path's means moved between two KKT rounds: Σq(Δμ)⁺, Σq(Δμ)⁻ and Σq(Δμ)².
+struct MeanMovement {
+    var up = 0.0, down = 0.0, squared = 0.0
 }
 
 extension ENSolver {
