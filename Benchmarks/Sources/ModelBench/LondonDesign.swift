@@ -160,3 +160,45 @@ struct LondonDesign {
         } }
     }
 }
+
+extension LondonDesign {
+    /// Writes the design (counts, binary columns' words and names, the truth) to `file`, so that
+    /// later runs skip the generation (`--cache`): a plain binary layout of this benchmark's own.
+    func write(_ file: URL) {
+        var out = Data()
+        func put<T>(_ a: [T]) { out.append(contentsOf: withUnsafeBytes(of: Int64(a.count)) { Data($0) }); a.withUnsafeBytes { out.append(contentsOf: $0) } }
+        func put(_ s: String) { put(Array(s.utf8)) }
+        put(design.counts)
+        put([Int64(design.columnCount)])
+        for (name, c) in zip(design.names, design.columns) {
+            guard case .binary(let b) = c else { fatalError("LondonDesign: only binary columns are cached") }
+            put(name); put(b.words)
+        }
+        put([Int64(truth.count)])
+        for (name, rrv) in truth { put(name); put([rrv]) }
+        try! out.write(to: file, options: .atomic)
+    }
+
+    /// The design `write` left in `file`, or nil when there is none.
+    static func read(_ file: URL) -> LondonDesign? {
+        guard let data = try? Data(contentsOf: file) else { return nil }
+        var at = 0
+        func get<T>(_: T.Type) -> [T] {
+            let n = data.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: at, as: Int64.self)) }
+            at += 8
+            let a = [T](unsafeUninitializedCapacity: n) { buf, c in
+                _ = data.withUnsafeBytes { memcpy(buf.baseAddress!, $0.baseAddress! + at, n * MemoryLayout<T>.stride) }
+                c = n
+            }
+            at += n * MemoryLayout<T>.stride
+            return a
+        }
+        func string() -> String { String(decoding: get(UInt8.self), as: UTF8.self) }
+        let counts = get(Double.self)
+        let p = Int(get(Int64.self)[0])
+        let binary = (0..<p).map { _ in (name: string(), words: get(UInt64.self)) }
+        let t = Int(get(Int64.self)[0])
+        let truth = (0..<t).map { _ in (string(), get(Double.self)[0]) }
+        return LondonDesign(design: try! DesignMatrix(counts: counts, binary: binary), truth: truth)
+    }
+}

@@ -10,6 +10,7 @@ var side = 1600, seed: UInt64 = 1, peerDir: String? = nil, scaling = false, json
 var subsampleRows = 256_000
 var onlyPath = false, onlyCV = false, onlySelection = false, fullSelection = false, refresh: Double? = nil
 var patience: Int? = 10
+var cacheDir: String? = nil
 var args = CommandLine.arguments.dropFirst().makeIterator()
 while let a = args.next() {
     switch a {
@@ -24,12 +25,20 @@ while let a = args.next() {
     case "--only-selection": onlySelection = true   // the whole selection alone, then exit
     case "--full-selection": fullSelection = true
     case "--refresh": refresh = Double(args.next()!)!
+    case "--cache": cacheDir = args.next()!   // keep the generated design there and read it back on later runs
     case "--patience": patience = Int(args.next()!)!; if patience == 0 { patience = nil }   // 0: whole paths
     default: fatalError("unknown argument \(a)")
     }
 }
 
 func now() -> Double { Date().timeIntervalSince1970 }
+/// CPU seconds (user + system) and minor page faults of this process so far.
+func usage() -> (cpu: Double, faults: Int) {
+    var u = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+    return (s(u.ru_utime) + s(u.ru_stime), u.ru_minflt)
+}
 var rows: [(String, String, Double, String)] = []   // (case, size, seconds, note)
 @MainActor func timed<T>(_ name: String, _ size: String, note: (T) -> String = { _ in "" }, _ body: () throws -> T) rethrows -> T {
     let t0 = now()
@@ -41,7 +50,15 @@ var rows: [(String, String, Double, String)] = []   // (case, size, seconds, not
     return r
 }
 
-let london = timed("generate design (not a model stage)", "\(side)²") { LondonDesign.make(side: side, seed: seed) }
+let london = timed("generate design (not a model stage)", "\(side)²") {
+    guard let dir = cacheDir else { return LondonDesign.make(side: side, seed: seed) }
+    let file = URL(fileURLWithPath: dir).appendingPathComponent("london-\(side)-\(seed).design")
+    if let cached = LondonDesign.read(file) { return cached }
+    let made = LondonDesign.make(side: side, seed: seed)
+    try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    made.write(file)
+    return made
+}
 let d = london.design
 let n = d.rowCount, p = d.columnCount
 let nnz = d.columns.reduce(0) { acc, c in if case .binary(let b) = c { return acc + b.onesCount } else { return acc } }
@@ -95,9 +112,11 @@ if onlyCV {
         func mark(_ s: SelectionStage) { lock.lock(); if marks.last?.0 != s { marks.append((s, now())) }; lock.unlock() }
     }
     let clock = Clock()
+    let u0 = usage()
     let t0 = now()
     let sel = try! selectModel(design: d, options: SelectionOptions()) { stage, _ in clock.mark(stage) }
     let total = now() - t0
+    let u1 = usage()
     let marks = clock.marks
     var stageTimes: [SelectionStage: Double] = [:]
     for (i, (s, t)) in marks.enumerated() where i + 1 < marks.count { stageTimes[s, default: 0] += marks[i + 1].1 - t }
@@ -106,7 +125,8 @@ if onlyCV {
                  String(format: "%d λ, λ.min %.3g, %d shortlisted", en.lambdaCount, en.lambda, en.shortlist.count)))
     rows.append(("full selection: stepwise BIC, Poisson", "shortlist", stageTimes[.stepwisePoisson] ?? 0, ""))
     rows.append(("full selection: stepwise BIC, NB2", "shortlist", stageTimes[.stepwiseNegativeBinomial] ?? 0, ""))
-    rows.append(("**full selection (selectModel)**", size, total, "family \(sel.family.rawValue), BIC \(String(format: "%.1f", sel.model.bic))"))
+    rows.append(("**full selection (selectModel)**", size, total,
+                 "family \(sel.family.rawValue), BIC \(String(format: "%.1f", sel.model.bic)); CPU \(String(format: "%.2f", u1.cpu - u0.cpu)) s, \(u1.faults - u0.faults) page faults"))
     FileHandle.standardError.write("full selection: \(sel.family.rawValue), terms \(sel.model.terms.map { $0.name })\n".data(using: .utf8)!)
 }
 
