@@ -351,9 +351,14 @@ final class ENPathSet {
         let traced = ps.map { $0.screenTraces }
         // (an untraced path's means at its last round are not read: its own means stand in)
         let mus = ps.map(\.mu), before = ps.map { $0.screenTraces ? $0.screen.muAtKKT : $0.mu }
-        // Every lane of the first G·P4 is written: the buffer is kept from round to round (a
-        // new one would be zeroed and faulted in, ~100 MB at a million groups), grown by half.
-        if lanes && meanLanes.count < G * P4 { meanLanes = [SIMD4<Double>](repeating: .zero, count: G * P4 + G * P4 / 2) }
+        // Every lane of the first G·P4 is written before it is read, so the buffer is made once,
+        // uninitialised, with room for as many groups as rows: its pages are only made as the
+        // groups reach them (each buffer grown and zeroed anew cost 0.1–0.5 s at a million
+        // groups on this VM, where fresh pages are dear), and kept from round to round.
+        if lanes && meanLanes.count < G * P4 {
+            let room = d.rowCount * P4
+            meanLanes = [SIMD4<Double>](unsafeUninitializedCapacity: room) { _, made in made = room }
+        }
         var parts = [[SIMD4<Double>]](repeating: [], count: workers)   // per lane block: up, down, squared
         var tracedLanes = [SIMD4<Double>](repeating: .zero, count: P4)
         for t in 0..<P where traced[t] { tracedLanes[t / 4][t % 4] = 1 }
