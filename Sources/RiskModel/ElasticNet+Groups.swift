@@ -33,9 +33,14 @@ final class StrongGroups {
     /// Per group: rows and Σy over all classes.
     var totals: [RowSums] = []
     var mask: [UInt64]
-    /// Bumped by every update that refined the groups; `lineage[g]` = g's group before it.
+    /// Bumped by every update that refined the groups. Groups keep their numbers through an
+    /// update (a split group keeps its id and its rows with the column's commoner value), and the
+    /// new ones come after the `countBefore` groups it started with: `lineage[g − countBefore]`
+    /// is new group g's group before the update. So per-group values carry across an update by
+    /// appending the new groups' parents' values (`carried(_:)`).
     var generation = 0
-    var lineage: [Int32] = []
+    private(set) var countBefore = 0
+    private(set) var lineage: [Int32] = []
     /// Per group, scratch for `split` (zero between calls): the first and second half of the
     /// rows' counts.
     private var hits: [Int32] = [], hits2: [Int32] = []
@@ -68,8 +73,10 @@ final class StrongGroups {
         guard first || !newCols.isEmpty else { return false }
         if first { startSums(y) }
         if newCols.isEmpty { return true }
-        var lin = (0..<Int32(count)).map { $0 }
-        for j in newCols { columnBits[j].withUnsafeBufferPointer { split(by: j, bits: $0.baseAddress!, y: y, lineage: &lin, halves: halves) } }
+        let base = count
+        var lin = [Int32]()
+        for j in newCols { columnBits[j].withUnsafeBufferPointer { split(by: j, bits: $0.baseAddress!, y: y, lineage: &lin, base: base, halves: halves) } }
+        countBefore = base
         lineage = lin
         generation += 1
         return true
@@ -99,7 +106,8 @@ final class StrongGroups {
     /// j = 1 − v. The scans run on raw pointers (a class's arrays, touched per group, would
     /// check exclusive access at every touch) and the arrays grow once per column.
     /// `halves`: 2, the rows' visits on two workers (one half of the rows each), or 1.
-    private func split(by j: Int, bits: UnsafePointer<UInt64>, y: UnsafePointer<Double>, lineage lin: inout [Int32], halves: Int) {
+    /// `lin`: the groups made since the update began (numbered from `base`), their groups before it.
+    private func split(by j: Int, bits: UnsafePointer<UInt64>, y: UnsafePointer<Double>, lineage lin: inout [Int32], base: Int, halves: Int) {
         let blocks = (n + 63) / 64, C = classCount, W = self.W
         let wk = j >> 6, bit = UInt64(1) << UInt64(j & 63)
         var ones = 0
@@ -193,11 +201,21 @@ final class StrongGroups {
                 if to <= g { continue }     // not split (kept whole, or no rows with the rarer value)
                 for k in 0..<W { pat[to &* W &+ k] = pat[g &* W &+ k] }
                 pat[to &* W &+ wk] ^= bit
-                ln[to] = ln[g]
+                ln[to &- base] = g < base ? Int32(g) : ln[g &- base]
                 for c in 0..<C { cs[g &* C &+ c].rows -= cs[to &* C &+ c].rows; cs[g &* C &+ c].y -= cs[to &* C &+ c].y }
                 tot[g] = total(g); tot[to] = total(to)
             }
         } } } } }
+    }
+
+    /// Per-group values `a` of the groups before the last update (`countBefore` of them) carried
+    /// to the groups now: the new groups' values are their parents' (`lineage`), appended in
+    /// place. nil when `a` is not on those groups.
+    func carried(_ a: inout [Double]) -> Bool {
+        guard a.count == countBefore else { return false }
+        let added = lineage.map { a[Int($0)] }
+        a += added
+        return true
     }
 
     /// Group g's rows and Σy over all classes.

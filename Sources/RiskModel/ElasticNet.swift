@@ -444,21 +444,23 @@ final class ENSolver {
     /// Carries this path's per-group values to the groups of the latest refinement (its Σq and
     /// Σq·y are read from the groups' class sums where used: `KeptSums`): its snapshot predictor
     /// and its means (exact: columns join a strong set with a zero coefficient, so
-    /// every child group has its parent's predictor; see `StrongGroups`), or drops them.
+    /// every child group has its parent's predictor; see `StrongGroups`), or drops them. The
+    /// groups before keep their numbers, so the arrays grow in place by the new groups' values
+    /// (`StrongGroups.carried`), and the spare buffer by as many values to be overwritten.
     func carryOver() {
         guard let gr = groups else { return }
-        let traced = seenGeneration == gr.generation - 1 && gr.lineage.count == gr.count
-        if !carried.isEmpty {
-            if traced { carried = gr.lineage.map { carried[Int($0)] } } else if carried.count != gr.count { carried = [] }
-        }
+        let traced = seenGeneration == gr.generation - 1
+        if !(traced && gr.carried(&carried)) && carried.count != gr.count { carried = [] }
         // e^η per group too: still this path's means at its coefficients (see `sumsCurrent`).
-        if !mu.isEmpty {
-            if traced { mu = gr.lineage.map { mu[Int($0)] } } else if mu.count != gr.count { mu = [] }
-        }
+        // (The screen's reference to them is let go first, so that they grow in place.)
+        screen.muAtKKT = []
+        if !(traced && gr.carried(&mu)) && mu.count != gr.count { mu = [] }
         // Groups are refined only between a KKT round and the next pass (`sumsCurrent`): the
         // means at that round are the carried ones — shared, not mapped again.
         screen.muAtKKT = sumsCurrent ? mu : []
-        if muSpare.count != gr.count { muSpare = [] }     // (not held while the groups' arrays grow)
+        if traced && muSpare.count == gr.countBefore {
+            muSpare += repeatElement(0, count: gr.count - gr.countBefore)
+        } else if muSpare.count != gr.count { muSpare = [] }
         seenGeneration = gr.generation
     }
 

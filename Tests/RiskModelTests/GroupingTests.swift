@@ -74,8 +74,11 @@ import Testing
         var before = groups.ids
         for add in [[0, 1, 2], [100, 3, 101], Array(4...30) + [109], [64, 65, 69, 105]] {
             for j in add { mask[j / 64] |= 1 << UInt64(j % 64) }
+            // A value per group (its number) carried across the update: each group's parent's.
+            var tag = (0..<groups.count).map(Double.init)
             y.withUnsafeBufferPointer { yy in #expect(groups.update(strongMask: mask, columnBits: columns, y: yy.baseAddress!, workers: workers)) }
             let G = groups.count
+            #expect(groups.carried(&tag) && tag.count == G)
             var groupOf = [[UInt64]: Int32]()
             var rows = [Double](repeating: 0, count: G * C), sumY = rows
             for i in 0..<n {
@@ -86,7 +89,8 @@ import Testing
                     groupOf[key] = g
                     #expect((0..<W).map { groups.patterns[Int(g) * W + $0] } == key)
                 }
-                #expect(groups.lineage[Int(g)] == before[i])
+                let parent = Int(g) < groups.countBefore ? g : groups.lineage[Int(g) - groups.countBefore]
+                #expect(parent == before[i] && tag[Int(g)] == Double(before[i]))
                 rows[Int(g) * C + Int(cls[i])] += 1; sumY[Int(g) * C + Int(cls[i])] += y[i]
             }
             #expect(groupOf.count == G && Set(groupOf.values).count == G)
