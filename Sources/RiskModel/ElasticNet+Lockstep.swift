@@ -145,12 +145,26 @@ final class ENPathSet {
         // Per column three lane vectors whatever P4, so the bit loops add all three with no test
         // of P4 (unused lanes add zeros and are never read).
         var bT = [SIMD4<Double>](repeating: .zero, count: p * 3), b0 = [SIMD4<Double>](repeating: .zero, count: 3)
+        var reach = 0.0     // the largest |b0| + Σ|β| of a path: how far any partial sum of η can go
         for (t, s) in ps.enumerated() {
             for k in 0..<W { ua[k] |= s.active[k] }
             let (c, b) = s.original()
             b0[t / 4][t % 4] = c
             for j in 0..<p where b[j] != 0 { bT[j * 3 + t / 4][t % 4] = b[j] }
+            reach = max(reach, b.reduce(abs(c)) { $0 + abs($1) })
         }
+        // μ = e^η as the product e^b0 · Π e^β over the group's active columns (one multiply per
+        // set bit beside its add, instead of an exp per lane and group), with e^b0 and e^β from
+        // the C library. No partial product can overflow or underflow while every |partial sum of
+        // η| ≤ reach < 700; past that (never on RTM designs) the lanes take exp4 of the sums.
+        // Error: ≤ (k + 1) ulp for k active bits in the group, where e^(the rounded sum) carries
+        // the sum's absolute rounding, ~k·ulp(η), as a relative error of μ.
+        let products = reach < 700
+        let eT = bT.map { v in SIMD4((0..<4).map { Foundation.exp(v[$0]) }) }
+        let e0 = b0.map { v in SIMD4((0..<4).map { Foundation.exp(v[$0]) }) }
+        // Per column: its three lane vectors of β, then their three of e^β (one line of memory).
+        var beT = [SIMD4<Double>](repeating: .zero, count: p * 6)
+        for j in 0..<p { for k in 0..<3 { beT[j * 6 + k] = bT[j * 3 + k]; beT[j * 6 + 3 + k] = eT[j * 3 + k] } }
         let workers = max(1, ps[0].o.workers)
         typealias Part = (xw: [SIMD4<Double>], stats: [SIMD4<Double>])
         var parts = [Part](repeating: ([], []), count: workers)
@@ -166,7 +180,7 @@ final class ENPathSet {
                 // stats per lane block b: sw, sr, ll, maxShift, shift2 at 5b…5b+4
                 var st = [SIMD4<Double>](repeating: .zero, count: 5 * P4)
                 let lo = G * wk / workers, hi = G * (wk + 1) / workers
-                gr.patterns.withUnsafeBufferPointer { patB in bT.withUnsafeBufferPointer { btB in
+                gr.patterns.withUnsafeBufferPointer { patB in beT.withUnsafeBufferPointer { btB in
                 xw.withUnsafeMutableBufferPointer { xwB in
                     let pat = patB.baseAddress!, bt = btB.baseAddress!, xwp = xwB.baseAddress!
                     // Per-lane inputs as raw pointers and the statistics in registers/stack, not
@@ -177,28 +191,35 @@ final class ENPathSet {
                     defer { laneFS.deallocate(); laneMu.deallocate(); stats.deallocate() }
                     for t in 0..<P { laneFS[t] = hasCarried[t] ? fsP[t] : nil; laneMu[t] = muP[t] }
                     stats.initialize(repeating: .zero, count: 15)
-                    let b00 = b0[0], b01 = b0[1], b02 = b0[2]
-                    // Per group: the lane blocks' predictors and weights (a loop over the blocks,
-                    // not a nested function: that one was not inlined).
+                    let b00 = b0[0], b01 = b0[1], b02 = b0[2], e00 = e0[0], e01 = e0[1], e02 = e0[2]
+                    // Per group: the lane blocks' predictors, means and weights (a loop over the
+                    // blocks, not a nested function: that one was not inlined).
                     let fv = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: 3), wv = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: 3)
-                    fv.initialize(repeating: .zero, count: 3); wv.initialize(repeating: .zero, count: 3)
-                    defer { fv.deallocate(); wv.deallocate() }
+                    let mv = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: 3)
+                    fv.initialize(repeating: .zero, count: 3); wv.initialize(repeating: .zero, count: 3); mv.initialize(repeating: .zero, count: 3)
+                    defer { fv.deallocate(); wv.deallocate(); mv.deallocate() }
                     for g in lo..<hi {
                         let rb = pat + g * W
-                        var f0 = b00, f1 = b01, f2 = b02
+                        var f0 = b00, f1 = b01, f2 = b02, m0 = e00, m1 = e01, m2 = e02
                         for k in 0..<W {
                             var word = rb[k] & ua[k]
-                            if P4 == 1 {   // one lane block (one to four paths): its adds only
-                                while word != 0 { f0 += bt[(k &<< 6 | word.trailingZeroBitCount) &* 3]; word &= word &- 1 }
+                            if P4 == 1 {   // one lane block (one to four paths): its sums only
+                                while word != 0 {
+                                    let at = bt + (k &<< 6 | word.trailingZeroBitCount) &* 6
+                                    f0 += at[0]; m0 *= at[3]
+                                    word &= word &- 1
+                                }
                                 continue
                             }
                             while word != 0 {
-                                let at = bt + (k &<< 6 | word.trailingZeroBitCount) &* 3
+                                let at = bt + (k &<< 6 | word.trailingZeroBitCount) &* 6
                                 f0 += at[0]; f1 += at[1]; f2 += at[2]
+                                m0 *= at[3]; m1 *= at[4]; m2 *= at[5]
                                 word &= word &- 1
                             }
                         }
                         fv[0] = f0; fv[1] = f1; fv[2] = f2
+                        mv[0] = m0; mv[1] = m1; mv[2] = m2
                         // Lanes 4b…4b+3 at predictors fb: μ, the weights, the statistics.
                         for b in 0..<P4 {
                             let fb = fv[b], L = min(4, P - 4 * b)
@@ -209,7 +230,7 @@ final class ENPathSet {
                             // and has μ = 0.
                             let dead = q .== 0
                             qy.replace(with: 0, where: dead); fs.replace(with: fb, where: dead)
-                            let mu = exp4(fb).replacing(with: 0, where: dead)
+                            let mu = (products ? mv[b] : exp4(fb)).replacing(with: 0, where: dead)
                             for l in 0..<L { laneMu[4 * b + l][g] = mu[l] }
                             let w = q * mu, rv = qy - w, dv = fb - fs
                             let st = stats + 5 * b
