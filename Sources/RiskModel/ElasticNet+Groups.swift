@@ -297,7 +297,8 @@ extension ENSolver {
         let W = d.wordsPerRow, ns = strong.count, G = gr.count
         let workers = max(1, o.workers)
         let strongMask = self.strongMask, strongIndex = self.strongIndex
-        var parts = [([Double], [Double], Double)](repeating: ([], [], 0), count: workers)
+        let chunks = chunkCount(G, workers: workers)
+        var parts = [([Double], [Double], Double)](repeating: ([], [], 0), count: chunks)
         // A full recompute moves the snapshot: keep its linear predictor per group. An extension
         // reads it back (when carried through the last refinements).
         var fsOut = [Double](repeating: 0, count: from == 0 ? G : 0)
@@ -311,9 +312,9 @@ extension ENSolver {
             let pat = patB.baseAddress!
             parts.withUnsafeMutableBufferPointer { pp in
                 let base = pp.baseAddress!
-                parallelWorkers(workers) { wk in
+                parallelChunks(chunks, workers: workers) { ch in
                     var gm = [Double](repeating: 0, count: ns * ns), xw = [Double](repeating: 0, count: p), sw = 0.0
-                    let lo = G * wk / workers, hi = G * (wk + 1) / workers
+                    let lo = G * ch / chunks, hi = G * (ch + 1) / chunks
                     // The group's strong indices in column order: those below `from` (`olds`) and
                     // the others (`news`: all of them in a full recompute).
                     let olds = UnsafeMutablePointer<Int>.allocate(capacity: max(ns, 1)); defer { olds.deallocate() }
@@ -365,7 +366,7 @@ extension ENSolver {
                             }
                         }
                     } }
-                    base[wk] = (gm, xw, sw)
+                    base[ch] = (gm, xw, sw)
                 }
             }
         }

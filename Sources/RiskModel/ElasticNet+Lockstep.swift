@@ -167,7 +167,8 @@ final class ENPathSet {
         for j in 0..<p { for k in 0..<3 { beT[j * 6 + k] = bT[j * 3 + k]; beT[j * 6 + 3 + k] = eT[j * 3 + k] } }
         let workers = max(1, ps[0].o.workers)
         typealias Part = (xw: [SIMD4<Double>], stats: [SIMD4<Double>])
-        var parts = [Part](repeating: ([], []), count: workers)
+        let chunks = chunkCount(G, workers: workers)
+        var parts = [Part](repeating: ([], []), count: chunks)
         for s in ps where s.mu.count != G { s.mu = [Double](repeating: 0, count: G) }
         // Means the KKT screen still holds: written into the spare buffer instead (every group's
         // is written below), not into a copy of them.
@@ -175,11 +176,11 @@ final class ENPathSet {
         withGroupArrays(ps) { fsP, muP in gr.withKept { ks in PathLanes.with(ps) { lanes in
         parts.withUnsafeMutableBufferPointer { pp in
             let base = pp.baseAddress!
-            parallelWorkers(workers) { wk in
+            parallelChunks(chunks, workers: workers) { ch in
                 var xw = [SIMD4<Double>](repeating: .zero, count: p * 3)
                 // stats per lane block b: sw, sr, ll, maxShift, shift2 at 5b…5b+4
                 var st = [SIMD4<Double>](repeating: .zero, count: 5 * P4)
-                let lo = G * wk / workers, hi = G * (wk + 1) / workers
+                let lo = G * ch / chunks, hi = G * (ch + 1) / chunks
                 gr.patterns.withUnsafeBufferPointer { patB in beT.withUnsafeBufferPointer { btB in
                 xw.withUnsafeMutableBufferPointer { xwB in
                     let pat = patB.baseAddress!, bt = btB.baseAddress!, xwp = xwB.baseAddress!
@@ -255,7 +256,7 @@ final class ENPathSet {
                     }
                     for i in 0..<(5 * P4) { st[i] = stats[i] }
                 } } }
-                base[wk] = (xw, st)
+                base[ch] = (xw, st)
             }
         }
         } } }
@@ -279,7 +280,7 @@ final class ENPathSet {
     /// paths (q_t(i) = 0 on the path's held-out class, 1/n_train otherwise), SIMD4 lanes, is
     /// added to each of its columns. 64 rows at a time: their vectors are made once, then each
     /// column's word of those rows (`blockBits`) adds its rows' vectors in registers and stores
-    /// once — not a load and a store per set bit. Row blocks on the workers.
+    /// once — not a load and a store per set bit. Row blocks on the workers (`parallelChunks`).
     /// O(n·P + nnz of the summed columns·⌈P/4⌉). Returns the sums and the columns summed.
     func kkt(_ ps: [ENSolver]) -> ([[Double]], [UInt64]) {
         let gr = groups!
@@ -301,13 +302,13 @@ final class ENPathSet {
         // Up to 12 paths, every row's and column's vectors are three SIMD4 whatever P4, so the bit
         // loop adds three with no test of P4 (the unused ones are zero and never read).
         let S = max(3, P4)
-        let words = (n + 63) / 64
-        var parts = [[SIMD4<Double>]](repeating: [], count: workers)
+        let words = (n + 63) / 64, chunks = chunkCount(words, workers: workers)
+        var parts = [[SIMD4<Double>]](repeating: [], count: chunks)
         parts.withUnsafeMutableBufferPointer { pp in
             let base = pp.baseAddress!
             d.blockBits.withUnsafeBufferPointer { bbB in
             let bb = bbB.baseAddress!, nb = d.binaryCount
-            parallelWorkers(workers) { wk in
+            parallelChunks(chunks, workers: workers) { ch in
                 var acc = [SIMD4<Double>](repeating: .zero, count: p * S)
                 let v = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: 64 * S); defer { v.deallocate() }
                 v.initialize(repeating: .zero, count: 64 * S)
@@ -315,7 +316,7 @@ final class ENPathSet {
                 gr.ids.withUnsafeBufferPointer { ids in
                 meanLanes.withUnsafeBufferPointer { mt in wt.withUnsafeBufferPointer { wB in acc.withUnsafeMutableBufferPointer { aB in
                     let a = aB.baseAddress!, cls = gr.classes
-                    let lo = words * wk / workers, hi = words * (wk + 1) / workers
+                    let lo = words * ch / chunks, hi = words * (ch + 1) / chunks
                     for b in lo..<hi {
                         let first = b << 6, count = min(64, n - first)
                         for r in 0..<count {
@@ -352,7 +353,7 @@ final class ENPathSet {
                         }
                     }
                 } } } }
-                base[wk] = acc
+                base[ch] = acc
             }
             }
         }
@@ -365,7 +366,7 @@ final class ENPathSet {
     /// ⌈P/4⌉ lane vectors per group, path t in lane t), and how far each path's means moved since
     /// its last KKT round — Σq(Δμ)⁺, Σq(Δμ)⁻ and Σq(Δμ)² over the groups, for the screen
     /// (`KKTScreen`; nil where it cannot trace them), returned. One pass over the groups for all
-    /// paths, group blocks on the workers.
+    /// paths, group blocks on the workers (`parallelChunks`).
     private func gatherMeans(_ ps: [ENSolver], lanes: Bool) -> [MeanMovement?] {
         let G = groups!.count, P = ps.count, P4 = (P + 3) / 4, workers = max(1, ps[0].o.workers)
         for s in ps { precondition(s.mu.count == G, "elastic net: a path's means are not on the current groups") }
@@ -380,7 +381,8 @@ final class ENPathSet {
             let room = d.rowCount * P4
             meanLanes = [SIMD4<Double>](unsafeUninitializedCapacity: room) { _, made in made = room }
         }
-        var parts = [[SIMD4<Double>]](repeating: [], count: workers)   // per lane block: up, down, squared
+        let chunks = chunkCount(G, workers: workers)
+        var parts = [[SIMD4<Double>]](repeating: [], count: chunks)   // per lane block: up, down, squared
         var tracedLanes = [SIMD4<Double>](repeating: .zero, count: P4)
         for t in 0..<P where traced[t] { tracedLanes[t / 4][t % 4] = 1 }
         meanLanes.withUnsafeMutableBufferPointer { mtB in parts.withUnsafeMutableBufferPointer { pp in
@@ -388,13 +390,13 @@ final class ENPathSet {
             let base = pp.baseAddress!
             // (an empty array's buffer may still have an address)
             let lanesOut = lanes ? mtB.baseAddress! : nil
-            parallelWorkers(workers) { wk in
+            parallelChunks(chunks, workers: workers) { ch in
                 // Lane blocks of four paths: a group's means, its movement since the last round
                 // (untraced lanes and lanes past the paths count zero), each lane's sums in
                 // group order: up += (q·Δμ)⁺, down += (q·Δμ)⁻ — adding +0 where the other
                 // moved, so each sum is the one of the moves of its sign alone.
                 var acc = [SIMD4<Double>](repeating: .zero, count: 3 * P4)
-                for g in (G * wk / workers)..<(G * (wk + 1) / workers) {
+                for g in (G * ch / chunks)..<(G * (ch + 1) / chunks) {
                     for bk in 0..<P4 {
                         var mu = SIMD4<Double>.zero, was = mu
                         for l in 0..<min(4, P - 4 * bk) { mu[l] = m[4 * bk + l][g]; was[l] = b[4 * bk + l][g] }
@@ -406,7 +408,7 @@ final class ENPathSet {
                         acc[3 * bk + 2] += v * dm
                     }
                 }
-                base[wk] = acc
+                base[ch] = acc
             }
         } } } }
         } }
@@ -426,19 +428,20 @@ final class ENPathSet {
         let words = (n + 63) / 64, workers = max(1, s.o.workers)
         var wt = [Double](repeating: s.invN, count: gr.classCount)
         if s.excluded >= 0 { wt[s.excluded] = 0 }
-        var parts = [[Double]](repeating: [], count: workers)
+        let chunks = chunkCount(words, workers: workers)
+        var parts = [[Double]](repeating: [], count: chunks)
         parts.withUnsafeMutableBufferPointer { pp in
             let base = pp.baseAddress!
             d.blockBits.withUnsafeBufferPointer { bbB in gr.ids.withUnsafeBufferPointer { idB in (gr.classes ?? []).withUnsafeBufferPointer { clB in
             s.mu.withUnsafeBufferPointer { muB in wt.withUnsafeBufferPointer { wB in
                 let bb = bbB.baseAddress!, ids = idB.baseAddress!, mu = muB.baseAddress!, w = wB.baseAddress!
                 let cl = gr.classes == nil ? nil : clB.baseAddress     // no classes: one weight
-                parallelWorkers(workers) { wk in
+                parallelChunks(chunks, workers: workers) { ch in
                     var acc = [Double](repeating: 0, count: p)
                     let v = UnsafeMutablePointer<Double>.allocate(capacity: 64); defer { v.deallocate() }
                     acc.withUnsafeMutableBufferPointer { aB in
                         let a = aB.baseAddress!
-                        for b in (words * wk / workers)..<(words * (wk + 1) / workers) {
+                        for b in (words * ch / chunks)..<(words * (ch + 1) / chunks) {
                             let first = b << 6, count = min(64, n - first)
                             if let cl {
                                 for r in 0..<count { v[r] = mu[Int(ids[first + r])] * w[Int(cl[first + r])] }
@@ -464,7 +467,7 @@ final class ENPathSet {
                             }
                         }
                     }
-                    base[wk] = acc
+                    base[ch] = acc
                 }
             } } } } }
         }
@@ -488,7 +491,7 @@ final class ENPathSet {
         // One pass over the groups for up to 12 folds, as lanes: a group's pattern is read once
         // and each of its columns adds the folds' coefficients (zero where a fold has none: the
         // same η, bit for bit, as adding its own), e^η by `exp4`; a group's rows per class are
-        // side by side. Group blocks on the workers, each fold's sum in group order.
+        // side by side. Group blocks on the workers (`parallelChunks`), each fold's sum in group order.
         var total = [Double](repeating: 0, count: F)
         for lo in stride(from: 0, to: F, by: 12) {
             let L = min(12, F - lo)
@@ -505,10 +508,11 @@ final class ENPathSet {
             }
             let cls = (0..<12).map { $0 < L ? folds[lo + $0] : -1 }
             let workers = max(1, paths[0].o.workers)
-            var parts = [[SIMD4<Double>]](repeating: [], count: workers)
+            let chunks = chunkCount(G, workers: workers)
+            var parts = [[SIMD4<Double>]](repeating: [], count: chunks)
             parts.withUnsafeMutableBufferPointer { pp in
                 let base = pp.baseAddress!
-                parallelWorkers(workers) { wk in
+                parallelChunks(chunks, workers: workers) { ch in
                     var acc0 = SIMD4<Double>.zero, acc1 = acc0, acc2 = acc0
                     gr.patterns.withUnsafeBufferPointer { pat in gr.classSums.withUnsafeBufferPointer { csB in bT.withUnsafeBufferPointer { btB in
                         let bt = btB.baseAddress!, cs = csB.baseAddress!
@@ -521,7 +525,7 @@ final class ENPathSet {
                             }
                             return (r, y)
                         }
-                        for g in (G * wk / workers)..<(G * (wk + 1) / workers) {
+                        for g in (G * ch / chunks)..<(G * (ch + 1) / chunks) {
                             let rb = pat.baseAddress! + g * W
                             var e0 = c0[0], e1 = c0[1], e2 = c0[2]
                             for k in 0..<W {
@@ -539,7 +543,7 @@ final class ENPathSet {
                             if L > 8 { let (r2, y2) = sums(g, 2); acc2 += r2 * exp4(e2) - y2 * e2 }
                         }
                     } } }
-                    base[wk] = [acc0, acc1, acc2]
+                    base[ch] = [acc0, acc1, acc2]
                 }
             }
             for l in 0..<L { total[lo + l] = parts.reduce(0) { $0 + $1[l / 4][l % 4] } }
