@@ -128,24 +128,43 @@ final class StrongGroups {
             parallelWorkers(halves) { half in let h = hs[half]; forEachRare(half: half) { i in h[Int(id[i])] += 1 } }
         } } }
         // Each group with such rows: their destination, in `hits` until they have moved (0 for
-        // group 0 kept whole reads as kept: only such rows' groups are looked up).
-        var added = 0
+        // group 0 kept whole reads as kept: only such rows' groups are looked up). Two scans of
+        // group blocks on the workers: the first marks the groups that split (−1) and counts them
+        // per block, the second numbers them in group order from each block's offset.
+        let chunks = chunkCount(before, workers: halves)
+        var splits = [Int](repeating: 0, count: chunks)
         hits.withUnsafeMutableBufferPointer { hB in hits2.withUnsafeMutableBufferPointer { h2B in
-        totals.withUnsafeBufferPointer { tB in patterns.withUnsafeMutableBufferPointer { pB in
-            let h = hB.baseAddress!, h2 = h2B.baseAddress!, tot = tB.baseAddress!, pat = pB.baseAddress!
-            for g in 0..<before {
-                if !rareIsOne { pat[g &* W &+ wk] |= bit }
-                let k = h[g] &+ h2[g]
-                h2[g] = 0
-                if k == 0 { continue }
-                if Double(k) == tot[g].rows {
-                    h[g] = Int32(g)
-                    pat[g &* W &+ wk] ^= bit     // its rows all have the rarer value
-                } else {
-                    h[g] = Int32(before + added); added += 1
+        totals.withUnsafeBufferPointer { tB in patterns.withUnsafeMutableBufferPointer { pB in splits.withUnsafeMutableBufferPointer { sB in
+            let h = hB.baseAddress!, h2 = h2B.baseAddress!, tot = tB.baseAddress!, pat = pB.baseAddress!, sp = sB.baseAddress!
+            parallelChunks(chunks, workers: halves) { ch in
+                var marked = 0
+                for g in (before * ch / chunks)..<(before * (ch + 1) / chunks) {
+                    if !rareIsOne { pat[g &* W &+ wk] |= bit }
+                    let k = h[g] &+ h2[g]
+                    h2[g] = 0
+                    if k == 0 { continue }
+                    if Double(k) == tot[g].rows {
+                        h[g] = Int32(g)
+                        pat[g &* W &+ wk] ^= bit     // its rows all have the rarer value
+                    } else {
+                        h[g] = -1; marked += 1
+                    }
+                }
+                sp[ch] = marked
+            }
+        } } } } }
+        let added = splits.reduce(0, +)
+        if added > 0 {
+            var first = before
+            let offsets = splits.map { k in defer { first += k }; return first }
+            hits.withUnsafeMutableBufferPointer { hB in
+                let h = hB.baseAddress!
+                parallelChunks(chunks, workers: halves) { ch in
+                    var next = offsets[ch]
+                    for g in (before * ch / chunks)..<(before * (ch + 1) / chunks) where h[g] == -1 { h[g] = Int32(next); next += 1 }
                 }
             }
-        } } } }
+        }
         if added == 0 { hits.withUnsafeMutableBufferPointer { h in for g in 0..<before { h[g] = 0 } }; return }
         count = before + added
         patterns += repeatElement(0, count: added * W)
@@ -184,8 +203,9 @@ final class StrongGroups {
             }
         } } } }
         }
-        // One scan of the split groups: each new group's pattern (its group's, bit j flipped) and
-        // lineage, the split group's class sums less its new group's, and the totals of both.
+        // One scan of the split groups (group blocks on the workers: each writes its own groups
+        // and their new ones): each new group's pattern (its group's, bit j flipped) and lineage,
+        // the split group's class sums less its new group's, and the totals of both.
         hits.withUnsafeMutableBufferPointer { hB in totals.withUnsafeMutableBufferPointer { tB in classSums.withUnsafeMutableBufferPointer { cB in
         patterns.withUnsafeMutableBufferPointer { pB in lin.withUnsafeMutableBufferPointer { lB in
             let h = hB.baseAddress!, tot = tB.baseAddress!, cs = cB.baseAddress!, pat = pB.baseAddress!, ln = lB.baseAddress!
@@ -195,15 +215,17 @@ final class StrongGroups {
                 for c in 0..<C { t.rows += cs[g &* C &+ c].rows; t.y += cs[g &* C &+ c].y }
                 return t
             }
-            for g in 0..<before {
-                let to = Int(h[g])
-                h[g] = 0
-                if to <= g { continue }     // not split (kept whole, or no rows with the rarer value)
-                for k in 0..<W { pat[to &* W &+ k] = pat[g &* W &+ k] }
-                pat[to &* W &+ wk] ^= bit
-                ln[to &- base] = g < base ? Int32(g) : ln[g &- base]
-                for c in 0..<C { cs[g &* C &+ c].rows -= cs[to &* C &+ c].rows; cs[g &* C &+ c].y -= cs[to &* C &+ c].y }
-                tot[g] = total(g); tot[to] = total(to)
+            parallelChunks(chunks, workers: halves) { ch in
+                for g in (before * ch / chunks)..<(before * (ch + 1) / chunks) {
+                    let to = Int(h[g])
+                    h[g] = 0
+                    if to <= g { continue }     // not split (kept whole, or no rows with the rarer value)
+                    for k in 0..<W { pat[to &* W &+ k] = pat[g &* W &+ k] }
+                    pat[to &* W &+ wk] ^= bit
+                    ln[to &- base] = g < base ? Int32(g) : ln[g &- base]
+                    for c in 0..<C { cs[g &* C &+ c].rows -= cs[to &* C &+ c].rows; cs[g &* C &+ c].y -= cs[to &* C &+ c].y }
+                    tot[g] = total(g); tot[to] = total(to)
+                }
             }
         } } } } }
     }
