@@ -195,10 +195,12 @@ final class StrongGroups {
                 }
             }
             if halves > 1 {
-                let sp = spB.baseAddress!
-                for a in 0..<(added * C) {
-                    cs[before * C + a].rows += sp[a].rows; cs[before * C + a].y += sp[a].y
-                    sp[a] = RowSums()
+                let sp = spB.baseAddress!, m = added * C, parts = chunkCount(m, workers: halves)
+                parallelChunks(parts, workers: halves) { ch in
+                    for a in (m * ch / parts)..<(m * (ch + 1) / parts) {
+                        cs[before * C + a].rows += sp[a].rows; cs[before * C + a].y += sp[a].y
+                        sp[a] = RowSums()
+                    }
                 }
             }
         } } } }
