@@ -38,8 +38,17 @@ public struct CrossValidatedPath: Sendable {
 
 /// Seeded fold assignment: a uniform shuffle of (0, 1, …, k−1, 0, 1, …) of length n.
 public func foldAssignment(rows n: Int, folds k: Int, seed: UInt64) -> [Int] {
-    var f = (0..<n).map { $0 % k }
     var rng = SplitMix64(seed: seed)
+    if k <= 256 {
+        // The same swaps on one byte per row: the shuffle's random touches stay in cache
+        // (2.6 MB for London's 2.56 M rows, not 20 MB of Int).
+        var b = (0..<n).map { UInt8(truncatingIfNeeded: $0 % k) }
+        b.withUnsafeMutableBufferPointer { f in
+            if n > 1 { for i in stride(from: n - 1, to: 0, by: -1) { f.swapAt(i, Int(rng.next() % UInt64(i + 1))) } }
+        }
+        return b.map { Int($0) }
+    }
+    var f = (0..<n).map { $0 % k }
     if n > 1 { for i in stride(from: n - 1, to: 0, by: -1) { f.swapAt(i, Int(rng.next() % UInt64(i + 1))) } }
     return f
 }
@@ -70,6 +79,7 @@ public func crossValidatedElasticNet(_ data: ElasticNetData, options: CrossValid
 
 package func crossValidatedElasticNetInThisBuild(_ data: ElasticNetData, options: CrossValidationOptions,
                                          progress: ((Int, Int) -> Void)?) -> CrossValidatedPath {
+    let tSetup = ENProfile.now()
     let n = data.rowCount, K = options.folds
     let folds = options.foldIDs ?? foldAssignment(rows: n, folds: K, seed: options.seed)
     precondition(K >= 2 && K <= 255, "folds must be between 2 and 255")
@@ -77,6 +87,7 @@ package func crossValidatedElasticNetInThisBuild(_ data: ElasticNetData, options
     let set = ENPathSet(data: data, options: options.elasticNet, classes: folds.map { UInt8($0) }, classCount: K,
                         excluded: [-1] + Array(0..<K))
     let full = set.paths[0]
+    full.prof.add("setup", tSetup)
     let testRows: [[Int]]? = set.groups == nil ? (0..<K).map { k in (0..<n).filter { folds[$0] == k } } : nil
     let foldSize = set.sums.rows
     let total = foldSize.reduce(0, +)

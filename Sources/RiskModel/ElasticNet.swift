@@ -178,7 +178,7 @@ struct ENClassSums: Sendable {
             let c = Int(classes?[i] ?? 0), yi = d.y[i]
             rows[c] += 1; y[c] += yi
             if yi > 0 { yLogY[c] += yi * Foundation.log(yi) - yi }
-            expOffset[c] += Foundation.exp(d.offset?[i] ?? 0)
+            if let off = d.offset { expOffset[c] += Foundation.exp(off[i]) } else { expOffset[c] += 1 }   // (e^0, exactly)
             for (k, v) in d.dense.enumerated() {
                 let j = c * p + nb + k, xv = v[i]
                 x[j] += xv; x2[j] += xv * xv; xy[j] += xv * yi

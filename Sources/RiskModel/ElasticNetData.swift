@@ -53,17 +53,24 @@ public final class ElasticNetData: @unchecked Sendable {
         y = design.counts
         offset = design.offset
         let blocks = den.isEmpty && design.offset == nil ? (rowCount + 63) / 64 : 0, nb = bin.count  // groupable
-        var bb = [UInt64](repeating: 0, count: blocks * nb)
-        bb.withUnsafeMutableBufferPointer { out in
-            for (j, c) in bin.enumerated() {
-                guard case .binary(let col) = design.columns[c] else { continue }
-                col.words.withUnsafeBufferPointer { w in for b in 0..<blocks { out[b * nb + j] = w[b] } }
-            }
-        }
-        blockBits = bb
-        columnBits = bin.map { c in
+        let words = bin.map { c -> [UInt64] in
             guard case .binary(let col) = design.columns[c] else { return [] }
             return col.words
+        }
+        columnBits = words
+        // Block by block on two workers, each block's words written in order (the columns read
+        // as many streams), rather than column by column with a write every nb words.
+        blockBits = [UInt64](unsafeUninitializedCapacity: blocks * nb) { out, made in
+            let o = out.baseAddress
+            withColumnBases(words) { cols in
+                let chunks = chunkCount(blocks, workers: 2)
+                parallelChunks(chunks, workers: 2) { ch in
+                    for b in (blocks * ch / chunks)..<(blocks * (ch + 1) / chunks) {
+                        for j in 0..<nb { o![b * nb + j] = cols[j][b] }
+                    }
+                }
+            }
+            made = blocks * nb
         }
     }
 
@@ -99,6 +106,13 @@ public final class ElasticNetData: @unchecked Sendable {
     /// Whether rows can be grouped exactly by their pattern (`StrongGroups`): no continuous
     /// columns and no offset, so every row of a pattern has the same linear predictor.
     var groupable: Bool { dense.isEmpty && offset == nil }
+}
+
+/// Runs `body` with the base address of each column's words (nested scoped accesses).
+private func withColumnBases<R>(_ columns: [[UInt64]], _ i: Int = 0, _ acc: [UnsafePointer<UInt64>] = [],
+                                _ body: (UnsafePointer<UnsafePointer<UInt64>>) -> R) -> R {
+    if i == columns.count { return acc.withUnsafeBufferPointer { body($0.baseAddress!) } }
+    return columns[i].withUnsafeBufferPointer { c in withColumnBases(columns, i + 1, acc + [c.baseAddress ?? UnsafePointer(bitPattern: 8)!], body) }
 }
 
 /// Whether column `j` is in a column mask (one bit per binary column, 64 to a word: the strong

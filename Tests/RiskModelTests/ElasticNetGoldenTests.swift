@@ -105,5 +105,13 @@ import Testing
         #expect(a != foldAssignment(rows: 1003, folds: 10, seed: 8))
         let counts = (0..<10).map { k in a.filter { $0 == k }.count }
         #expect(counts.max()! - counts.min()! <= 1)
+        // The shuffle on bytes (k ≤ 256) makes the same swaps as on Int: the folds of every
+        // earlier run are kept.
+        for (n, k, seed) in [(1003, 10, UInt64(7)), (50_000, 256, 3), (2, 2, 1), (1, 5, 9), (777, 257, 4)] {
+            var f = (0..<n).map { $0 % k }
+            var rng = SplitMix64(seed: seed)
+            if n > 1 { for i in stride(from: n - 1, to: 0, by: -1) { f.swapAt(i, Int(rng.next() % UInt64(i + 1))) } }
+            #expect(foldAssignment(rows: n, folds: k, seed: seed) == f, "n \(n), k \(k)")
+        }
     }
 }
