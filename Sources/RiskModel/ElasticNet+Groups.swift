@@ -37,7 +37,7 @@ final class StrongGroups {
     /// update (a split group keeps its id and its rows with the column's commoner value), and the
     /// new ones come after the `countBefore` groups it started with: `lineage[g − countBefore]`
     /// is new group g's group before the update. So per-group values carry across an update by
-    /// appending the new groups' parents' values (`carried(_:)`).
+    /// appending the new groups' parents' values (`GroupLanes.follow`).
     var generation = 0
     private(set) var countBefore = 0
     private(set) var lineage: [Int32] = []
@@ -232,16 +232,6 @@ final class StrongGroups {
         } } } } }
     }
 
-    /// Per-group values `a` of the groups before the last update (`countBefore` of them) carried
-    /// to the groups now: the new groups' values are their parents' (`lineage`), appended in
-    /// place. nil when `a` is not on those groups.
-    func carried(_ a: inout [Double]) -> Bool {
-        guard a.count == countBefore else { return false }
-        let added = lineage.map { a[Int($0)] }
-        a += added
-        return true
-    }
-
     /// Group g's rows and Σy over all classes.
     private func total(of g: Int) -> RowSums {
         var t = RowSums()
@@ -323,15 +313,16 @@ extension ENSolver {
         let strongMask = self.strongMask, strongIndex = self.strongIndex
         let chunks = chunkCount(G, workers: workers)
         var parts = [([Double], [Double], Double)](repeating: ([], [], 0), count: chunks)
-        // A full recompute moves the snapshot: keep its linear predictor per group. An extension
-        // reads it back (when carried through the last refinements).
-        var fsOut = [Double](repeating: 0, count: from == 0 ? G : 0)
+        // A full recompute moves the snapshot: its linear predictor per group goes to this path's
+        // lane of the set's `predictors` (group g's at g·4B + lane). An extension reads it back
+        // (carried through the refinements since).
         var newMask = [UInt64](repeating: 0, count: W)
         for si in from..<ns where strong[si] < d.binaryCount { newMask[strong[si] >> 6] |= 1 << UInt64(strong[si] & 63) }
-        carried.withUnsafeBufferPointer { keptB in
-        let keptP = from > 0 && carried.count == G ? keptB.baseAddress : nil
-        fsOut.withUnsafeMutableBufferPointer { fsB in
-        let fsW = from == 0 ? fsB.baseAddress : nil
+        let lanes = predictors!, stride = 4 * lanes.blocks, at = lane
+        precondition(lanes.groups == G, "elastic net: the snapshot predictors are not on the current groups")
+        lanes.withValues { _, pd in
+        let keptP: UnsafeMutablePointer<Double>? = from > 0 && predictorsValid ? pd : nil
+        let fsW: UnsafeMutablePointer<Double>? = from == 0 ? pd : nil
         gr.patterns.withUnsafeBufferPointer { patB in
             let pat = patB.baseAddress!
             parts.withUnsafeMutableBufferPointer { pp in
@@ -356,13 +347,13 @@ extension ENSolver {
                                 if any == 0 { continue }
                             }
                             var fs = snap.b0
-                            if let kept = keptP { fs = kept[g] } else {
+                            if let kept = keptP { fs = kept[g &* stride &+ at] } else {
                                 for k in 0..<W {
                                     var word = rb[k] & snap.active[k]
                                     while word != 0 { fs += snap.beta[k << 6 | word.trailingZeroBitCount]; word &= word &- 1 }
                                 }
                             }
-                            fsW?[g] = fs
+                            fsW?[g &* stride &+ at] = fs
                             let w = qs * Foundation.exp(fs)
                             sw += w
                             var c = 0, n = 0
@@ -395,8 +386,7 @@ extension ENSolver {
             }
         }
         }
-        }
-        if from == 0 { carried = fsOut }
+        if from == 0 { predictorsValid = true }
         var gm = parts[0].0, xw = parts[0].1, sw = parts[0].2
         for pt in parts.dropFirst() {
             for j in 0..<(ns * ns) { gm[j] += pt.0[j] }

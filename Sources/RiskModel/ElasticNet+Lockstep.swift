@@ -18,8 +18,10 @@ final class ENPathSet {
     let sums: ENClassSums
     /// The path whose Hessian the others borrow (the full-data path of a CV), if any.
     let lender: ENSolver?
-    /// The KKT pass's means per group, the paths side by side (`gatherMeans`).
-    private var meanLanes: [SIMD4<Double>] = []
+    /// Per group, the paths side by side (path t in lane t, nil without groups): e^η at each
+    /// path's last pass, at its last KKT round (for the screen), and its own Hessian snapshot's
+    /// predictor (`ENSolver.groupedGram`). Which lanes hold valid values: the paths' flags.
+    let means: GroupLanes?, meansAtKKT: GroupLanes?, predictors: GroupLanes?
 
     /// - Parameters:
     ///   - classes: row class (CV fold) per row, `classCount` classes; nil = one class.
@@ -31,9 +33,13 @@ final class ENPathSet {
         groups = gr
         let cs = ENClassSums(data, classes: classes, classCount: classCount)
         sums = cs
-        paths = excluded.map { e in
+        let lanes = { gr == nil ? nil : GroupLanes(paths: excluded.count, rows: data.rowCount) }
+        means = lanes(); meansAtKKT = lanes()
+        let pr = lanes()
+        predictors = pr
+        paths = excluded.enumerated().map { t, e in
             ENSolver(data: data, options: options, holdOut: e >= 0 ? classes.map { HoldOut(classes: $0, excluded: e) } : nil,
-                     sums: cs, groups: gr)
+                     sums: cs, groups: gr, lane: t, predictors: pr)
         }
         lender = gr != nil && options.sharedHessian && paths.count > 1 && excluded[0] < 0 ? paths[0] : nil
         for s in paths.dropFirst() { s.lender = lender }
@@ -59,9 +65,12 @@ final class ENPathSet {
         paths[0].prof.add("groups", t0)
         let t1 = ENProfile.now()
         if changed {
-            let stale = paths.filter { $0.seenGeneration != gr.generation }
-            let workers = max(1, paths[0].o.workers)
-            parallelWorkers(workers) { wk in for t in stride(from: wk, to: stale.count, by: workers) { stale[t].carryOver() } }
+            // The paths' per-group values carried to the new groups: their parents' (exact: the
+            // new columns have zero coefficients in every path).
+            let w = max(1, paths[0].o.workers)
+            let carried = (means: means!.follow(gr, workers: w), atKKT: meansAtKKT!.follow(gr, workers: w),
+                           predictors: predictors!.follow(gr, workers: w))
+            for s in paths { s.follow(carried: carried) }
         }
         paths[0].prof.add("groups sync", t1)
         lender?.extendGram()
@@ -108,49 +117,63 @@ final class ENPathSet {
         for s in live { s.finishLambda() }
     }
 
-    /// One pass for each path of `ps` at its current coefficients: over the shared groups, up
-    /// to 12 paths at a time (`groupPass`), or over the rows path by path.
+    /// One pass for each path of `ps` at its current coefficients: over the shared groups, the
+    /// paths of up to three lane blocks (12 lanes) at a time (`groupPass`), or over the rows path
+    /// by path.
     func passAll(_ ps: [ENSolver]) -> [ENPass] {
         guard let gr = groups else { return ps.map { $0.doPass(full: $0.wantsFullPass) } }
         precondition(ps.allSatisfy { $0.seenGeneration == gr.generation }, "elastic net: a path is not on the current groups")
-        var out = [ENPass]()
-        for lo in stride(from: 0, to: ps.count, by: 12) {
-            let chunk = Array(ps[lo..<min(ps.count, lo + 12)])
+        var out = [ObjectIdentifier: ENPass]()
+        for twelve in Set(ps.map { $0.lane / 12 }).sorted() {
+            let chunk = ps.filter { $0.lane / 12 == twelve }
             let t0 = ENProfile.now()
             let r = groupPass(gr, chunk)
             ps[0].prof.add("pass", t0)
-            out += zip(chunk, r).map { $0.finishGroupedPass($1) }
+            for (s, e) in zip(chunk, r) { out[ObjectIdentifier(s)] = s.finishGroupedPass(e) }
         }
-        return out
+        return ps.map { out[ObjectIdentifier($0)]! }
     }
 
-    /// One IRLS pass over the groups (see `StrongGroups`) for up to 12 paths at once: a group's
-    /// pattern is read once, and its set bits add SIMD4 vectors over the paths — the linear
-    /// predictors from the active columns, then Σq·μ for every column the groups are split by
-    /// (the strong columns' for coordinate descent, the others' for the KKT check), and from it
-    /// Σq(y − μ) = Σq·y − Σq·μ (Σq·y per column is fixed). Each lane is exactly its path's sum,
-    /// in group order. Also: e^η per group (`mu`, for the KKT pass) and how far each group's
-    /// predictor moved since the path's Hessian snapshot (`maxShift`, weighted `shift2`), from
-    /// the snapshot's predictor carried per group.
+    /// One IRLS pass over the groups (see `StrongGroups`) for paths of up to three lane blocks
+    /// (12 lanes) at once: a group's pattern is read once, and its set bits add SIMD4 vectors over
+    /// the paths — the linear predictors and the means from the active columns, then Σq·μ for
+    /// every column the groups are split by (the strong columns' for coordinate descent, the
+    /// others' for the KKT check), and from it Σq(y − μ) = Σq·y − Σq·μ (Σq·y per column is
+    /// fixed). Each lane is exactly its path's sum (in group order within a chunk, then chunk
+    /// order). Also: e^η per group into the set's `means` (for the KKT pass) and how far each
+    /// group's predictor moved since the path's Hessian snapshot (`maxShift`, weighted `shift2`),
+    /// from the snapshot's predictor carried per group (`predictors`).
+    ///
+    /// Lanes are the paths' own (path t in lane t % 4 of block t / 4): a group's paths of a block
+    /// are one vector load or store. The other paths of the blocks computed are computed too, at
+    /// their coefficients of their last pass (a path not asking for a pass has not moved since:
+    /// coordinate descent is always followed by a pass), so their lanes of `means` are written
+    /// with the values they hold; their sums are not returned.
     /// O(G·(nnz·⌈P/4⌉ + P)). Same sums as a pass over the rows, up to rounding.
     func groupPass(_ gr: StrongGroups, _ ps: [ENSolver]) -> [ENPass] {
-        let P = ps.count, P4 = (P + 3) / 4, G = gr.count, W = d.wordsPerRow, p = d.columnCount
-        precondition(P4 <= 3)
+        let G = gr.count, W = d.wordsPerRow, p = d.columnCount, B = means!.blocks
+        // The blocks computed (up to three, of one twelve of lanes), at positions 0, 1, 2.
+        let blocks = Set(ps.map { $0.lane / 4 }).sorted(), NB = blocks.count
+        precondition(NB <= 3 && blocks.last! - blocks[0] < 3, "elastic net: a pass takes one twelve of lanes")
+        let members = paths.filter { blocks.contains($0.lane / 4) }
+        @inline(__always) func position(_ s: ENSolver) -> Int { blocks.firstIndex(of: s.lane / 4)! }
         // A path without a snapshot predictor on these groups (its first pass) shows no shift;
         // it refreshes its Hessian anyway (no snapshot), or is made to (a lost one).
-        let hasCarried = ps.map { $0.carried.count == G }
-        for (s, c) in zip(ps, hasCarried) where !c && s.snap != nil { s.forceRefresh = true }
+        for s in ps where !s.predictorsValid && s.snap != nil { s.forceRefresh = true }
+        var hasPredictor = [SIMDMask<SIMD4<Int64>>](repeating: .init(repeating: false), count: 3)
+        for s in members where s.predictorsValid { hasPredictor[position(s)][s.lane % 4] = true }
         var ua = [UInt64](repeating: 0, count: W)
         let us = gr.mask
-        // Per column three lane vectors whatever P4, so the bit loops add all three with no test
-        // of P4 (unused lanes add zeros and are never read).
+        // Per column three lane vectors whatever NB, so the bit loops add all three with no test
+        // of NB (unused lanes add zeros and are never read).
         var bT = [SIMD4<Double>](repeating: .zero, count: p * 3), b0 = [SIMD4<Double>](repeating: .zero, count: 3)
         var reach = 0.0     // the largest |b0| + Σ|β| of a path: how far any partial sum of η can go
-        for (t, s) in ps.enumerated() {
+        for s in members {
             for k in 0..<W { ua[k] |= s.active[k] }
             let (c, b) = s.original()
-            b0[t / 4][t % 4] = c
-            for j in 0..<p where b[j] != 0 { bT[j * 3 + t / 4][t % 4] = b[j] }
+            let at = position(s), l = s.lane % 4
+            b0[at][l] = c
+            for j in 0..<p where b[j] != 0 { bT[j * 3 + at][l] = b[j] }
             reach = max(reach, b.reduce(abs(c)) { $0 + abs($1) })
         }
         // μ = e^η as the product e^b0 · Π e^β over the group's active columns (one multiply per
@@ -165,36 +188,30 @@ final class ENPathSet {
         // Per column: its three lane vectors of β, then their three of e^β (one line of memory).
         var beT = [SIMD4<Double>](repeating: .zero, count: p * 6)
         for j in 0..<p { for k in 0..<3 { beT[j * 6 + k] = bT[j * 3 + k]; beT[j * 6 + 3 + k] = eT[j * 3 + k] } }
-        let workers = max(1, ps[0].o.workers)
+        let workers = max(1, paths[0].o.workers)
         typealias Part = (xw: [SIMD4<Double>], stats: [SIMD4<Double>])
         let chunks = chunkCount(G, workers: workers)
         var parts = [Part](repeating: ([], []), count: chunks)
-        for s in ps where s.mu.count != G { s.mu = [Double](repeating: 0, count: G) }
-        // Means the KKT screen still holds: written into the spare buffer instead (every group's
-        // is written below), not into a copy of them.
-        for s in ps where s.muSpare.count == G && sameBuffer(s.mu, s.screen.muAtKKT) { swap(&s.mu, &s.muSpare) }
-        withGroupArrays(ps) { fsP, muP in gr.withKept { ks in PathLanes.with(ps) { lanes in
+        let blockAt = (0..<3).map { $0 < NB ? blocks[$0] : blocks[0] }
+        means!.withValues { mean, _ in predictors!.withValues { predictor, _ in gr.withKept { ks in PathLanes.with(paths) { lanes in
         parts.withUnsafeMutableBufferPointer { pp in
             let base = pp.baseAddress!
             parallelChunks(chunks, workers: workers) { ch in
                 var xw = [SIMD4<Double>](repeating: .zero, count: p * 3)
-                // stats per lane block b: sw, sr, ll, maxShift, shift2 at 5b…5b+4
-                var st = [SIMD4<Double>](repeating: .zero, count: 5 * P4)
+                // stats per computed block k: sw, sr, ll, maxShift, shift2 at 5k…5k+4
+                var st = [SIMD4<Double>](repeating: .zero, count: 5 * NB)
                 let lo = G * ch / chunks, hi = G * (ch + 1) / chunks
                 gr.patterns.withUnsafeBufferPointer { patB in beT.withUnsafeBufferPointer { btB in
                 xw.withUnsafeMutableBufferPointer { xwB in
                     let pat = patB.baseAddress!, bt = btB.baseAddress!, xwp = xwB.baseAddress!
-                    // Per-lane inputs as raw pointers and the statistics in registers/stack, not
-                    // Swift arrays: no bounds or uniqueness checks in the loop.
-                    let laneFS = UnsafeMutablePointer<UnsafePointer<Double>?>.allocate(capacity: P)
-                    let laneMu = UnsafeMutablePointer<UnsafeMutablePointer<Double>>.allocate(capacity: P)
+                    // The statistics in registers/stack, not Swift arrays: no bounds or
+                    // uniqueness checks in the loop.
                     let stats = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: 15)
-                    defer { laneFS.deallocate(); laneMu.deallocate(); stats.deallocate() }
-                    for t in 0..<P { laneFS[t] = hasCarried[t] ? fsP[t] : nil; laneMu[t] = muP[t] }
+                    defer { stats.deallocate() }
                     stats.initialize(repeating: .zero, count: 15)
                     let b00 = b0[0], b01 = b0[1], b02 = b0[2], e00 = e0[0], e01 = e0[1], e02 = e0[2]
-                    // Per group: the lane blocks' predictors, means and weights (a loop over the
-                    // blocks, not a nested function: that one was not inlined).
+                    // Per group: the computed blocks' predictors, means and weights (a loop over
+                    // the blocks, not a nested function: that one was not inlined).
                     let fv = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: 3), wv = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: 3)
                     let mv = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: 3)
                     fv.initialize(repeating: .zero, count: 3); wv.initialize(repeating: .zero, count: 3); mv.initialize(repeating: .zero, count: 3)
@@ -204,7 +221,7 @@ final class ENPathSet {
                         var f0 = b00, f1 = b01, f2 = b02, m0 = e00, m1 = e01, m2 = e02
                         for k in 0..<W {
                             var word = rb[k] & ua[k]
-                            if P4 == 1 {   // one lane block (one to four paths): its sums only
+                            if NB == 1 {   // one lane block (one to four paths): its sums only
                                 while word != 0 {
                                     let at = bt + (k &<< 6 | word.trailingZeroBitCount) &* 6
                                     f0 += at[0]; m0 *= at[3]
@@ -221,52 +238,51 @@ final class ENPathSet {
                         }
                         fv[0] = f0; fv[1] = f1; fv[2] = f2
                         mv[0] = m0; mv[1] = m1; mv[2] = m2
-                        // Lanes 4b…4b+3 at predictors fb: μ, the weights, the statistics.
-                        for b in 0..<P4 {
-                            let fb = fv[b], L = min(4, P - 4 * b)
-                            let (q, keptY) = ks.lanes(g, block: b, of: lanes)
-                            var qy = keptY, fs = fb
-                            for l in 0..<L { if let c = laneFS[4 * b + l] { fs[l] = c[g] } }
+                        // Block k's lanes at predictors fb: μ, the weights, the statistics.
+                        for k in 0..<NB {
+                            let fb = fv[k], b = blockAt[k], cell = g &* B &+ b
+                            let (q, qy) = ks.lanes(g, block: b, of: lanes)
                             // A lane none of whose rows the path keeps (or no path's) adds nothing
-                            // and has μ = 0.
+                            // (its q and Σq·y are 0) and has μ = 0.
                             let dead = q .== 0
-                            qy.replace(with: 0, where: dead); fs.replace(with: fb, where: dead)
-                            let mu = (products ? mv[b] : exp4(fb)).replacing(with: 0, where: dead)
-                            for l in 0..<L { laneMu[4 * b + l][g] = mu[l] }
+                            let fs = predictor[cell].replacing(with: fb, where: dead .| .!hasPredictor[k])
+                            let mu = (products ? mv[k] : exp4(fb)).replacing(with: 0, where: dead)
+                            mean[cell] = mu
                             let w = q * mu, rv = qy - w, dv = fb - fs
-                            let st = stats + 5 * b
+                            let st = stats + 5 * k
                             st[0] += w; st[1] += rv; st[2] += qy * fb - w
                             let shift = dv.replacing(with: -dv, where: dv .< 0)    // (pointwiseMax is not inlined here)
                             st[3].replace(with: shift, where: shift .> st[3]); st[4] += w * dv * dv
-                            wv[b] = w
+                            wv[k] = w
                         }
                         let w0 = wv[0], w1 = wv[1], w2 = wv[2]
                         for k in 0..<W {
                             var word = rb[k] & us[k]
-                            if P4 == 1 {
+                            if NB == 1 {
                                 while word != 0 { xwp[(k &<< 6 | word.trailingZeroBitCount) &* 3] += w0; word &= word &- 1 }
                                 continue
                             }
                             while word != 0 {
                                 let j = (k &<< 6 | word.trailingZeroBitCount) &* 3
-                                xwp[j] += w0; xwp[j + 1] += w1; xwp[j + 2] += w2
+                                xwp[j] += w0; xwp[j &+ 1] += w1; xwp[j &+ 2] += w2
                                 word &= word &- 1
                             }
                         }
                     }
-                    for i in 0..<(5 * P4) { st[i] = stats[i] }
+                    for i in 0..<(5 * NB) { st[i] = stats[i] }
                 } } }
                 base[ch] = (xw, st)
             }
         }
-        } } }
-        return ps.enumerated().map { t, s in
+        } } } }
+        for s in ps { s.meansValid = true }
+        return ps.map { s in
             var e = ENPass(p: p, s: 0)
-            let b = t / 4, l = t % 4
+            let k = position(s), l = s.lane % 4
             for pt in parts {
-                e.sw += pt.stats[5 * b][l]; e.sr += pt.stats[5 * b + 1][l]; e.ll += pt.stats[5 * b + 2][l]
-                e.maxShift = max(e.maxShift, pt.stats[5 * b + 3][l]); e.shift2 += pt.stats[5 * b + 4][l]
-                for j in 0..<d.binaryCount where maskHas(us, j) { e.xw[j] += pt.xw[j * 3 + b][l] }
+                e.sw += pt.stats[5 * k][l]; e.sr += pt.stats[5 * k + 1][l]; e.ll += pt.stats[5 * k + 2][l]
+                e.maxShift = max(e.maxShift, pt.stats[5 * k + 3][l]); e.shift2 += pt.stats[5 * k + 4][l]
+                for j in 0..<d.binaryCount where maskHas(us, j) { e.xw[j] += pt.xw[j * 3 + k][l] }
             }
             // Σq(y − μ) = Σq·y (fixed, from the class sums) − Σq·μ, as in the KKT pass.
             for j in 0..<d.binaryCount where maskHas(us, j) { e.xr[j] = s.qyx[j] - e.xw[j] }
@@ -284,10 +300,10 @@ final class ENPathSet {
     /// O(n·P + nnz of the summed columns·⌈P/4⌉). Returns the sums and the columns summed.
     func kkt(_ ps: [ENSolver]) -> ([[Double]], [UInt64]) {
         let gr = groups!
-        let P = ps.count, P4 = (P + 3) / 4, n = d.rowCount, p = d.columnCount
+        let B = means!.blocks, n = d.rowCount, p = d.columnCount
         let C = gr.classCount
         let tm = ENProfile.now()
-        let moved = gatherMeans(ps, lanes: P > 1)
+        let (moved, oneMean) = screenMovement(ps)
         paths[0].prof.add("kkt means", tm)      // (within "kkt", as is "kkt rows")
         let tr = ENProfile.now()
         defer { paths[0].prof.add("kkt rows", tr) }
@@ -295,13 +311,15 @@ final class ENPathSet {
         var summed = [UInt64](repeating: 0, count: d.wordsPerRow)
         for (s, m) in zip(ps, moved) { for (k, w) in s.kktNeeds(outside: gr.mask, moved: m).enumerated() { summed[k] |= w } }
         let cols = (0..<d.binaryCount).filter { maskHas(summed, $0) }
-        if P == 1 { return ([kktOnePath(ps[0], cols: cols)], summed) }
-        var wt = [SIMD4<Double>](repeating: .zero, count: C * P4)
-        for c in 0..<C { for (t, s) in ps.enumerated() { wt[c * P4 + t / 4][t % 4] = c == s.excluded ? 0 : s.invN } }
+        if let mu = oneMean { return ([kktOnePath(ps[0], means: mu, cols: cols)], summed) }
+        // Row weights per class, in the paths' own lanes (zero in the lanes of paths not in the
+        // round: their sums are not read).
+        var wt = [SIMD4<Double>](repeating: .zero, count: C * B)
+        for c in 0..<C { for s in ps { wt[c * B + s.lane / 4][s.lane % 4] = c == s.excluded ? 0 : s.invN } }
         let workers = max(1, ps[0].o.workers)
-        // Up to 12 paths, every row's and column's vectors are three SIMD4 whatever P4, so the bit
-        // loop adds three with no test of P4 (the unused ones are zero and never read).
-        let S = max(3, P4)
+        // Up to 12 paths, every row's and column's vectors are three SIMD4 whatever B, so the bit
+        // loop adds three with no test of B (the unused ones are zero and never read).
+        let S = max(3, B)
         let words = (n + 63) / 64, chunks = chunkCount(words, workers: workers)
         var parts = [[SIMD4<Double>]](repeating: [], count: chunks)
         parts.withUnsafeMutableBufferPointer { pp in
@@ -314,7 +332,7 @@ final class ENPathSet {
                 v.initialize(repeating: .zero, count: 64 * S)
                 let sums = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: S); defer { sums.deallocate() }
                 gr.ids.withUnsafeBufferPointer { ids in
-                meanLanes.withUnsafeBufferPointer { mt in wt.withUnsafeBufferPointer { wB in acc.withUnsafeMutableBufferPointer { aB in
+                means!.withValues { mt, _ in wt.withUnsafeBufferPointer { wB in acc.withUnsafeMutableBufferPointer { aB in
                     let a = aB.baseAddress!, cls = gr.classes
                     let lo = words * ch / chunks, hi = words * (ch + 1) / chunks
                     for b in lo..<hi {
@@ -322,11 +340,11 @@ final class ENPathSet {
                         for r in 0..<count {
                             let i = first + r
                             // The means of the row `ahead` rows on: a cache miss, its group at random.
-                            let pre = mt.baseAddress! + Int(ids[min(i &+ ahead, n &- 1)]) &* P4
-                            rtm_prefetch(pre); rtm_prefetch(UnsafeRawPointer(pre) + (P4 &* 32 &- 1))
-                            let m = mt.baseAddress! + Int(ids[i]) * P4
-                            let w = wB.baseAddress! + Int(cls?[i] ?? 0) * P4
-                            for k in 0..<P4 { v[r * S + k] = m[k] * w[k] }
+                            let pre = mt + Int(ids[min(i &+ ahead, n &- 1)]) &* B
+                            rtm_prefetch(pre); rtm_prefetch(UnsafeRawPointer(pre) + (B &* 32 &- 1))
+                            let m = mt + Int(ids[i]) * B
+                            let w = wB.baseAddress! + Int(cls?[i] ?? 0) * B
+                            for k in 0..<B { v[r * S + k] = m[k] * w[k] }
                         }
                         let blockRow = bb + b * nb
                         for j in cols {
@@ -357,73 +375,68 @@ final class ENPathSet {
             }
             }
         }
-        return ((0..<P).map { t in
-            (0..<p).map { j in parts.reduce(0) { $0 + $1[j * S + t / 4][t % 4] } }
-        }, summed)
+        let sums = ps.map { s -> [Double] in
+            let b = s.lane / 4, l = s.lane % 4
+            return (0..<p).map { j -> Double in parts.reduce(0) { $0 + $1[j * S + b][l] } }
+        }
+        return (sums, summed)
     }
 
-    /// For the KKT pass: the paths' means per group side by side (with `lanes`, into `meanLanes`:
-    /// ⌈P/4⌉ lane vectors per group, path t in lane t), and how far each path's means moved since
-    /// its last KKT round — Σq(Δμ)⁺, Σq(Δμ)⁻ and Σq(Δμ)² over the groups, for the screen
-    /// (`KKTScreen`; nil where it cannot trace them), returned. One pass over the groups for all
-    /// paths, group blocks on the workers (`parallelChunks`).
-    private func gatherMeans(_ ps: [ENSolver], lanes: Bool) -> [MeanMovement?] {
-        let G = groups!.count, P = ps.count, P4 = (P + 3) / 4, workers = max(1, ps[0].o.workers)
-        for s in ps { precondition(s.mu.count == G, "elastic net: a path's means are not on the current groups") }
+    /// For the KKT round of `ps`: how far each path's means moved since its last KKT round —
+    /// Σq(Δμ)⁺, Σq(Δμ)⁻ and Σq(Δμ)² over the groups, for the screen (`KKTScreen`; nil where it
+    /// cannot trace them) — and the round's means kept as the paths' means at their last round
+    /// (`meansAtKKT`). With one path, also its means alone, one Double per group (for
+    /// `kktOnePath`). One pass over the groups for all paths, group blocks on the workers
+    /// (`parallelChunks`).
+    private func screenMovement(_ ps: [ENSolver]) -> ([MeanMovement?], [Double]?) {
+        let G = groups!.count, B = means!.blocks, workers = max(1, ps[0].o.workers)
+        for s in ps { precondition(s.meansValid, "elastic net: a path's means are not on the current groups") }
         let traced = ps.map { $0.screenTraces }
-        // (an untraced path's means at its last round are not read: its own means stand in)
-        let mus = ps.map(\.mu), before = ps.map { $0.screenTraces ? $0.screen.muAtKKT : $0.mu }
-        // Every lane of the first G·P4 is written before it is read, so the buffer is made once,
-        // uninitialised, with room for as many groups as rows: its pages are only made as the
-        // groups reach them (each buffer grown and zeroed anew cost 0.1–0.5 s at a million
-        // groups on this VM, where fresh pages are dear), and kept from round to round.
-        if lanes && meanLanes.count < G * P4 {
-            let room = d.rowCount * P4
-            meanLanes = [SIMD4<Double>](unsafeUninitializedCapacity: room) { _, made in made = room }
-        }
+        // Per block: the lanes of the round's paths, and of those the screen traces.
+        var round = [SIMDMask<SIMD4<Int64>>](repeating: .init(repeating: false), count: B)
+        var tracedLanes = [SIMD4<Double>](repeating: .zero, count: B)
+        for (s, t) in zip(ps, traced) { round[s.lane / 4][s.lane % 4] = true; if t { tracedLanes[s.lane / 4][s.lane % 4] = 1 } }
+        let blocks = (0..<B).filter { b in ps.contains { $0.lane / 4 == b } }
+        let one = ps.count == 1 ? ps[0].lane : nil
+        var oneMean = [Double](repeating: 0, count: one == nil ? 0 : G)
         let chunks = chunkCount(G, workers: workers)
         var parts = [[SIMD4<Double>]](repeating: [], count: chunks)   // per lane block: up, down, squared
-        var tracedLanes = [SIMD4<Double>](repeating: .zero, count: P4)
-        for t in 0..<P where traced[t] { tracedLanes[t / 4][t % 4] = 1 }
-        meanLanes.withUnsafeMutableBufferPointer { mtB in parts.withUnsafeMutableBufferPointer { pp in
-        withBases(mus) { m in withBases(before) { b in groups!.withKept { ks in PathLanes.with(ps) { pl in
-            let base = pp.baseAddress!
-            // (an empty array's buffer may still have an address)
-            let lanesOut = lanes ? mtB.baseAddress! : nil
+        oneMean.withUnsafeMutableBufferPointer { oneB in parts.withUnsafeMutableBufferPointer { pp in
+        means!.withValues { mean, meanD in meansAtKKT!.withValues { was, _ in groups!.withKept { ks in PathLanes.with(paths) { pl in
+            let base = pp.baseAddress!, oneOut = oneB.baseAddress
             parallelChunks(chunks, workers: workers) { ch in
-                // Lane blocks of four paths: a group's means, its movement since the last round
-                // (untraced lanes and lanes past the paths count zero), each lane's sums in
-                // group order: up += (q·Δμ)⁺, down += (q·Δμ)⁻ — adding +0 where the other
-                // moved, so each sum is the one of the moves of its sign alone.
-                var acc = [SIMD4<Double>](repeating: .zero, count: 3 * P4)
+                // A group's means and their movement since the last round (untraced lanes count
+                // zero), each lane's sums in group order: up += (q·Δμ)⁺, down += (q·Δμ)⁻ — adding
+                // +0 where the other moved, so each sum is the one of the moves of its sign alone.
+                var acc = [SIMD4<Double>](repeating: .zero, count: 3 * B)
                 for g in (G * ch / chunks)..<(G * (ch + 1) / chunks) {
-                    for bk in 0..<P4 {
-                        var mu = SIMD4<Double>.zero, was = mu
-                        for l in 0..<min(4, P - 4 * bk) { mu[l] = m[4 * bk + l][g]; was[l] = b[4 * bk + l][g] }
-                        let q = ks.lanes(g, block: bk, of: pl).q
-                        lanesOut?[g * P4 + bk] = mu
-                        let dm = mu - was, v = q * dm * tracedLanes[bk]
-                        acc[3 * bk] += v.replacing(with: 0, where: v .<= 0)
-                        acc[3 * bk + 1] += (-v).replacing(with: 0, where: v .> 0)
-                        acc[3 * bk + 2] += v * dm
+                    for b in blocks {
+                        let cell = g &* B &+ b, mu = mean[cell], before = was[cell]
+                        let q = ks.lanes(g, block: b, of: pl).q
+                        let dm = mu - before, v = q * dm * tracedLanes[b]
+                        acc[3 * b] += v.replacing(with: 0, where: v .<= 0)
+                        acc[3 * b + 1] += (-v).replacing(with: 0, where: v .> 0)
+                        acc[3 * b + 2] += v * dm
+                        was[cell] = before.replacing(with: mu, where: round[b])
                     }
+                    if let t = one { oneOut![g] = meanD[g &* 4 &* B &+ t] }
                 }
                 base[ch] = acc
             }
         } } } }
         } }
-        let moved = (0..<P).map { t -> MeanMovement? in
-            let bk = t / 4, l = t % 4
-            return traced[t] ? parts.reduce(into: MeanMovement()) { $0.up += $1[3 * bk][l]; $0.down += $1[3 * bk + 1][l]; $0.squared += $1[3 * bk + 2][l] } : nil
+        let moved = zip(ps, traced).map { s, t -> MeanMovement? in
+            let b = s.lane / 4, l = s.lane % 4
+            return t ? parts.reduce(into: MeanMovement()) { $0.up += $1[3 * b][l]; $0.down += $1[3 * b + 1][l]; $0.squared += $1[3 * b + 2][l] } : nil
         }
-        return moved
+        return (moved, one == nil ? nil : oneMean)
     }
 
     /// `kkt` for one path (a quick rerun's path, or a CV round where one path waits): one Double
     /// per row instead of three lane vectors, and each column's word of a block summed in four
     /// chains — with one path the latency of one chain of adds, not the loads, bounds the loop.
     /// The same sums as the lanes in another order (rounding only); deterministic.
-    private func kktOnePath(_ s: ENSolver, cols: [Int]) -> [Double] {
+    private func kktOnePath(_ s: ENSolver, means: [Double], cols: [Int]) -> [Double] {
         let gr = groups!, n = d.rowCount, p = d.columnCount, nb = d.binaryCount
         let words = (n + 63) / 64, workers = max(1, s.o.workers)
         var wt = [Double](repeating: s.invN, count: gr.classCount)
@@ -433,7 +446,7 @@ final class ENPathSet {
         parts.withUnsafeMutableBufferPointer { pp in
             let base = pp.baseAddress!
             d.blockBits.withUnsafeBufferPointer { bbB in gr.ids.withUnsafeBufferPointer { idB in (gr.classes ?? []).withUnsafeBufferPointer { clB in
-            s.mu.withUnsafeBufferPointer { muB in wt.withUnsafeBufferPointer { wB in
+            means.withUnsafeBufferPointer { muB in wt.withUnsafeBufferPointer { wB in
                 let bb = bbB.baseAddress!, ids = idB.baseAddress!, mu = muB.baseAddress!, w = wB.baseAddress!
                 let cl = gr.classes == nil ? nil : clB.baseAddress     // no classes: one weight
                 parallelChunks(chunks, workers: workers) { ch in
@@ -550,32 +563,6 @@ final class ENPathSet {
         }
         return (0..<F).map { t in 2 * (sums.yLogY[folds[t]] + total[t]) }
     }
-}
-
-/// Runs `body` with the base addresses of each path's snapshot predictor and μ per group
-/// (nested scoped accesses, one path at a time; a missing snapshot predictor points at μ and is
-/// not read).
-private func withGroupArrays(_ ps: [ENSolver], _ i: Int = 0, _ acc: ([UnsafePointer<Double>], [UnsafeMutablePointer<Double>]) = ([], []),
-                             _ body: ([UnsafePointer<Double>], [UnsafeMutablePointer<Double>]) -> Void) {
-    if i == ps.count { body(acc.0, acc.1); return }
-    let s = ps[i]
-    s.carried.withUnsafeBufferPointer { c in s.mu.withUnsafeMutableBufferPointer { m in
-        withGroupArrays(ps, i + 1, (acc.0 + [c.isEmpty ? UnsafePointer(m.baseAddress!) : c.baseAddress!], acc.1 + [m.baseAddress!]), body)
-    } }
-}
-
-/// Runs `body` with the base address of each of `arrays` (nested scoped accesses).
-/// - Precondition: `arrays` is not empty, nor is any of them.
-private func withBases<R>(_ arrays: [[Double]], _ i: Int = 0, _ acc: [UnsafePointer<Double>] = [],
-                          _ body: (UnsafePointer<UnsafePointer<Double>>) -> R) -> R {
-    if i == arrays.count { return acc.withUnsafeBufferPointer { body($0.baseAddress!) } }
-    precondition(!arrays[i].isEmpty, "withBases: an empty array has no address to read")
-    return arrays[i].withUnsafeBufferPointer { a in withBases(arrays, i + 1, acc + [a.baseAddress!], body) }
-}
-
-/// Whether two arrays share their storage (a write to one would copy it first).
-private func sameBuffer(_ a: [Double], _ b: [Double]) -> Bool {
-    a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress && x.count == y.count } }
 }
 
 /// How many rows ahead the KKT pass prefetches a row's group means (three lane vectors, ~100 MB

@@ -22,8 +22,9 @@ import Foundation
 /// the violators, the next strong set — is the one the full sums give, and the path is the same,
 /// bit for bit. Its gradient stays the last summed one until it is summed again.
 struct KKTScreen {
-    /// e^η per group at the last KKT round (after a refinement, the carried means: `carryOver`).
-    var muAtKKT: [Double] = []
+    /// Whether the set's `meansAtKKT` hold this path's e^η per group at its last KKT round, on
+    /// the current groups (carried through refinements: `ENPathSet.refine`).
+    var atKKTValid = false
     /// Σ over this path's KKT rounds of max(U, D), and of √V, since the round before.
     var drift = 0.0, driftL2 = 0.0
     /// Per column: `drift` and `driftL2` when its gradient was last summed.
@@ -44,14 +45,14 @@ extension ENSolver {
     /// KKT round are on the current groups.
     var screenTraces: Bool {
         guard o.screenKKT, let gr = groups, seenGeneration == gr.generation else { return false }
-        return screen.muAtKKT.count == gr.count && mu.count == gr.count
+        return screen.atKKTValid && meansValid
     }
 
     /// The binary columns outside `inGroups` (the groups' columns have their sums from the
     /// passes) whose KKT sums this path needs at its current means: all of them at the first
     /// round (`moved` nil: not `screenTraces`), else those the screen cannot rule out given how
     /// far the means `moved` since the last round (Σq(Δμ)⁺, Σq(Δμ)⁻, Σq(Δμ)²:
-    /// `ENPathSet.gatherMeans`).
+    /// `ENPathSet.screenMovement`).
     func kktNeeds(outside inGroups: [UInt64], moved: MeanMovement?) -> [UInt64] {
         let W = d.wordsPerRow
         var need = [UInt64](repeating: 0, count: W)
@@ -83,8 +84,7 @@ extension ENSolver {
             if screen.skipped[j] { skippedNow += 1 } else if usable[j] { screen.driftAt[j] = screen.drift; screen.driftL2At[j] = screen.driftL2 }
         }
         screen.summedTotal += outside - skippedNow; screen.skippedTotal += skippedNow
-        swap(&muSpare, &screen.muAtKKT)
-        screen.muAtKKT = mu
+        screen.atKKTValid = true        // (the round copied its means: `ENPathSet.screenMovement`)
         sumsCurrent = true
         if checkKKT() { needFull = false; resumePass = true; return true }
         return false

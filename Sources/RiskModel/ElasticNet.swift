@@ -212,12 +212,13 @@ final class ENSolver {
     var prof = ENProfile()
     // Exact row groups shared with the other paths of the set (nil: passes over the rows).
     let groups: StrongGroups?
-    var carried: [Double] = []                  // the Hessian snapshot's linear predictor per group
-    var mu: [Double] = []                       // e^η per group at the last pass
-    /// A buffer for the next pass's means while `screen.muAtKKT` holds `mu`'s (the pass writes
-    /// every group's mean: swapped in, no copy of the old ones is made first). Recycled from
-    /// the last KKT round's means.
-    var muSpare: [Double] = []
+    /// This path's lane in the set's per-group values (`GroupLanes`: its index in the set).
+    let lane: Int
+    /// The set's Hessian snapshot predictors per group (this path's lane: its own snapshot's).
+    let predictors: GroupLanes?
+    /// Whether this path's lanes hold, on the current groups: e^η at its last pass (`means` of
+    /// the set) and its own Hessian snapshot's predictor (`predictors`).
+    var meansValid = false, predictorsValid = false
     var screen = KKTScreen()                    // which KKT sums can be skipped (grouped paths)
     var seenGeneration = -1
     // Path state.
@@ -233,8 +234,9 @@ final class ENSolver {
     /// quasi-Newton steps converge as fast (the London-size ModelBench design: 207 passes against
     /// 197, no fold took its own), and 11 Gram computations become one (7.7 → 1.2 s).
     var lender: ENSolver? = nil
-    /// `ps` holds every column's sums (and `mu` the means) at the current coefficients: the
-    /// last pass plus the KKT sums, with no coordinate descent since (see `reuseSums`).
+    /// `ps` holds every column's sums (and the set's `means` its means) at the current
+    /// coefficients: the last pass plus the KKT sums, with no coordinate descent since (see
+    /// `reuseSums`).
     var sumsCurrent = false
     var hGram = [Double](), hXw: [Double], hSw = 0.0, covered = 0
     var ps: ENPass
@@ -250,8 +252,10 @@ final class ENSolver {
     var passKind = PassKind.normal
     let tStart = Date().timeIntervalSince1970
 
-    init(data: ElasticNetData, options: ElasticNetOptions, holdOut: HoldOut?, sums: ENClassSums, groups: StrongGroups?) {
+    init(data: ElasticNetData, options: ElasticNetOptions, holdOut: HoldOut?, sums: ENClassSums, groups: StrongGroups?,
+         lane: Int = 0, predictors: GroupLanes? = nil) {
         d = data; o = options; p = data.columnCount; self.groups = groups
+        self.lane = lane; self.predictors = predictors
         let e = holdOut?.excluded ?? -1
         excluded = e
         let w = 1 / sums.kept(sums.rows, excluded: e)
@@ -441,27 +445,13 @@ final class ENSolver {
     }
     func gradient(_ j: Int) -> Double { (ps.xr[j] - mean[j] * ps.sr) / sd[j] }
 
-    /// Carries this path's per-group values to the groups of the latest refinement (its Σq and
-    /// Σq·y are read from the groups' class sums where used: `KeptSums`): its snapshot predictor
-    /// and its means (exact: columns join a strong set with a zero coefficient, so
-    /// every child group has its parent's predictor; see `StrongGroups`), or drops them. The
-    /// groups before keep their numbers, so the arrays grow in place by the new groups' values
-    /// (`StrongGroups.carried`), and the spare buffer by as many values to be overwritten.
-    func carryOver() {
-        guard let gr = groups else { return }
-        let traced = seenGeneration == gr.generation - 1
-        if !(traced && gr.carried(&carried)) && carried.count != gr.count { carried = [] }
-        // e^η per group too: still this path's means at its coefficients (see `sumsCurrent`).
-        // (The screen's reference to them is let go first, so that they grow in place.)
-        screen.muAtKKT = []
-        if !(traced && gr.carried(&mu)) && mu.count != gr.count { mu = [] }
-        // Groups are refined only between a KKT round and the next pass (`sumsCurrent`): the
-        // means at that round are the carried ones — shared, not mapped again.
-        screen.muAtKKT = sumsCurrent ? mu : []
-        if traced && muSpare.count == gr.countBefore {
-            muSpare += repeatElement(0, count: gr.count - gr.countBefore)
-        } else if muSpare.count != gr.count { muSpare = [] }
-        seenGeneration = gr.generation
+    /// Takes the groups of the latest refinement (`ENPathSet.refine` carried the set's
+    /// per-group lanes: `carried` says which still hold valid values).
+    func follow(carried: (means: Bool, atKKT: Bool, predictors: Bool)) {
+        meansValid = meansValid && carried.means
+        screen.atKKTValid = screen.atKKTValid && carried.atKKT
+        predictorsValid = predictorsValid && carried.predictors
+        seenGeneration = groups!.generation
     }
 
     /// One IRLS pass over the rows at the current coefficients (`full`: with the gradient of
@@ -571,12 +561,12 @@ final class ENSolver {
 
     /// Whether the pass about to be asked for can be skipped (then readies the Gram): on groups,
     /// after the KKT sums (the λ before was solved, or a column violated its conditions) the
-    /// coefficients have not moved, so `ps` already holds every column's sums there and `mu`
-    /// (carried to split groups) the means — what that pass would return, summed in another
+    /// coefficients have not moved, so `ps` already holds every column's sums there and the
+    /// set's `means` (carried to split groups) its means — what that pass would return, summed in another
     /// order. The Gram of new strong columns is extended here (own Hessian) or was by
     /// `ENPathSet.refine` (the lender's).
     func reuseSums() -> Bool {
-        guard let gr = groups, sumsCurrent, mu.count == gr.count, lender != nil || snap != nil else { return false }
+        guard groups != nil, sumsCurrent, meansValid, lender != nil || snap != nil else { return false }
         extendGram()
         return true
     }

@@ -72,13 +72,19 @@ import Testing
         let groups = StrongGroups(rows: n, wordsPerRow: W, classes: cls, classCount: C)
         var mask = [UInt64](repeating: 0, count: W)
         var before = groups.ids
+        // Two paths' values per group (its number, and minus it) carried across each update:
+        // each new group's are its parent's.
+        let lanes = GroupLanes(paths: 2, rows: n)
+        var first = true
         for add in [[0, 1, 2], [100, 3, 101], Array(4...30) + [109], [64, 65, 69, 105]] {
             for j in add { mask[j / 64] |= 1 << UInt64(j % 64) }
-            // A value per group (its number) carried across the update: each group's parent's.
-            var tag = (0..<groups.count).map(Double.init)
+            if !first {
+                lanes.withValues { _, v in for g in 0..<groups.count { v[g * 4] = Double(g); v[g * 4 + 1] = -Double(g) } }
+            }
             y.withUnsafeBufferPointer { yy in #expect(groups.update(strongMask: mask, columnBits: columns, y: yy.baseAddress!, workers: workers)) }
             let G = groups.count
-            #expect(groups.carried(&tag) && tag.count == G)
+            #expect(lanes.follow(groups, workers: workers) == !first && lanes.groups == G)    // (the first: not on groups yet)
+            let tag = lanes.withValues { _, v in (0..<G).map { v[$0 * 4] } }, minus = lanes.withValues { _, v in (0..<G).map { v[$0 * 4 + 1] } }
             var groupOf = [[UInt64]: Int32]()
             var rows = [Double](repeating: 0, count: G * C), sumY = rows
             for i in 0..<n {
@@ -90,7 +96,8 @@ import Testing
                     #expect((0..<W).map { groups.patterns[Int(g) * W + $0] } == key)
                 }
                 let parent = Int(g) < groups.countBefore ? g : groups.lineage[Int(g) - groups.countBefore]
-                #expect(parent == before[i] && tag[Int(g)] == Double(before[i]))
+                #expect(parent == before[i])
+                if !first { #expect(tag[Int(g)] == Double(before[i]) && minus[Int(g)] == -Double(before[i])) }
                 rows[Int(g) * C + Int(cls[i])] += 1; sumY[Int(g) * C + Int(cls[i])] += y[i]
             }
             #expect(groupOf.count == G && Set(groupOf.values).count == G)
@@ -98,6 +105,7 @@ import Testing
             #expect(groups.totals.map(\.rows) == (0..<G).map { g in (0..<C).reduce(0) { $0 + rows[g * C + $1] } })
             #expect(groups.totals.map(\.y) == (0..<G).map { g in (0..<C).reduce(0) { $0 + sumY[g * C + $1] } })
             before = groups.ids
+            first = false
         }
         // No new column: nothing changes.
         y.withUnsafeBufferPointer { yy in #expect(!groups.update(strongMask: mask, columnBits: columns, y: yy.baseAddress!, workers: workers)) }
