@@ -314,13 +314,16 @@ extension ENSolver {
         let chunks = chunkCount(G, workers: workers)
         var parts = [([Double], [Double], Double)](repeating: ([], [], 0), count: chunks)
         // A full recompute moves the snapshot: its linear predictor per group goes to this path's
-        // lane of the set's `predictors` (group g's at g·4B + lane). An extension reads it back
-        // (carried through the refinements since).
+        // `predictor` (made at its first). An extension reads it back (carried through the
+        // refinements since).
         var newMask = [UInt64](repeating: 0, count: W)
         for si in from..<ns where strong[si] < d.binaryCount { newMask[strong[si] >> 6] |= 1 << UInt64(strong[si] & 63) }
-        let lanes = predictors!, stride = 4 * lanes.blocks, at = lane
+        if predictor == nil { predictor = GroupLanes(paths: 1, rows: gr.n, lanes: false) }
+        let lanes = predictor!
+        if from == 0 { lanes.follow(gr, workers: workers) }     // (onto these groups: each with rows is written below)
         precondition(lanes.groups == G, "elastic net: the snapshot predictors are not on the current groups")
-        lanes.withValues { _, pd in
+        withExtendedLifetime(lanes) {
+        let pd = lanes.doubles
         let keptP: UnsafeMutablePointer<Double>? = from > 0 && predictorsValid ? pd : nil
         let fsW: UnsafeMutablePointer<Double>? = from == 0 ? pd : nil
         gr.patterns.withUnsafeBufferPointer { patB in
@@ -347,13 +350,13 @@ extension ENSolver {
                                 if any == 0 { continue }
                             }
                             var fs = snap.b0
-                            if let kept = keptP { fs = kept[g &* stride &+ at] } else {
+                            if let kept = keptP { fs = kept[g] } else {
                                 for k in 0..<W {
                                     var word = rb[k] & snap.active[k]
                                     while word != 0 { fs += snap.beta[k << 6 | word.trailingZeroBitCount]; word &= word &- 1 }
                                 }
                             }
-                            fsW?[g &* stride &+ at] = fs
+                            fsW?[g] = fs
                             let w = qs * Foundation.exp(fs)
                             sw += w
                             var c = 0, n = 0

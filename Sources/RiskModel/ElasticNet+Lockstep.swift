@@ -19,9 +19,10 @@ final class ENPathSet {
     /// The path whose Hessian the others borrow (the full-data path of a CV), if any.
     let lender: ENSolver?
     /// Per group, the paths side by side (path t in lane t, nil without groups): e^η at each
-    /// path's last pass, at its last KKT round (for the screen), and its own Hessian snapshot's
-    /// predictor (`ENSolver.groupedGram`). Which lanes hold valid values: the paths' flags.
-    let means: GroupLanes?, meansAtKKT: GroupLanes?, predictors: GroupLanes?
+    /// path's last pass, and at its last KKT round (for the screen). Which lanes hold valid
+    /// values: the paths' flags. (A path's own Hessian snapshot predictor per group is its
+    /// own: `ENSolver.predictor`.)
+    let means: GroupLanes?, meansAtKKT: GroupLanes?
 
     /// - Parameters:
     ///   - classes: row class (CV fold) per row, `classCount` classes; nil = one class.
@@ -35,11 +36,9 @@ final class ENPathSet {
         sums = cs
         let lanes = { gr == nil ? nil : GroupLanes(paths: excluded.count, rows: data.rowCount) }
         means = lanes(); meansAtKKT = lanes()
-        let pr = lanes()
-        predictors = pr
         paths = excluded.enumerated().map { t, e in
             ENSolver(data: data, options: options, holdOut: e >= 0 ? classes.map { HoldOut(classes: $0, excluded: e) } : nil,
-                     sums: cs, groups: gr, lane: t, predictors: pr)
+                     sums: cs, groups: gr, lane: t)
         }
         lender = gr != nil && options.sharedHessian && paths.count > 1 && excluded[0] < 0 ? paths[0] : nil
         for s in paths.dropFirst() { s.lender = lender }
@@ -68,9 +67,8 @@ final class ENPathSet {
             // The paths' per-group values carried to the new groups: their parents' (exact: the
             // new columns have zero coefficients in every path).
             let w = max(1, paths[0].o.workers)
-            let carried = (means: means!.follow(gr, workers: w), atKKT: meansAtKKT!.follow(gr, workers: w),
-                           predictors: predictors!.follow(gr, workers: w))
-            for s in paths { s.follow(carried: carried) }
+            let m = means!.follow(gr, workers: w), a = meansAtKKT!.follow(gr, workers: w)
+            for s in paths { s.follow(carried: (means: m, atKKT: a, predictors: s.predictor?.follow(gr, workers: w) ?? false)) }
         }
         paths[0].prof.add("groups sync", t1)
         lender?.extendGram()
@@ -142,7 +140,7 @@ final class ENPathSet {
     /// fixed). Each lane is exactly its path's sum (in group order within a chunk, then chunk
     /// order). Also: e^η per group into the set's `means` (for the KKT pass) and how far each
     /// group's predictor moved since the path's Hessian snapshot (`maxShift`, weighted `shift2`),
-    /// from the snapshot's predictor carried per group (`predictors`).
+    /// from the snapshot's predictor carried per group (`ENSolver.predictor`).
     ///
     /// Lanes are the paths' own (path t in lane t % 4 of block t / 4): a group's paths of a block
     /// are one vector load or store. The other paths of the blocks computed are computed too, at
@@ -160,8 +158,11 @@ final class ENPathSet {
         // A path without a snapshot predictor on these groups (its first pass) shows no shift;
         // it refreshes its Hessian anyway (no snapshot), or is made to (a lost one).
         for s in ps where !s.predictorsValid && s.snap != nil { s.forceRefresh = true }
-        var hasPredictor = [SIMDMask<SIMD4<Int64>>](repeating: .init(repeating: false), count: 3)
-        for s in members where s.predictorsValid { hasPredictor[position(s)][s.lane % 4] = true }
+        // The paths with a snapshot predictor of their own (usually the lender alone): their
+        // lane, computed block and values, read into the block's vector per group.
+        let owners = members.filter(\.predictorsValid)
+        let ownerBlock = owners.map(position), ownerValues = owners.map { $0.predictor!.doubles }
+        let ownerLane = owners.map { s in SIMDMask<SIMD4<Int64>>((0..<4).map { $0 == s.lane % 4 }) }
         var ua = [UInt64](repeating: 0, count: W)
         let us = gr.mask
         // Per column three lane vectors whatever NB, so the bit loops add all three with no test
@@ -193,7 +194,10 @@ final class ENPathSet {
         let chunks = chunkCount(G, workers: workers)
         var parts = [Part](repeating: ([], []), count: chunks)
         let blockAt = (0..<3).map { $0 < NB ? blocks[$0] : blocks[0] }
-        means!.withValues { mean, _ in predictors!.withValues { predictor, _ in gr.withKept { ks in PathLanes.with(paths) { lanes in
+        let mean = means!.vectors, O = owners.count
+        withExtendedLifetime(owners) { ownerLane.withUnsafeBufferPointer { olB in ownerBlock.withUnsafeBufferPointer { obB in
+        ownerValues.withUnsafeBufferPointer { ovB in gr.withKept { ks in PathLanes.with(paths) { lanes in
+        let oLane = olB.baseAddress, oBlock = obB.baseAddress, oValues = ovB.baseAddress
         parts.withUnsafeMutableBufferPointer { pp in
             let base = pp.baseAddress!
             parallelChunks(chunks, workers: workers) { ch in
@@ -245,7 +249,9 @@ final class ENPathSet {
                             // A lane none of whose rows the path keeps (or no path's) adds nothing
                             // (its q and Σq·y are 0) and has μ = 0.
                             let dead = q .== 0
-                            let fs = predictor[cell].replacing(with: fb, where: dead .| .!hasPredictor[k])
+                            var fs = fb
+                            for o in 0..<O where oBlock![o] == k { fs.replace(with: SIMD4(repeating: oValues![o][g]), where: oLane![o]) }
+                            fs.replace(with: fb, where: dead)
                             let mu = (products ? mv[k] : exp4(fb)).replacing(with: 0, where: dead)
                             mean[cell] = mu
                             let w = q * mu, rv = qy - w, dv = fb - fs
@@ -274,7 +280,7 @@ final class ENPathSet {
                 base[ch] = (xw, st)
             }
         }
-        } } } }
+        } } } } } }
         for s in ps { s.meansValid = true }
         return ps.map { s in
             var e = ENPass(p: p, s: 0)
@@ -332,7 +338,7 @@ final class ENPathSet {
                 v.initialize(repeating: .zero, count: 64 * S)
                 let sums = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: S); defer { sums.deallocate() }
                 gr.ids.withUnsafeBufferPointer { ids in
-                means!.withValues { mt, _ in wt.withUnsafeBufferPointer { wB in acc.withUnsafeMutableBufferPointer { aB in
+                means!.withVectors { mt in wt.withUnsafeBufferPointer { wB in acc.withUnsafeMutableBufferPointer { aB in
                     let a = aB.baseAddress!, cls = gr.classes
                     let lo = words * ch / chunks, hi = words * (ch + 1) / chunks
                     for b in lo..<hi {
@@ -402,7 +408,8 @@ final class ENPathSet {
         let chunks = chunkCount(G, workers: workers)
         var parts = [[SIMD4<Double>]](repeating: [], count: chunks)   // per lane block: up, down, squared
         oneMean.withUnsafeMutableBufferPointer { oneB in parts.withUnsafeMutableBufferPointer { pp in
-        means!.withValues { mean, meanD in meansAtKKT!.withValues { was, _ in groups!.withKept { ks in PathLanes.with(paths) { pl in
+        let mean = means!.vectors, was = meansAtKKT!.vectors
+        groups!.withKept { ks in PathLanes.with(paths) { pl in
             let base = pp.baseAddress!, oneOut = oneB.baseAddress
             parallelChunks(chunks, workers: workers) { ch in
                 // A group's means and their movement since the last round (untraced lanes count
@@ -419,11 +426,11 @@ final class ENPathSet {
                         acc[3 * b + 2] += v * dm
                         was[cell] = before.replacing(with: mu, where: round[b])
                     }
-                    if let t = one { oneOut![g] = meanD[g &* 4 &* B &+ t] }
+                    if let t = one { oneOut![g] = mean[g &* B &+ t / 4][t % 4] }
                 }
                 base[ch] = acc
             }
-        } } } }
+        } }
         } }
         let moved = zip(ps, traced).map { s, t -> MeanMovement? in
             let b = s.lane / 4, l = s.lane % 4

@@ -214,10 +214,11 @@ final class ENSolver {
     let groups: StrongGroups?
     /// This path's lane in the set's per-group values (`GroupLanes`: its index in the set).
     let lane: Int
-    /// The set's Hessian snapshot predictors per group (this path's lane: its own snapshot's).
-    let predictors: GroupLanes?
-    /// Whether this path's lanes hold, on the current groups: e^η at its last pass (`means` of
-    /// the set) and its own Hessian snapshot's predictor (`predictors`).
+    /// Its own Hessian snapshot's linear predictor per group, made at its first Gram (`refreshGram`):
+    /// the lender's, or a path's that stopped borrowing.
+    var predictor: GroupLanes? = nil
+    /// Whether, on the current groups, the set's `means` hold this path's e^η at its last pass,
+    /// and `predictor` its snapshot's predictor.
     var meansValid = false, predictorsValid = false
     var screen = KKTScreen()                    // which KKT sums can be skipped (grouped paths)
     var seenGeneration = -1
@@ -253,9 +254,9 @@ final class ENSolver {
     let tStart = Date().timeIntervalSince1970
 
     init(data: ElasticNetData, options: ElasticNetOptions, holdOut: HoldOut?, sums: ENClassSums, groups: StrongGroups?,
-         lane: Int = 0, predictors: GroupLanes? = nil) {
+         lane: Int = 0) {
         d = data; o = options; p = data.columnCount; self.groups = groups
-        self.lane = lane; self.predictors = predictors
+        self.lane = lane
         let e = holdOut?.excluded ?? -1
         excluded = e
         let w = 1 / sums.kept(sums.rows, excluded: e)

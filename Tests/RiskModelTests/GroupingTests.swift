@@ -79,12 +79,12 @@ import Testing
         for add in [[0, 1, 2], [100, 3, 101], Array(4...30) + [109], [64, 65, 69, 105]] {
             for j in add { mask[j / 64] |= 1 << UInt64(j % 64) }
             if !first {
-                lanes.withValues { _, v in for g in 0..<groups.count { v[g * 4] = Double(g); v[g * 4 + 1] = -Double(g) } }
+                for g in 0..<groups.count { lanes.vectors[g] = SIMD4(Double(g), -Double(g), 0, 0) }
             }
             y.withUnsafeBufferPointer { yy in #expect(groups.update(strongMask: mask, columnBits: columns, y: yy.baseAddress!, workers: workers)) }
             let G = groups.count
             #expect(lanes.follow(groups, workers: workers) == !first && lanes.groups == G)    // (the first: not on groups yet)
-            let tag = lanes.withValues { _, v in (0..<G).map { v[$0 * 4] } }, minus = lanes.withValues { _, v in (0..<G).map { v[$0 * 4 + 1] } }
+            let tag = (0..<G).map { lanes.vectors[$0][0] }, minus = (0..<G).map { lanes.vectors[$0][1] }
             var groupOf = [[UInt64]: Int32]()
             var rows = [Double](repeating: 0, count: G * C), sumY = rows
             for i in 0..<n {
