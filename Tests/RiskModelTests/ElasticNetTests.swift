@@ -78,9 +78,11 @@ import Testing
 
     /// CV folds on the full-data path's Hessian (`ENSolver.lender`) give the paths of separate
     /// fits on their training rows (both converged tightly), and most folds never need their own.
-    @Test func foldsOnTheFullPathsHessianMatchSeparateFits() throws {
+    /// With 4 folds (five paths, two lane blocks) and 13 (fourteen paths: two passes of lanes
+    /// over the groups, paths 0–11 and 12–13).
+    @Test(arguments: [4, 13])
+    func foldsOnTheFullPathsHessianMatchSeparateFits(folds K: Int) throws {
         let (d, _) = Simulation.design(rows: 4000, seed: 22, theta: nil)
-        let K = 4
         let fold = foldAssignment(rows: d.rowCount, folds: K, seed: 3).map { UInt8($0) }
         var o = ElasticNetOptions(); o.threshold = 1e-13
         let set = ENPathSet(data: ElasticNetData(d), options: o, classes: fold, classCount: K, excluded: [-1] + Array(0..<K))
