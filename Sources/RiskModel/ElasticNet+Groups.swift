@@ -261,29 +261,34 @@ struct KeptSums {
     }
 }
 
-/// The held-out class and 1/n_train of the paths of a pass, by lane (path t in lane t % 4 of
-/// block t / 4), for `KeptSums.lanes`; valid inside `PathLanes.with`.
+/// The paths of a set by lane (path t in lane t % 4 of block t / 4), for `KeptSums.lanes`: per
+/// block, each lane's held-out class (class 0 where it holds none or there is no path, masked),
+/// and 1/n_train (0 past the last path, whose lanes come out 0).
 struct PathLanes {
-    let count: Int
-    let held: UnsafePointer<Int>, invN: UnsafePointer<Double>
+    struct Block {
+        var held = SIMD4<Int>.zero, none = SIMDMask<SIMD4<Int64>>(repeating: true), invN = SIMD4<Double>.zero
+    }
+    let blocks: [Block]
 
-    static func with<R>(_ paths: [ENSolver], _ body: (PathLanes) -> R) -> R {
-        let held = paths.map(\.excluded), invN = paths.map(\.invN)
-        return held.withUnsafeBufferPointer { h in invN.withUnsafeBufferPointer { v in
-            body(PathLanes(count: paths.count, held: h.baseAddress!, invN: v.baseAddress!))
-        } }
+    init(_ paths: [ENSolver]) {
+        var b = [Block](repeating: Block(), count: (paths.count + 3) / 4)
+        for (t, s) in paths.enumerated() {
+            b[t / 4].held[t % 4] = max(0, s.excluded); b[t / 4].none[t % 4] = s.excluded < 0; b[t / 4].invN[t % 4] = s.invN
+        }
+        blocks = b
     }
 }
 
 extension KeptSums {
-    /// Σq and Σq·y of group g for the paths in lanes 4b…4b+3 (zero past the last path).
-    @inline(__always) func lanes(_ g: Int, block b: Int, of paths: PathLanes) -> (q: SIMD4<Double>, qy: SIMD4<Double>) {
-        var q = SIMD4<Double>.zero, qy = q
-        for l in 0..<min(4, paths.count - 4 * b) {
-            let t = 4 * b + l, k = kept(g, leaving: paths.held[t])
-            q[l] = k.rows * paths.invN[t]; qy[l] = k.y * paths.invN[t]
-        }
-        return (q, qy)
+    /// Σq and Σq·y of group g for the paths of a lane block: each lane's group rows and Σy less
+    /// its held-out class's, times 1/n_train — four loads per sum and no branch per lane (the
+    /// same values as `kept(_:leaving:)` lane by lane).
+    @inline(__always) func lanes(_ g: Int, _ b: PathLanes.Block) -> (q: SIMD4<Double>, qy: SIMD4<Double>) {
+        let t = totals[g], cs = classSums + g &* C
+        let h0 = cs[b.held[0]], h1 = cs[b.held[1]], h2 = cs[b.held[2]], h3 = cs[b.held[3]]
+        let rows = SIMD4(h0.rows, h1.rows, h2.rows, h3.rows).replacing(with: 0, where: b.none)
+        let y = SIMD4(h0.y, h1.y, h2.y, h3.y).replacing(with: 0, where: b.none)
+        return ((SIMD4(repeating: t.rows) - rows) * b.invN, (SIMD4(repeating: t.y) - y) * b.invN)
     }
 }
 

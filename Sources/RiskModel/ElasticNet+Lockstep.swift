@@ -196,7 +196,8 @@ final class ENPathSet {
         let blockAt = (0..<3).map { $0 < NB ? blocks[$0] : blocks[0] }
         let mean = means!.vectors, O = owners.count
         withExtendedLifetime(owners) { ownerLane.withUnsafeBufferPointer { olB in ownerBlock.withUnsafeBufferPointer { obB in
-        ownerValues.withUnsafeBufferPointer { ovB in gr.withKept { ks in PathLanes.with(paths) { lanes in
+        ownerValues.withUnsafeBufferPointer { ovB in gr.withKept { ks in PathLanes(paths).blocks.withUnsafeBufferPointer { lanesB in
+        let lanes = lanesB.baseAddress!
         let oLane = olB.baseAddress, oBlock = obB.baseAddress, oValues = ovB.baseAddress
         parts.withUnsafeMutableBufferPointer { pp in
             let base = pp.baseAddress!
@@ -245,7 +246,7 @@ final class ENPathSet {
                         // Block k's lanes at predictors fb: μ, the weights, the statistics.
                         for k in 0..<NB {
                             let fb = fv[k], b = blockAt[k], cell = g &* B &+ b
-                            let (q, qy) = ks.lanes(g, block: b, of: lanes)
+                            let (q, qy) = ks.lanes(g, lanes[b])
                             // A lane none of whose rows the path keeps (or no path's) adds nothing
                             // (its q and Σq·y are 0) and has μ = 0.
                             let dead = q .== 0
@@ -409,7 +410,8 @@ final class ENPathSet {
         var parts = [[SIMD4<Double>]](repeating: [], count: chunks)   // per lane block: up, down, squared
         oneMean.withUnsafeMutableBufferPointer { oneB in parts.withUnsafeMutableBufferPointer { pp in
         let mean = means!.vectors, was = meansAtKKT!.vectors
-        groups!.withKept { ks in PathLanes.with(paths) { pl in
+        groups!.withKept { ks in PathLanes(paths).blocks.withUnsafeBufferPointer { plB in
+            let pl = plB.baseAddress!
             let base = pp.baseAddress!, oneOut = oneB.baseAddress
             parallelChunks(chunks, workers: workers) { ch in
                 // A group's means and their movement since the last round (untraced lanes count
@@ -419,7 +421,7 @@ final class ENPathSet {
                 for g in (G * ch / chunks)..<(G * (ch + 1) / chunks) {
                     for b in blocks {
                         let cell = g &* B &+ b, mu = mean[cell], before = was[cell]
-                        let q = ks.lanes(g, block: b, of: pl).q
+                        let q = ks.lanes(g, pl[b]).q
                         let dm = mu - before, v = q * dm * tracedLanes[b]
                         acc[3 * b] += v.replacing(with: 0, where: v .<= 0)
                         acc[3 * b + 1] += (-v).replacing(with: 0, where: v .> 0)
