@@ -214,8 +214,8 @@ final class ENSolver {
     let groups: StrongGroups?
     /// This path's lane in the set's per-group values (`GroupLanes`: its index in the set).
     let lane: Int
-    /// Its own Hessian snapshot's linear predictor per group, made at its first Gram (`refreshGram`):
-    /// the lender's, or a path's that stopped borrowing.
+    /// Its own Hessian snapshot's linear predictor per group, made at its first Gram
+    /// (`refreshGram`): the lender's, or a path's that stopped borrowing.
     var predictor: GroupLanes? = nil
     /// Whether, on the current groups, the set's `means` hold this path's e^η at its last pass,
     /// and `predictor` its snapshot's predictor.
@@ -563,8 +563,8 @@ final class ENSolver {
     /// Whether the pass about to be asked for can be skipped (then readies the Gram): on groups,
     /// after the KKT sums (the λ before was solved, or a column violated its conditions) the
     /// coefficients have not moved, so `ps` already holds every column's sums there and the
-    /// set's `means` (carried to split groups) its means — what that pass would return, summed in another
-    /// order. The Gram of new strong columns is extended here (own Hessian) or was by
+    /// set's `means` (carried to split groups) its means — what that pass would return, summed
+    /// in another order. The Gram of new strong columns is extended here (own Hessian) or was by
     /// `ENPathSet.refine` (the lender's).
     func reuseSums() -> Bool {
         guard groups != nil, sumsCurrent, meansValid, lender != nil || snap != nil else { return false }

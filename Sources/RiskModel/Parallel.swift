@@ -33,7 +33,8 @@ func parallelChunks(_ chunks: Int, workers: Int, _ body: (Int) -> Void) {
 
 /// How many chunks a pass over `units` (groups, or 64-row blocks) is cut into for
 /// `parallelChunks`: enough for the threads to even out, few enough that a chunk's partial sums
-/// and its start cost little. Fixed by the size alone (not the machine), so the sums' order is.
+/// and its start cost little. Fixed by the size and the `workers` option (2 by default, not the
+/// machine's cores), so the sums' order is too.
 @inline(__always) func chunkCount(_ units: Int, workers: Int) -> Int {
     workers <= 1 ? 1 : max(1, min(16, units / 2048))
 }
