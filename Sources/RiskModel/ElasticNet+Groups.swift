@@ -323,9 +323,13 @@ extension ENSolver {
         // refinements since).
         var newMask = [UInt64](repeating: 0, count: W)
         for si in from..<ns where strong[si] < d.binaryCount { newMask[strong[si] >> 6] |= 1 << UInt64(strong[si] & 63) }
-        if predictor == nil { predictor = GroupLanes(paths: 1, rows: gr.n, lanes: false) }
+        if predictor == nil {
+            // (onto these groups, at zero: each group with rows is written below; `ENPathSet.refine`
+            // carries it from then on)
+            predictor = GroupLanes(paths: 1, rows: gr.n, lanes: false)
+            predictor!.follow(gr, workers: workers)
+        }
         let lanes = predictor!
-        if from == 0 { lanes.follow(gr, workers: workers) }     // (onto these groups: each with rows is written below)
         precondition(lanes.groups == G, "elastic net: the snapshot predictors are not on the current groups")
         withExtendedLifetime(lanes) {
         let pd = lanes.doubles

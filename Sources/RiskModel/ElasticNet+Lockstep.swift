@@ -165,30 +165,28 @@ final class ENPathSet {
         let ownerLane = owners.map { s in SIMDMask<SIMD4<Int64>>((0..<4).map { $0 == s.lane % 4 }) }
         var ua = [UInt64](repeating: 0, count: W)
         let us = gr.mask
-        // Per column three lane vectors whatever NB, so the bit loops add all three with no test
-        // of NB (unused lanes add zeros and are never read).
-        var bT = [SIMD4<Double>](repeating: .zero, count: p * 3), b0 = [SIMD4<Double>](repeating: .zero, count: 3)
-        var reach = 0.0     // the largest |b0| + Σ|β| of a path: how far any partial sum of η can go
-        for s in members {
-            for k in 0..<W { ua[k] |= s.active[k] }
-            let (c, b) = s.original()
-            let at = position(s), l = s.lane % 4
-            b0[at][l] = c
-            for j in 0..<p where b[j] != 0 { bT[j * 3 + at][l] = b[j] }
-            reach = max(reach, b.reduce(abs(c)) { $0 + abs($1) })
-        }
         // μ = e^η as the product e^b0 · Π e^β over the group's active columns (one multiply per
         // set bit beside its add, instead of an exp per lane and group), with e^b0 and e^β from
         // the C library. No partial product can overflow or underflow while every |partial sum of
         // η| ≤ reach < 700; past that (never on RTM designs) the lanes take exp4 of the sums.
         // Error: ≤ (k + 1) ulp for k active bits in the group, where e^(the rounded sum) carries
         // the sum's absolute rounding, ~k·ulp(η), as a relative error of μ.
-        let products = reach < 700
-        let eT = bT.map { v in SIMD4((0..<4).map { Foundation.exp(v[$0]) }) }
-        let e0 = b0.map { v in SIMD4((0..<4).map { Foundation.exp(v[$0]) }) }
-        // Per column: its three lane vectors of β, then their three of e^β (one line of memory).
+        // Per column: its three lane vectors of β, then their three of e^β (one line of memory) —
+        // three whatever NB, so the bit loops add and multiply all three with no test of NB
+        // (lanes without a path hold β = 0, e^β = 1 and are never read).
         var beT = [SIMD4<Double>](repeating: .zero, count: p * 6)
-        for j in 0..<p { for k in 0..<3 { beT[j * 6 + k] = bT[j * 3 + k]; beT[j * 6 + 3 + k] = eT[j * 3 + k] } }
+        for j in 0..<p { for k in 3..<6 { beT[j * 6 + k] = .one } }
+        var b0 = [SIMD4<Double>](repeating: .zero, count: 3), e0 = [SIMD4<Double>](repeating: .one, count: 3)
+        var reach = 0.0     // the largest |b0| + Σ|β| of a path: how far any partial sum of η can go
+        for s in members {
+            for k in 0..<W { ua[k] |= s.active[k] }
+            let (c, b) = s.original()
+            let at = position(s), l = s.lane % 4
+            b0[at][l] = c; e0[at][l] = Foundation.exp(c)
+            for j in 0..<p where b[j] != 0 { beT[j * 6 + at][l] = b[j]; beT[j * 6 + 3 + at][l] = Foundation.exp(b[j]) }
+            reach = max(reach, b.reduce(abs(c)) { $0 + abs($1) })
+        }
+        let products = reach < 700
         let workers = max(1, paths[0].o.workers)
         typealias Part = (xw: [SIMD4<Double>], stats: [SIMD4<Double>])
         let chunks = chunkCount(G, workers: workers)

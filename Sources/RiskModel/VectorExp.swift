@@ -7,9 +7,10 @@ import Foundation
 /// Elementary Functions*, ch. 6) — k = round(x·log₂e) by the 1.5·2⁵² shifter, r = (x − k·ln2_hi)
 /// − k·ln2_lo with fdlibm's split of ln2 (k·ln2_hi exact), so |r| ≤ ln2/2 — then e^r by its
 /// Taylor polynomial to r¹³/13! (truncation ≤ (ln2/2)¹⁴/14! ≈ 4·10⁻¹⁸, far below an ulp) in
-/// Estrin's scheme, and 2^k assembled in the exponent bits. Tolerance: within 1 ulp of the C library's exp over
-/// [−708, 709] (`VectorExpTests`: 10⁶ seeded points); lanes outside that range (and NaN) are
-/// taken by the C library, so overflow, underflow and NaN behave as `Foundation.exp`.
+/// Estrin's scheme, and 2^k assembled in the exponent bits. Tolerance: within 1 ulp of the C
+/// library's exp over [−708, 709] (`VectorExpTests`: 10⁶ seeded points); lanes outside that
+/// range (and NaN) are taken by the C library, so overflow, underflow and NaN behave as
+/// `Foundation.exp`.
 @inline(__always) func exp4(_ x: SIMD4<Double>) -> SIMD4<Double> {
     if any(x .< -708) || any(x .> 709) || any(x .!= x) {
         return SIMD4(Foundation.exp(x[0]), Foundation.exp(x[1]), Foundation.exp(x[2]), Foundation.exp(x[3]))
@@ -20,9 +21,9 @@ import Foundation
     let k = t - shifter
     let r = (x - k * ln2Hi) - k * ln2Lo
     // e^r = 1 + (r + r²·Q(r)), Q(r) = Σ_{k=2}^{13} r^(k−2)/k! by Estrin's scheme (Estrin 1960;
-    // Knuth, TAOCP vol. 2, §4.6.4): pairs, then pairs of pairs in r², r⁴, r⁸ — a dependency chain
-    // of 5 multiply-adds instead of Horner's 13, the same terms. The small part r + r²·Q is
-    // summed before the 1, so the result is rounded about as often as Horner's.
+    // Knuth, TAOCP vol. 2, §4.6.4): pairs in r, pairs of those in r², then Horner in r⁴ — a
+    // dependency chain of 5 multiply-adds instead of Horner's 13, the same terms. The small part
+    // r + r²·Q is summed before the 1, so the result is rounded about as often as Horner's.
     let r2 = r * r, r4 = r2 * r2
     let p23 = r * (1 / 6.0) + 0.5
     let p45 = r * (1 / 120.0) + 1 / 24.0
