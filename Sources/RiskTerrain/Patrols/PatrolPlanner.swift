@@ -75,9 +75,9 @@ public enum PatrolPlanner {
 
     static func readEvents(_ spec: ModelSpec, crs: CRS, options o: PatrolOptions) throws -> (PatrolSites.Events, PatrolSites.Events?) {
         func read(_ s: LayerSource, field: String) throws -> PatrolSites.Events {
-            var q = StudyInputs.query(s, declared: try s.crs.map(CRS.init))
+            var q = StudyInputs.query(s, declared: try StudyInputs.crs(s.crs, key: "\(s == spec.outcome ? "outcome" : "streetsafe").crs", spec: spec))
             if !q.optionalFields.contains(field) { q.optionalFields.append(field) }   // the time filter's field may be there already
-            let set = try VectorReader.read(s.path, query: q, into: crs)
+            let set = try PointInput.read(s, key: s == spec.outcome ? "outcome" : "streetsafe", spec: spec, query: q, into: crs).features
             // one time per point: a multi-point feature's points share its time
             let times = set.attributes[field].flatMap { $0.count == set.count ? $0 : nil } ?? Array(repeating: nil, count: set.count)
             var points: [Point2] = [], pointTimes: [String?] = []

@@ -28,6 +28,38 @@ public enum Manifest {
         let warnings: [String]
         /// Whether the folder holds raw event locations (`--include-events`).
         let includesEvents: Bool
+        /// The point inputs (outcome, streetsafe) file by file, with the months read.
+        let pointInputs: [String: PointInputRecord]
+    }
+
+    /// What a point input read, for the manifest: its files with their rows and features kept
+    /// (their SHA-256 are in `inputs`), the files not read, and the months.
+    struct PointInputRecord: Encodable {
+        let written: [String]
+        let files: [PointInput.FileRead]
+        let filesNotRead: [LayerSource.SkippedFile]
+        let crimeTypes: [String]?
+        let monthsInData: PointInput.MonthSpan?
+        let monthsRead: PointInput.MonthSpan?
+        let repeatedCrimeIds: Int
+        let events: Int
+
+        init(_ read: PointInput, _ s: LayerSource) {
+            written = s.written
+            files = read.files
+            filesNotRead = s.skippedFiles
+            crimeTypes = s.crimeTypes
+            monthsInData = read.monthsInData
+            monthsRead = read.monthsRead
+            repeatedCrimeIds = read.duplicateIDs
+            events = read.features.count
+        }
+    }
+
+    static func pointRecords(_ inputs: StudyInputs) -> [String: PointInputRecord] {
+        var out = ["outcome": PointInputRecord(inputs.outcomeRead, inputs.spec.outcome)]
+        if let read = inputs.streetSafeRead, let s = inputs.spec.streetSafe { out["streetsafe"] = PointInputRecord(read, s) }
+        return out
     }
 
     /// Files that make up a dataset: a Shapefile's sidecars count as input too.
@@ -64,7 +96,7 @@ public enum Manifest {
                            timingsS: Dictionary(uniqueKeysWithValues: timings.map { ($0.stage, $0.seconds) }),
                            selectionTimingsS: Dictionary(uniqueKeysWithValues: f.selectionTimings.map { ($0.stage, $0.seconds) }),
                            totalS: timings.reduce(0) { $0 + $1.seconds }, layerCache: f.cache, warnings: f.inputs.warnings,
-                           includesEvents: includesEvents)
+                           includesEvents: includesEvents, pointInputs: pointRecords(f.inputs))
         return try RunOutputs.jsonEncoder().encode(doc)
     }
 }

@@ -23,9 +23,12 @@ public struct StudyInputs: Sendable {
     public let studyArea: [Polygon]
     public let studyExtent: Extent
     public let outcome: FeatureSet
+    /// What each of the outcome's files gave, and the months read.
+    public let outcomeRead: PointInput
     public let factors: [FactorLayer]
     /// StreetSafe reports in the analysis CRS, when the spec names them.
     public let streetSafe: FeatureSet?
+    public let streetSafeRead: PointInput?
     /// Things a user should read before trusting the model (a factor far from the study area, …).
     public let warnings: [String]
 
@@ -36,10 +39,10 @@ public struct StudyInputs: Sendable {
                             progress: (String) -> Void = { _ in }) throws -> StudyInputs {
         var warnings: [String] = []
         progress("reading the study area")
-        let areaCRSOverride = try spec.studyArea.crs.map(CRS.init)
+        let areaCRSOverride = try crs(spec.studyArea.crs, key: "study_area.crs", spec: spec)
         let crs: CRS
         if let written = spec.crs {
-            crs = try CRS(written)
+            crs = try Self.crs(written, key: "crs", spec: spec)!
         } else {
             let raw = try VectorReader.read(spec.studyArea.path, query: query(spec.studyArea, declared: areaCRSOverride))
             crs = raw.crs
@@ -66,26 +69,30 @@ public struct StudyInputs: Sendable {
         _ = try grid.padded(by: Int((4 * maxReach / spec.cellSize).rounded(.up)) + 1)
 
         progress("reading the outcome events")
-        let outcome = try VectorReader.read(spec.outcome.path, query: query(spec.outcome, declared: try spec.outcome.crs.map(CRS.init)), into: crs)
+        let outcomeRead = try PointInput.read(spec.outcome, key: "outcome", spec: spec,
+                                              query: query(spec.outcome, declared: try Self.crs(spec.outcome.crs, key: "outcome.crs", spec: spec)), into: crs)
+        let outcome = outcomeRead.features
         if outcome.geometries.contains(where: { $0.kind != .point }) {
             throw SpecError(file: spec.path, line: nil, key: "outcome",
-                            message: "\(spec.outcome.path) holds \(outcome.geometries.first { $0.kind != .point }!.kind.rawValue)s — outcome events must be points")
+                            message: "\(spec.outcome.label) holds \(outcome.geometries.first { $0.kind != .point }!.kind.rawValue)s — outcome events must be points")
         }
         let inside = outcome.geometries.filter { g in g.vertices.allSatisfy { p in
             p.x >= extent.minX && p.x <= extent.maxX && p.y >= extent.minY && p.y <= extent.maxY } }.count
         if inside == 0 {
             throw SpecError(file: spec.path, line: nil, key: "outcome",
-                            message: "none of the \(outcome.count) events in \(spec.outcome.path) fall within the study area's extent \(extent) — check the outcome's crs (or swapped x/y columns)")
+                            message: "none of the \(outcome.count) events in \(spec.outcome.label) fall within the study area's extent \(extent) — check the outcome's crs (or swapped x/y columns)")
         }
         if inside < outcome.count {
             warnings.append("\(outcome.count - inside) of \(outcome.count) outcome events lie outside the study area's extent and will not count")
         }
-        warnings += eventNotes(outcome, path: spec.outcome.path)
+        warnings += eventNotes(outcome, path: spec.outcome.label)
+        warnings += fileNotes(outcomeRead, spec.outcome, key: "outcome")
+        try checkEvaluationWindows(spec, outcomeRead)
 
         var layers: [FactorLayer] = []
         for f in spec.factors {
             progress("reading factor \(f.name)")
-            let declared = try f.source.crs.map(CRS.init)
+            let declared = try Self.crs(f.source.crs, key: "factors.\(f.name).crs", spec: spec)
             if f.source.isRaster {
                 let info = try RasterReader.info(f.source.path)
                 guard info.geoTransform != nil else { throw GeoDataError.rasterWithoutGeoreferencing(path: f.source.path) }
@@ -110,17 +117,60 @@ public struct StudyInputs: Sendable {
                 layers.append(FactorLayer(spec: f, features: set, raster: nil, rasterCRS: nil))
             }
         }
-        var streetSafe: FeatureSet?
+        var streetSafeRead: PointInput?
         if let s = spec.streetSafe {
             progress("reading the StreetSafe reports")
-            var q = query(s, declared: try s.crs.map(CRS.init))
+            var q = query(s, declared: try Self.crs(s.crs, key: "streetsafe.crs", spec: spec))
             q.optionalFields.append("reason")     // why people felt unsafe: the hotspots' StreetSafe lens names the commonest
-            streetSafe = try VectorReader.read(s.path, query: q, into: crs)
-            if streetSafe!.report.skippedTotal + streetSafe!.report.repairedTotal > 0 { warnings.append(streetSafe!.report.summary) }
+            let read = try PointInput.read(s, key: "streetsafe", spec: spec, query: q, into: crs)
+            if read.features.report.skippedTotal + read.features.report.repairedTotal > 0 { warnings.append(read.features.report.summary) }
+            warnings += fileNotes(read, s, key: "streetsafe")
+            streetSafeRead = read
         }
         if outcome.report.skippedTotal + outcome.report.repairedTotal > 0 { warnings.insert(outcome.report.summary, at: 0) }
-        return StudyInputs(spec: spec, crs: crs, studyArea: polygons, studyExtent: extent, outcome: outcome,
-                           factors: layers, streetSafe: streetSafe, warnings: warnings)
+        return StudyInputs(spec: spec, crs: crs, studyArea: polygons, studyExtent: extent, outcome: outcome, outcomeRead: outcomeRead,
+                           factors: layers, streetSafe: streetSafeRead?.features, streetSafeRead: streetSafeRead, warnings: warnings)
+    }
+
+    /// A CRS the spec names, parsed; a name PROJ does not know is an error naming the spec's key
+    /// (with GDAL's did-you-mean: `BNG` → EPSG:27700).
+    static func crs(_ text: String?, key: String, spec: ModelSpec) throws -> CRS? {
+        guard let text else { return nil }
+        do { return try CRS(text) } catch let e as GeoDataError {
+            throw SpecError(file: spec.path, line: nil, key: key, message: e.description)
+        }
+    }
+
+    /// What a user should know about a point input read from a folder: files it did not read,
+    /// repeated Crime IDs, months with no rows inside the span read.
+    static func fileNotes(_ read: PointInput, _ s: LayerSource, key: String) -> [String] {
+        var notes: [String] = []
+        if !read.skippedFiles.isEmpty {
+            let reasons = Dictionary(grouping: read.skippedFiles, by: \.reason).sorted { $0.key < $1.key }
+                .map { "\($0.value.count) \($0.key) (\($0.value.prefix(3).map { ($0.path as NSString).lastPathComponent }.joined(separator: ", "))\($0.value.count > 3 ? ", …" : ""))" }
+            notes.append("\(key): \(read.skippedFiles.count) file\(read.skippedFiles.count == 1 ? "" : "s") in \(s.label) not read: \(reasons.joined(separator: "; "))")
+        }
+        if read.duplicateIDs > 0 {
+            notes.append("\(key): \(read.duplicateIDs) row\(read.duplicateIDs == 1 ? " repeats a Crime ID" : "s repeat Crime IDs") read already (\(read.features.report.skippedExamples[PointInput.duplicateReason, default: []].prefix(3).joined(separator: ", "))); each crime counts once")
+        }
+        if let months = read.monthsRead, !months.missing.isEmpty {
+            notes.append("\(key): no rows in \(PointInput.ranges(months.missing)), inside the months read \(months.first)–\(months.last) — a month's file missing from the download?")
+        }
+        return notes
+    }
+
+    /// The evaluation's windows must lie inside the months of the outcome read.
+    static func checkEvaluationWindows(_ spec: ModelSpec, _ read: PointInput) throws {
+        guard let e = spec.evaluation, let data = read.monthsRead,
+              let first = EvaluationStage.monthIndex(data.first), let last = EvaluationStage.monthIndex(data.last) else { return }
+        for (name, from, to) in [("train", e.trainFrom, e.trainTo), ("test", e.testFrom, e.testTo)] {
+            guard let f = PointInput.boundMonth(from, end: false), let t = PointInput.boundMonth(to, end: true) else { continue }
+            if f < first || t > last {
+                let side = t > last ? "ends after the outcome's last month" : "starts before the outcome's first month"
+                throw SpecError(file: spec.path, line: nil, key: "evaluation.\(name)",
+                                message: "the \(name) window \(from)–\(to) \(side) (the outcome read holds \(PointInput.describe(data))) — move the window inside the data, or add the files for those months")
+            }
+        }
     }
 
     /// What a user should know about the events as counted: multi-point features count once per
