@@ -141,8 +141,8 @@ public struct StudyInputs: Sendable {
         }
     }
 
-    /// What a user should know about a point input read from a folder: files it did not read,
-    /// repeated Crime IDs, months with no rows inside the span read.
+    /// What a user should know about a point input read from a folder: files it did not read and
+    /// months with no rows inside the span read (repeated Crime IDs are in the read's summary).
     static func fileNotes(_ read: PointInput, _ s: LayerSource, key: String) -> [String] {
         var notes: [String] = []
         if !read.skippedFiles.isEmpty {
@@ -150,25 +150,26 @@ public struct StudyInputs: Sendable {
                 .map { "\($0.value.count) \($0.key) (\($0.value.prefix(3).map { ($0.path as NSString).lastPathComponent }.joined(separator: ", "))\($0.value.count > 3 ? ", …" : ""))" }
             notes.append("\(key): \(read.skippedFiles.count) file\(read.skippedFiles.count == 1 ? "" : "s") in \(s.label) not read: \(reasons.joined(separator: "; "))")
         }
-        if read.duplicateIDs > 0 {
-            notes.append("\(key): \(read.duplicateIDs) row\(read.duplicateIDs == 1 ? " repeats a Crime ID" : "s repeat Crime IDs") read already (\(read.features.report.skippedExamples[PointInput.duplicateReason, default: []].prefix(3).joined(separator: ", "))); each crime counts once")
-        }
         if let months = read.monthsRead, !months.missing.isEmpty {
             notes.append("\(key): no rows in \(PointInput.ranges(months.missing)), inside the months read \(months.first)–\(months.last) — a month's file missing from the download?")
         }
         return notes
     }
 
-    /// The evaluation's windows must lie inside the months of the outcome read.
+    /// The evaluation's windows must lie inside the months the outcome's files hold (its time
+    /// filter may be narrower: `rtm evaluate` reads each window's months), and hold some of them.
     static func checkEvaluationWindows(_ spec: ModelSpec, _ read: PointInput) throws {
-        guard let e = spec.evaluation, let data = read.monthsRead,
+        guard let e = spec.evaluation, let data = read.monthsInData,
               let first = EvaluationStage.monthIndex(data.first), let last = EvaluationStage.monthIndex(data.last) else { return }
+        let present = Set(read.monthsSeen.filter { $0.value > 0 }.keys.compactMap(EvaluationStage.monthIndex))
         for (name, from, to) in [("train", e.trainFrom, e.trainTo), ("test", e.testFrom, e.testTo)] {
-            guard let f = PointInput.boundMonth(from, end: false), let t = PointInput.boundMonth(to, end: true) else { continue }
-            if f < first || t > last {
-                let side = t > last ? "ends after the outcome's last month" : "starts before the outcome's first month"
+            guard let f = PointInput.boundMonth(from, end: false), let t = PointInput.boundMonth(to, end: true), f <= t else { continue }
+            let problem = t > last ? "ends after the data's last month"
+                : f < first ? "starts before the data's first month"
+                : (f...t).allSatisfy { !present.contains($0) } ? "falls in months the data does not hold" : nil
+            if let problem {
                 throw SpecError(file: spec.path, line: nil, key: "evaluation.\(name)",
-                                message: "the \(name) window \(from)–\(to) \(side) (the outcome read holds \(PointInput.describe(data))) — move the window inside the data, or add the files for those months")
+                                message: "the \(name) window \(from)–\(to) \(problem) (\(spec.outcome.label) holds \(PointInput.describe(data))) — move the window inside the data, or add the files for those months")
             }
         }
     }

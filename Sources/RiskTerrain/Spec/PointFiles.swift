@@ -70,7 +70,8 @@ enum PointFiles {
     /// A folder's point files (see the type's documentation), recursively, in path order, and
     /// the files it holds that are not read.
     private static func folder(_ root: String, fail: (String) -> SpecError) throws -> (read: [String], skipped: [LayerSource.SkippedFile]) {
-        guard let walker = FileManager.default.enumerator(atPath: root) else {
+        // a folder that is a link (to the downloads elsewhere) is walked where it points
+        guard let walker = FileManager.default.enumerator(atPath: URL(fileURLWithPath: root).resolvingSymlinksInPath().path) else {
             throw fail("'\(root)' cannot be read — check the folder's permissions")
         }
         var all: [String] = []
@@ -139,7 +140,7 @@ enum VirtualPaths {
         guard let prefix = local.first(where: { path.hasPrefix($0) }) else { return path }
         let rest = String(path.dropFirst(prefix.count))
         if rest.hasPrefix("/") || rest.hasPrefix("{") { return path }
-        return prefix.dropLast() + folder.appendingPathComponent(rest).standardizedFileURL.path
+        return prefix + folder.appendingPathComponent(rest).standardizedFileURL.path      // /vsizip//abs/…
     }
 
     /// The local archive a `/vsizip/…` path reads, for its fingerprint; nil for other paths.
