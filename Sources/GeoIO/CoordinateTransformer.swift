@@ -105,3 +105,18 @@ final class ProjLog {
         }
     }
 }
+
+/// Transformers by source and target CRS, made once and reused by one thread (a transformer is
+/// not thread-safe): reading a folder of files in one CRS finds PROJ's operation once.
+public final class TransformerCache {
+    private var made: [CRS: [CRS: CoordinateTransformer]] = [:]
+
+    public init() {}
+
+    public func transformer(from source: CRS, to target: CRS) throws -> CoordinateTransformer {
+        if let t = made[source]?[target] { return t }
+        let t = try CoordinateTransformer(from: source, to: target)
+        made[source, default: [:]][target] = t
+        return t
+    }
+}

@@ -11,8 +11,10 @@ import RasterCore
 public enum VectorReader {
     /// - Parameter allowEmpty: return an empty set where nothing passes the filters (one month's
     ///   file of many, outside the time window) instead of throwing `emptyLayer`.
+    /// - Parameter transformers: transformations made for earlier files, reused (finding one
+    ///   costs PROJ tens of milliseconds: a folder of monthly files shares one).
     public static func read(_ path: String, query: VectorQuery = VectorQuery(), into target: CRS? = nil,
-                            allowEmpty: Bool = false) throws -> FeatureSet {
+                            allowEmpty: Bool = false, transformers: TransformerCache? = nil) throws -> FeatureSet {
         let dataset = try GDALDatasetHandle.open(path, kind: .vector)
         let layer = try VectorLayerHandle(dataset: dataset, name: query.layer)
         var set = try layer.driverIsCSV
@@ -30,7 +32,7 @@ public enum VectorReader {
         if set.crs.isGeographic, !layer.driverIsCSV {     // CSV rows are checked line by line as read
             try requireDegrees(set, path: path, declared: query.declaredCRS != nil, geoJSON: layer.driverIsGeoJSON)
         }
-        if let target, target != set.crs { try reproject(&set, to: target, path: path) }
+        if let target, target != set.crs { try reproject(&set, to: target, path: path, transformers: transformers) }
         return set
     }
 
@@ -164,8 +166,8 @@ public enum VectorReader {
     /// Transforms the vertices with PROJ a chunk of about a million at a time, writing each
     /// geometry back in place (so a layer of millions of points is held once, not copied);
     /// features with a vertex PROJ cannot transform are skipped and counted.
-    private static func reproject(_ set: inout FeatureSet, to target: CRS, path: String) throws {
-        let transformer = try CoordinateTransformer(from: set.crs, to: target)
+    private static func reproject(_ set: inout FeatureSet, to target: CRS, path: String, transformers: TransformerCache?) throws {
+        let transformer = try transformers?.transformer(from: set.crs, to: target) ?? CoordinateTransformer(from: set.crs, to: target)
         var keep = [Bool](repeating: true, count: set.geometries.count)
         let first = set.geometries.first?.vertices.first ?? Point2(x: .nan, y: .nan)
         var start = 0

@@ -41,8 +41,9 @@ public struct PointInput: Sendable {
         let monthField = source.time?.field ?? "month"
         for f in [Self.idField, monthField] where !q.optionalFields.contains(f) { q.optionalFields.append(f) }
         var sets: [FeatureSet] = []
+        let transformers = TransformerCache()
         for file in source.files {
-            sets.append(try VectorReader.read(file, query: q, into: crs, allowEmpty: source.isMultiFile))
+            sets.append(try VectorReader.read(file, query: q, into: crs, allowEmpty: source.isMultiFile, transformers: transformers))
         }
         var combined = Self.concatenate(sets, label: source.label)
         let duplicates = Self.dropRepeatedIDs(&combined, files: source.files, counts: sets.map(\.count), monthField: monthField)
