@@ -53,6 +53,8 @@ public enum GeoDataError: Error, Equatable, Sendable, CustomStringConvertible {
     case noLayers(path: String)
     case nothingUsable(path: String, summary: String)
     case changedDuringRun(path: String, deleted: Bool)
+    case tagsNeedOSM(path: String)
+    case osmNothingTagged(path: String, tags: String, seen: String)
     case projectedCoordinatesInDegrees(path: String, feature: Int, x: Double, y: Double, crs: String, declared: Bool, geoJSON: Bool)
 
     public var description: String {
@@ -117,6 +119,10 @@ public enum GeoDataError: Error, Equatable, Sendable, CustomStringConvertible {
             return deleted
                 ? "\(p): deleted while the run was reading it — nothing was written; restore the file and run again"
                 : "\(p): changed while the run was reading it (its SHA-256 differs from the start of the run) — nothing was written; run again once the file is complete"
+        case .tagsNeedOSM(let p):
+            return "\(p): tags: selects OpenStreetMap features, and this is not an .osm.pbf or .osm file — use where: instead (for a Geofabrik shapefile, e.g. where: \"fclass = 'pub'\")"
+        case .osmNothingTagged(let p, let tags, let seen):
+            return "\(p): no point, line or polygon has the tags \(tags) — check the keys and values (values seen for those keys: \(seen.isEmpty ? "none" : seen))"
         case .projectedCoordinatesInDegrees(let p, let feature, let x, let y, let crs, let declared, let geoJSON):
             // British National Grid's extent: 0–700 km east, 0–1,300 km north
             let bng = (0...700_000).contains(x) && (0...1_300_000).contains(y)

@@ -74,6 +74,9 @@ public struct VectorQuery: Sendable {
     public var optionalFields: [String] = []
     /// Keep only these categories of a field (after `where`, before `time`).
     public var categories: CategoryFilter?
+    /// OpenStreetMap tags to select (`amenity: [pub, bar]`): a feature is kept when any of the
+    /// keys has one of its values. Only for `.osm.pbf` and `.osm` files (`OSMReader`).
+    public var tags: [String: [String]]?
 
     public init(layer: String? = nil, whereClause: String? = nil, time: TimeFilter? = nil,
                 declaredCRS: CRS? = nil, xColumn: String? = nil, yColumn: String? = nil, fields: [String] = []) {

@@ -16,6 +16,12 @@ public enum VectorReader {
     public static func read(_ path: String, query: VectorQuery = VectorQuery(), into target: CRS? = nil,
                             allowEmpty: Bool = false, transformers: TransformerCache? = nil) throws -> FeatureSet {
         let dataset = try GDALDatasetHandle.open(path, kind: .vector)
+        if dataset.driver.short == "OSM", query.layer == nil {
+            var set = try OSMReader.read(dataset, query: query)
+            if let target { try reproject(&set, to: target, path: path, transformers: transformers) }
+            return set
+        }
+        if let tags = query.tags, !tags.isEmpty { throw GeoDataError.tagsNeedOSM(path: path) }
         let layer = try VectorLayerHandle(dataset: dataset, name: query.layer)
         var set = try layer.driverIsCSV
             ? readCSVPoints(layer, query: query)
@@ -52,26 +58,32 @@ public enum VectorReader {
     private static func readGeometries(_ layer: VectorLayerHandle, query: VectorQuery) throws -> FeatureSet {
         guard let crs = try query.declaredCRS ?? layer.crs() else { throw GeoDataError.missingCRS(path: layer.path) }
         return try collect(layer, query: query, crs: crs, report: layer.emptyReport()) { feature, fid, report in
-            guard let g = OGR_F_GetGeometryRef(feature) else {
-                report.skip("no geometry", "feature \(fid)")
-                return nil
-            }
-            var outcome = OGRGeometryConversion.convert(g)
-            if case .geometry(let geometry) = outcome, !geometry.vertices.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) {
-                report.skip("coordinates that are not finite numbers", "feature \(fid)")
-                return nil
-            }
-            if case .geometry(let geometry) = outcome, geometry.kind == .polygon, OGR_G_IsValid(g) == 0 {
-                outcome = OGRGeometryConversion.madeValid(g)
-                if case .geometry = outcome { report.repair("invalid polygons made valid (GEOS MakeValid)", "feature \(fid)") }
-            }
-            switch outcome {
-            case .skipped(let reason):
-                report.skip(reason, "feature \(fid)")
-                return nil
-            case .geometry(let geometry):
-                return geometry
-            }
+            geometry(of: feature, example: "feature \(fid)", report: &report)
+        }
+    }
+
+    /// A feature's geometry as RiskTerrain's, made valid where it is an invalid polygon; nil (and
+    /// counted in the report under `example`) where it has none, or none usable.
+    static func geometry(of feature: OGRFeatureH, example: String, report: inout ReadReport) -> Geometry? {
+        guard let g = OGR_F_GetGeometryRef(feature) else {
+            report.skip("no geometry", example)
+            return nil
+        }
+        var outcome = OGRGeometryConversion.convert(g)
+        if case .geometry(let geometry) = outcome, !geometry.vertices.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) {
+            report.skip("coordinates that are not finite numbers", example)
+            return nil
+        }
+        if case .geometry(let geometry) = outcome, geometry.kind == .polygon, OGR_G_IsValid(g) == 0 {
+            outcome = OGRGeometryConversion.madeValid(g)
+            if case .geometry = outcome { report.repair("invalid polygons made valid (GEOS MakeValid)", example) }
+        }
+        switch outcome {
+        case .skipped(let reason):
+            report.skip(reason, example)
+            return nil
+        case .geometry(let geometry):
+            return geometry
         }
     }
 

@@ -176,6 +176,29 @@ let citySpec = cityFolder + "/spec.yaml"
         #expect(e3?.description.contains("the list is empty") == true)
     }
 
+    // MARK: OpenStreetMap
+
+    @Test func anOSMFactorIsSelectedByTags() throws {
+        let osm = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("GeoIOTests/Fixtures/pubs.osm").path
+        let yaml = try String(contentsOfFile: sampleSpec, encoding: .utf8).replacingOccurrences(of: "factors:\n", with: """
+            factors:
+              - name: osm_pubs
+                path: \(osm)
+                tags: { amenity: [pub, bar, nightclub] }
+                influence: proximity
+
+            """)
+        let spec = try SpecParser.parse(yaml, path: sampleSpec)
+        #expect(spec.factors[0].source.tags == ["amenity": ["pub", "bar", "nightclub"]])
+        let inputs = try StudyInputs.load(spec)
+        #expect(inputs.factors[0].features?.count == 4)
+        #expect(Set(inputs.factors[0].features!.geometries.map(\.kind)) == [.point, .line, .polygon])
+        let wrong = yaml.replacingOccurrences(of: "path: \(osm)", with: "path: licensed_premises.gpkg")
+        let e = #expect(throws: SpecError.self) { try SpecParser.parse(wrong, path: sampleSpec) }
+        #expect(e?.key == "factors[1].tags" && e?.description.contains("use where: for other layers") == true)
+    }
+
     // MARK: GDAL virtual paths
 
     @Test func pathsThatFetchAreRefusedUnlessAllowed() throws {

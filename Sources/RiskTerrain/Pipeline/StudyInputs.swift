@@ -197,6 +197,7 @@ public struct StudyInputs: Sendable {
 
     static func query(_ s: LayerSource, declared: CRS?) -> VectorQuery {
         var q = VectorQuery(layer: s.layer, whereClause: s.whereClause, time: s.time, declaredCRS: declared, xColumn: s.x, yColumn: s.y)
+        q.tags = s.tags
         q.optionalFields = ["name"]      // labels hotspots when the layer names its features
         if let t = s.time { q.optionalFields.append(t.field) }   // each event's time, for rolling-origin splits
         return q

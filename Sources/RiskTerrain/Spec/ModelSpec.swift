@@ -48,6 +48,8 @@ public struct LayerSource: Sendable, Equatable {
     public var skippedFiles: [SkippedFile] = []
     /// data.police.uk `Crime type` values to keep (any case); nil keeps every type.
     public var crimeTypes: [String]?
+    /// OpenStreetMap tags to select from an `.osm.pbf` or `.osm` file (`amenity: [pub, bar]`).
+    public var tags: [String: [String]]?
     public var layer: String?
     public var whereClause: String?
     /// The layer's CRS when the file has none (or to override it).

@@ -197,7 +197,7 @@ struct SpecReader {
         return spec
     }
 
-    static let sourceKeys = ["path", "layer", "where", "crs", "x", "y", "time"]
+    static let sourceKeys = ["path", "layer", "where", "crs", "x", "y", "time", "tags"]
 
     /// A layer given as a bare path or as a mapping with path, layer, where, crs, x, y, time.
     /// - Parameter points: a point input (outcome, streetsafe), whose path may also be a folder,
@@ -220,6 +220,25 @@ struct SpecReader {
             s = LayerSource(path: try path(p, "\(key).path"))
         }
         if points { try resolveFiles(&s, p, "\(key).path") }
+        if let t = m["tags"] {
+            guard let tm = t.mapping, tm.count > 0 else {
+                throw fail(t, "\(key).tags", "expected OpenStreetMap keys and their values, e.g. tags: { amenity: [pub, bar, nightclub] }")
+            }
+            var tags: [String: [String]] = [:]
+            for (k, v) in tm {
+                let name = try string(k, "\(key).tags")
+                let items: [Node]
+                if case .sequence(let seq) = v { items = Array(seq) } else { items = [v] }
+                tags[name] = try items.map { try string($0, "\(key).tags.\(name)") }
+                if tags[name]!.isEmpty { throw fail(v, "\(key).tags.\(name)", "the list is empty — name the values to keep, e.g. [pub, bar]") }
+            }
+            let lower = s.path.lowercased()
+            guard lower.hasSuffix(".pbf") || lower.hasSuffix(".osm") || lower.hasSuffix(".osm.bz2") else {
+                throw fail(t, "\(key).tags", "selects OpenStreetMap features; \((s.path as NSString).lastPathComponent) is not an .osm.pbf or .osm file — use where: for other layers (e.g. where: \"fclass = 'pub'\" for a Geofabrik shapefile)")
+            }
+            if m["where"] != nil { throw fail(t, "\(key).tags", "give tags: or where:, not both (an OpenStreetMap file is selected by tags)") }
+            s.tags = tags
+        }
         if let c = m["crime_types"] {
             let items: [Node]
             if case .sequence(let seq) = c { items = Array(seq) } else { items = [c] }
