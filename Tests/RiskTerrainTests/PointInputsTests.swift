@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import GeoIO
+import RasterCore
 import TestSupport
 @testable import RiskTerrain
 
@@ -97,7 +98,9 @@ let citySpec = cityFolder + "/spec.yaml"
         let dir = try scratch.folder("rtm-twice")
         try FileManager.default.copyItem(atPath: cityFolder + "/police", toPath: dir + "/police")
         try FileManager.default.copyItem(atPath: dir + "/police/2019-03", toPath: dir + "/police/2019-03 (copy)")
-        for f in ["study_area.gpkg", "pubs.geojson", "transport.gpkg"] { try FileManager.default.copyItem(atPath: cityFolder + "/" + f, toPath: dir + "/" + f) }
+        for f in ["study_area.gpkg", "pubs.geojson", "transport.gpkg", "wards.geojson", "water.geojson"] {
+            try FileManager.default.copyItem(atPath: cityFolder + "/" + f, toPath: dir + "/" + f)
+        }
         let spec = try SpecParser.parse(try String(contentsOfFile: citySpec, encoding: .utf8), path: dir + "/spec.yaml")
         let once = try StudyInputs.load(SpecParser.load(citySpec)).outcomeRead
         let twice = try StudyInputs.load(spec).outcomeRead
@@ -174,6 +177,29 @@ let citySpec = cityFolder + "/spec.yaml"
         #expect(e2?.description.contains("holds no CSV file (1 other file)") == true)
         let e3 = #expect(throws: SpecError.self) { try cityWith { $0.replacingOccurrences(of: "  path: police ", with: "  path: [] ") } }
         #expect(e3?.description.contains("the list is empty") == true)
+    }
+
+    // MARK: Context layers
+
+    @Test func contextLayersAreReadAndDrawnOnTheMaps() throws {
+        let inputs = try StudyInputs.load(SpecParser.load(citySpec))
+        #expect(inputs.context.map(\.name) == ["wards", "water"])
+        // the wards and water that reach the study area, in British National Grid
+        #expect(inputs.context.allSatisfy { !$0.lines.isEmpty })
+        #expect(inputs.context.allSatisfy { $0.lines.contains { Geometry.multiPoint($0).extent!.intersects(inputs.studyExtent) } })
+        // a line across the map is drawn in grey; nothing else changes
+        let g = try GridGeometry(originX: 0, originY: 100, cellSize: 1, width: 100, height: 100)
+        let white: QuickLookMap.RGB = (255, 255, 255)
+        let plain = QuickLookMap.draw(g, hotspots: [], colour: { _, _ in white }, legend: { _, _, _ in })
+        let drawn = QuickLookMap.draw(g, hotspots: [], context: [[Point2(0, 50.5), Point2(99.9, 50.5)]], colour: { _, _ in white }, legend: { _, _, _ in })
+        let changed = (0..<(plain.rgba.count / 4)).filter { plain.rgba[$0 * 4] != drawn.rgba[$0 * 4] }
+        #expect(!changed.isEmpty && changed.allSatisfy { drawn.rgba[$0 * 4] == 120 })
+        #expect(Set(changed.map { $0 / drawn.width }).count == 1)      // one row of pixels
+    }
+
+    @Test func aContextLayerMustBeVector() throws {
+        let e = #expect(throws: SpecError.self) { try cityWith { $0 + "  - { name: lux, path: lux.tif }\n" } }
+        #expect(e?.key == "context[3].path" && e?.description.contains("is a raster") == true)
     }
 
     // MARK: OpenStreetMap

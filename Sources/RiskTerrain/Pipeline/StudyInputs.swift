@@ -29,6 +29,8 @@ public struct StudyInputs: Sendable {
     /// StreetSafe reports in the analysis CRS, when the spec names them.
     public let streetSafe: FeatureSet?
     public let streetSafeRead: PointInput?
+    /// Lines and polygon rings of the `context:` layers in the analysis CRS, for the maps, by layer.
+    public let context: [(name: String, lines: [[Point2]])]
     /// Things a user should read before trusting the model (a factor far from the study area, …).
     public let warnings: [String]
 
@@ -127,9 +129,32 @@ public struct StudyInputs: Sendable {
             warnings += fileNotes(read, s, key: "streetsafe")
             streetSafeRead = read
         }
+        var context: [(name: String, lines: [[Point2]])] = []
+        for (i, c) in spec.context.enumerated() {
+            progress("reading context layer \(c.name)")
+            let set = try VectorReader.read(c.source.path, query: query(c.source, declared: try Self.crs(c.source.crs, key: "context[\(i + 1)].crs", spec: spec)), into: crs)
+            context.append((c.name, Self.lines(of: set.geometries, near: extent)))
+        }
         if outcome.report.skippedTotal + outcome.report.repairedTotal > 0 { warnings.insert(outcome.report.summary, at: 0) }
         return StudyInputs(spec: spec, crs: crs, studyArea: polygons, studyExtent: extent, outcome: outcome, outcomeRead: outcomeRead,
-                           factors: layers, streetSafe: streetSafeRead?.features, streetSafeRead: streetSafeRead, warnings: warnings)
+                           factors: layers, streetSafe: streetSafeRead?.features, streetSafeRead: streetSafeRead,
+                           context: context, warnings: warnings)
+    }
+
+    /// The lines and polygon rings of `geometries` whose extent meets `extent` (points have none).
+    static func lines(of geometries: [Geometry], near extent: Extent) -> [[Point2]] {
+        var out: [[Point2]] = []
+        for g in geometries {
+            guard let e = g.extent, e.intersects(extent) else { continue }
+            switch g {
+            case .lineString(let l): out.append(l)
+            case .multiLineString(let ls): out += ls
+            case .polygon(let p): out += p.rings
+            case .multiPolygon(let ps): out += ps.flatMap(\.rings)
+            case .point, .multiPoint: break
+            }
+        }
+        return out
     }
 
     /// A CRS the spec names, parsed; a name PROJ does not know is an error naming the spec's key

@@ -24,9 +24,17 @@ public struct ModelSpec: Sendable {
     public var evaluation: EvaluationOptions?
     /// How weekly patrol plans are made (`rtm patrols`); nil: the defaults.
     public var patrols: PatrolOptions?
+    /// Layers drawn under the maps for orientation (roads, boundaries, water): never modelled.
+    public var context: [ContextLayer] = []
     /// Whether inputs may be GDAL virtual paths that fetch (`/vsicurl/`, `http://`, cloud
     /// stores). Off by default: a run reads local files only (`/vsizip/` of a local archive is local).
     public var allowVirtualPaths = false
+}
+
+/// A layer drawn on the maps for orientation only (`context:`): its lines and polygon outlines.
+public struct ContextLayer: Sendable, Equatable {
+    public var name: String
+    public var source: LayerSource
 }
 
 /// Where a layer comes from, and how to read it.

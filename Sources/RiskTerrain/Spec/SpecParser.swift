@@ -155,7 +155,7 @@ struct SpecReader {
 
     func spec(_ root: Node) throws -> ModelSpec {
         let top = try mapping(root, "", allowed: ["crs", "cell_size", "block_length", "study_area", "outcome", "factors", "model",
-                                                  "hotspots", "streetsafe", "evaluation", "patrols", "allow_virtual_paths"])
+                                                  "hotspots", "streetsafe", "evaluation", "patrols", "allow_virtual_paths", "context"])
         func required(_ name: String) throws -> Node {
             guard let n = top[name] else { throw fail(root, name, "missing — every spec needs \(name) (see docs/spec.md)") }
             return n
@@ -191,6 +191,7 @@ struct SpecReader {
         spec.hotspots = try hotspots(top["hotspots"])
         spec.streetSafe = try top["streetsafe"].map { try source($0, "streetsafe", extra: [], points: true).source }
         spec.allowVirtualPaths = allowVirtualPaths
+        spec.context = try top["context"].map(context) ?? []
         spec.evaluation = try top["evaluation"].map(evaluation)
         if let e = spec.evaluation { _ = try EvaluationStage.rollingPlan(spec, e) }   // rolling windows that fit the span
         spec.patrols = try top["patrols"].map { try patrols($0, factors: factors) }
@@ -261,6 +262,21 @@ struct SpecReader {
             s.time = TimeFilter(field: try string(f, "\(key).time.field"), from: from, to: to)
         }
         return (s, m.filter { extra.contains($0.key) })
+    }
+
+    /// `context:` — a list of layers (a path, or a mapping with `name` and the layer keys) drawn
+    /// under the maps.
+    func context(_ node: Node) throws -> [ContextLayer] {
+        guard case .sequence(let seq) = node else {
+            throw fail(node, "context", "expected a list of layers, e.g. context: [roads.gpkg, { name: wards, path: wards.shp }]")
+        }
+        return try seq.enumerated().map { i, item in
+            let key = "context[\(i + 1)]"
+            let (src, extra) = try source(item, key, extra: ["name"])
+            if src.isRaster { throw fail(item, "\(key).path", "context layers are vector lines or polygons (roads, boundaries, water); \((src.path as NSString).lastPathComponent) is a raster") }
+            let name = try extra["name"].map { try string($0, "\(key).name") } ?? ((src.path as NSString).lastPathComponent as NSString).deletingPathExtension
+            return ContextLayer(name: name, source: src)
+        }
     }
 
     /// A point input's folders, globs and lists resolved into the files to read.
