@@ -16,6 +16,13 @@ let citySpec = cityFolder + "/spec.yaml"
 @Suite struct PointInputsTests {
     let scratch = Scratch()
 
+    /// The extract's layers (not its police folder or spec) copied into `dir`.
+    func copyCityLayers(to dir: String) throws {
+        for f in try FileManager.default.contentsOfDirectory(atPath: cityFolder) where !["police", "spec.yaml"].contains(f) {
+            try FileManager.default.copyItem(atPath: cityFolder + "/" + f, toPath: dir + "/" + f)
+        }
+    }
+
     func cityWith(_ edit: (String) -> String) throws -> ModelSpec {
         try SpecParser.parse(edit(try String(contentsOfFile: citySpec, encoding: .utf8)), path: citySpec)
     }
@@ -98,9 +105,7 @@ let citySpec = cityFolder + "/spec.yaml"
         let dir = try scratch.folder("rtm-twice")
         try FileManager.default.copyItem(atPath: cityFolder + "/police", toPath: dir + "/police")
         try FileManager.default.copyItem(atPath: dir + "/police/2019-03", toPath: dir + "/police/2019-03 (copy)")
-        for f in ["study_area.gpkg", "pubs.geojson", "transport.gpkg", "wards.geojson", "water.geojson"] {
-            try FileManager.default.copyItem(atPath: cityFolder + "/" + f, toPath: dir + "/" + f)
-        }
+        try copyCityLayers(to: dir)
         let spec = try SpecParser.parse(try String(contentsOfFile: citySpec, encoding: .utf8), path: dir + "/spec.yaml")
         let once = try StudyInputs.load(SpecParser.load(citySpec)).outcomeRead
         let twice = try StudyInputs.load(spec).outcomeRead
@@ -202,6 +207,49 @@ let citySpec = cityFolder + "/spec.yaml"
         #expect(e?.key == "context[3].path" && e?.description.contains("is a raster") == true)
     }
 
+    // MARK: Areas
+
+    @Test func eachHotspotNamesTheAreasItLiesIn() throws {
+        // a 10 × 10 grid of 1 m cells, split at x = 3 into two polygons; a hotspot of 10 cells,
+        // 3 of them west of the line: 30 % west, 70 % east; a cell outside both is left out
+        let g = try GridGeometry(originX: 0, originY: 10, cellSize: 1, width: 10, height: 10)
+        func square(_ x0: Double, _ x1: Double) -> (String, Polygon, Extent) {
+            let p = Polygon(exterior: [Point2(x0, 0), Point2(x1, 0), Point2(x1, 9), Point2(x0, 9), Point2(x0, 0)])
+            return (x0 == 0 ? "West" : "East", p, Extent(minX: x0, minY: 0, maxX: x1, maxY: 9))
+        }
+        let layer = AreaLayer(level: "ward", polygons: [square(0, 3), square(3, 10)])
+        let cells = (0..<10).map { g.index(row: 5, col: $0) } + [g.index(row: 0, col: 5)]    // row 0 lies above y = 9
+        let a = HotspotAreas.areas(of: cells, grid: g, layers: [layer])
+        #expect(a.count == 1 && a[0].level == "ward")
+        #expect(a[0].names.map(\.name) == ["East", "West"])
+        #expect(abs(a[0].names[0].share - 7.0 / 11) < 1e-12 && abs(a[0].names[1].share - 3.0 / 11) < 1e-12)
+        #expect(a[0].text == "East 64%, West 27%")
+        // the City's hotspots, each in one of its LSOAs and in the City's ward
+        let out = try scratch.folder("rtm-areas")
+        let r = try Pipeline.run(SpecParser.load(citySpec), options: .init(outFolder: out))
+        #expect(!r.hotspots.isEmpty)
+        for h in r.hotspots {
+            #expect(h.areas.map(\.level) == ["lsoa", "ward"])
+            #expect(h.areas[0].names.first?.name.hasPrefix("City of London 001") == true)
+            #expect(h.areas[1].text == "City of London")
+        }
+        let report = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        #expect(report.contains("<h3>Hotspots by lsoa</h3>") && report.contains("<th>ward</th>"))
+    }
+
+    @Test func areaErrorsNameTheKey() throws {
+        let noName = try? cityWith { $0.replacingOccurrences(of: "{ name: lsoa, path", with: "{ path") }
+        #expect(noName == nil)
+        let e = #expect(throws: SpecError.self) { try cityWith { $0.replacingOccurrences(of: "{ name: lsoa, path", with: "{ path") } }
+        #expect(e?.key == "areas[1].name")
+        let badField = try cityWith { $0.replacingOccurrences(of: "field: LSOA11NM", with: "field: LSOA_NAME") }
+        let f = #expect(throws: SpecError.self) { try StudyInputs.load(badField) }
+        #expect(f?.key == "areas[1].field" && f?.description.contains("LSOA11NM") == true)
+        let points = try cityWith { $0.replacingOccurrences(of: "path: lsoas.geojson, crs: EPSG:27700, field: LSOA11NM", with: "path: transport.gpkg, field: name") }
+        let p = #expect(throws: SpecError.self) { try StudyInputs.load(points) }
+        #expect(p?.description.contains("holds no polygons") == true)
+    }
+
     // MARK: OpenStreetMap
 
     @Test func anOSMFactorIsSelectedByTags() throws {
@@ -241,7 +289,7 @@ let citySpec = cityFolder + "/spec.yaml"
 
     @Test func anArchiveIsReadLocallyAndFingerprinted() throws {
         let dir = try scratch.folder("rtm-zip")
-        for f in ["study_area.gpkg", "pubs.geojson", "transport.gpkg"] { try FileManager.default.copyItem(atPath: cityFolder + "/" + f, toPath: dir + "/" + f) }
+        try copyCityLayers(to: dir)
         try ZipFixture.write(dir + "/police.zip", entries: [
             ("2019-03-city-of-london-street.csv", try Data(contentsOf: URL(fileURLWithPath: cityFolder + "/police/2019-03/2019-03-city-of-london-street.csv"))),
         ])

@@ -7,7 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 real=${1:-$here/../../../shared/real-data}
 cd "$here"
-rm -rf police study_area.gpkg pubs.geojson transport.gpkg roads.gpkg wards.geojson water.geojson
+rm -rf police study_area.gpkg pubs.geojson transport.gpkg roads.gpkg lsoas.geojson wards.geojson water.geojson
 
 # data.police.uk, in the archive's own layout: every City of London Police month, rows of two crime
 # types; and the Metropolitan Police's January 2024 burglaries within 600 m of the City (a second
@@ -50,6 +50,9 @@ ogr2ogr -f GPKG transport.gpkg "$real/osm-2019/gis_osm_transport_free_1.shp" "${
   -where "fclass IN ('railway_station', 'bus_stop', 'bus_station')" -nln transport -select osm_id,fclass,name
 # context for the maps: the wards around the City (EPSG:27700) and OSM water (2019, EPSG:4326)
 # (the DfT Major Road Network has no road in or near the City: it leaves out the GLA's own roads)
+# the City's six LSOAs (2011), to name where each hotspot lies (areas:)
+ogr2ogr -f GeoJSON lsoas.geojson "$real/boundaries/LSOA_2011_London_gen_MHW.shp" -where "LAD11NM = 'City of London'" \
+  -select LSOA11CD,LSOA11NM,MSOA11NM -lco COORDINATE_PRECISION=1 -lco WRITE_NAME=NO
 ogr2ogr -f GeoJSON wards.geojson "$real/boundaries/London_Ward_CityMerged.shp" -spat 530400 179900 534400 182800 -select NAME,BOROUGH -lco COORDINATE_PRECISION=1
 ogr2ogr -f GeoJSON water.geojson "$real/osm-2019/gis_osm_water_a_free_1.shp" "${spat[@]}" -select fclass,name -lco COORDINATE_PRECISION=6
 du -sh "$here"

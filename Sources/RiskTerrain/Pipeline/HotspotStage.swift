@@ -23,6 +23,8 @@ public struct Hotspot: Sendable {
     public let topConcern: (reason: String, share: Double)?
     /// Share of its cells that Getis–Ord Gi* finds hot (set by the pipeline after Gi*).
     public internal(set) var giStarHotShare: Double?
+    /// The ward(s), borough, … it lies in, one per `areas:` level.
+    public internal(set) var areas: [HotspotArea] = []
 
     /// "more concern than recorded crime (poor lighting 42%): environmental fixes …".
     public var lensText: String? {
@@ -87,7 +89,8 @@ enum HotspotStage {
             return Hotspot(cluster: c, label: landmarks.label(c.centroid), lonLat: toLonLat.transform(c.centroid) ?? Point2(.nan, .nan),
                            shares: shares, narrative: narrative(shares, f.model), events: events[i], reports: reports[i],
                            lens: lens?[i], topConcern: topReason(c.cells, reasons, threshold: options.disclosureThreshold),
-                           giStarHotShare: nil)
+                           giStarHotShare: nil,
+                           areas: HotspotAreas.areas(of: c.cells, grid: g, layers: f.inputs.areas))
         }
     }
 

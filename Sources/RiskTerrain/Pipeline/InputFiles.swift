@@ -17,7 +17,7 @@ struct InputFiles {
         // a virtual path is fingerprinted by the local archive it reads (the parser refused the
         // ones that fetch unless the spec allows them: those are hashed through GDAL below)
         let opened = [spec.studyArea.path] + spec.outcome.files + spec.factors.map(\.source.path) + (spec.streetSafe?.files ?? [])
-            + spec.context.map(\.source.path)
+            + spec.areas.map(\.source.path) + spec.context.map(\.source.path)
         let paths = opened.map { VirtualPaths.archive(of: $0) ?? $0 }
             .flatMap(Manifest.datasetFiles).filter { seen.insert($0).inserted }
         // a missing file is left to its reader, whose error comes in the order of the spec

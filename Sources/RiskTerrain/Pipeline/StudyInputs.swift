@@ -29,6 +29,8 @@ public struct StudyInputs: Sendable {
     /// StreetSafe reports in the analysis CRS, when the spec names them.
     public let streetSafe: FeatureSet?
     public let streetSafeRead: PointInput?
+    /// The `areas:` layers (wards, boroughs) in the analysis CRS.
+    public let areas: [AreaLayer]
     /// Lines and polygon rings of the `context:` layers in the analysis CRS, for the maps, by layer.
     public let context: [(name: String, lines: [[Point2]])]
     /// Things a user should read before trusting the model (a factor far from the study area, …).
@@ -135,10 +137,12 @@ public struct StudyInputs: Sendable {
             let set = try VectorReader.read(c.source.path, query: query(c.source, declared: try Self.crs(c.source.crs, key: "context[\(i + 1)].crs", spec: spec)), into: crs)
             context.append((c.name, Self.lines(of: set.geometries, near: extent)))
         }
+        if !spec.areas.isEmpty { progress("reading the areas") }
+        let areas = try HotspotAreas.read(spec, crs: crs)
         if outcome.report.skippedTotal + outcome.report.repairedTotal > 0 { warnings.insert(outcome.report.summary, at: 0) }
         return StudyInputs(spec: spec, crs: crs, studyArea: polygons, studyExtent: extent, outcome: outcome, outcomeRead: outcomeRead,
                            factors: layers, streetSafe: streetSafeRead?.features, streetSafeRead: streetSafeRead,
-                           context: context, warnings: warnings)
+                           areas: areas, context: context, warnings: warnings)
     }
 
     /// The lines and polygon rings of `geometries` whose extent meets `extent` (points have none).

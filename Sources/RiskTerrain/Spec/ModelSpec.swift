@@ -24,6 +24,8 @@ public struct ModelSpec: Sendable {
     public var evaluation: EvaluationOptions?
     /// How weekly patrol plans are made (`rtm patrols`); nil: the defaults.
     public var patrols: PatrolOptions?
+    /// Polygon layers that name where each hotspot lies (ward, borough), in this order.
+    public var areas: [AreaLevel] = []
     /// Layers drawn under the maps for orientation (roads, boundaries, water): never modelled.
     public var context: [ContextLayer] = []
     /// Whether inputs may be GDAL virtual paths that fetch (`/vsicurl/`, `http://`, cloud
@@ -35,6 +37,15 @@ public struct ModelSpec: Sendable {
 public struct ContextLayer: Sendable, Equatable {
     public var name: String
     public var source: LayerSource
+}
+
+/// A polygon layer naming the places hotspots lie in (`areas:`): wards, boroughs, BCUs.
+public struct AreaLevel: Sendable, Equatable {
+    /// The level (`ward`): names the hotspots' column.
+    public var name: String
+    public var source: LayerSource
+    /// The field holding each polygon's name; default `name` (any case).
+    public var field: String
 }
 
 /// Where a layer comes from, and how to read it.

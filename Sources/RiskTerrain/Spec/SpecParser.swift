@@ -155,7 +155,7 @@ struct SpecReader {
 
     func spec(_ root: Node) throws -> ModelSpec {
         let top = try mapping(root, "", allowed: ["crs", "cell_size", "block_length", "study_area", "outcome", "factors", "model",
-                                                  "hotspots", "streetsafe", "evaluation", "patrols", "allow_virtual_paths", "context"])
+                                                  "hotspots", "streetsafe", "evaluation", "patrols", "allow_virtual_paths", "context", "areas"])
         func required(_ name: String) throws -> Node {
             guard let n = top[name] else { throw fail(root, name, "missing — every spec needs \(name) (see docs/spec.md)") }
             return n
@@ -192,6 +192,7 @@ struct SpecReader {
         spec.streetSafe = try top["streetsafe"].map { try source($0, "streetsafe", extra: [], points: true).source }
         spec.allowVirtualPaths = allowVirtualPaths
         spec.context = try top["context"].map(context) ?? []
+        spec.areas = try top["areas"].map(areas) ?? []
         spec.evaluation = try top["evaluation"].map(evaluation)
         if let e = spec.evaluation { _ = try EvaluationStage.rollingPlan(spec, e) }   // rolling windows that fit the span
         spec.patrols = try top["patrols"].map { try patrols($0, factors: factors) }
@@ -277,6 +278,31 @@ struct SpecReader {
             let name = try extra["name"].map { try string($0, "\(key).name") } ?? ((src.path as NSString).lastPathComponent as NSString).deletingPathExtension
             return ContextLayer(name: name, source: src)
         }
+    }
+
+    /// `areas:` — a list of polygon layers, each with a `name` (the level: ward, borough) and the
+    /// `field` of its polygons' names.
+    func areas(_ node: Node) throws -> [AreaLevel] {
+        guard case .sequence(let seq) = node else {
+            throw fail(node, "areas", "expected a list of levels, e.g. areas: [{ name: ward, path: wards.shp, field: NAME }]")
+        }
+        let levels = try seq.enumerated().map { i, item -> AreaLevel in
+            let key = "areas[\(i + 1)]"
+            guard case .mapping = item else { throw fail(item, key, "expected { name: ward, path: wards.shp, field: NAME }") }
+            let (src, extra) = try source(item, key, extra: ["name", "field"])
+            guard let n = extra["name"] else { throw fail(item, "\(key).name", "missing — name the level (ward, borough, bcu): it names the hotspots' column") }
+            let name = try string(n, "\(key).name")
+            guard name.range(of: #"^[A-Za-z][A-Za-z0-9_]*$"#, options: .regularExpression) != nil else {
+                throw fail(n, "\(key).name", "'\(name)' must start with a letter and hold only letters, digits and _ (it names a column)")
+            }
+            if src.isRaster { throw fail(item, "\(key).path", "areas are polygon layers (wards, boroughs); \((src.path as NSString).lastPathComponent) is a raster") }
+            return AreaLevel(name: name, source: src, field: try extra["field"].map { try string($0, "\(key).field") } ?? "name")
+        }
+        var seen = Set<String>()
+        for (i, l) in levels.enumerated() where !seen.insert(l.name.lowercased()).inserted {
+            throw fail(seq[i], "areas[\(i + 1)].name", "'\(l.name)' names another level too — names must be unique")
+        }
+        return levels
     }
 
     /// A point input's folders, globs and lists resolved into the files to read.
