@@ -28,6 +28,11 @@ public struct CoarseProfile: Sendable, Equatable {
         public let weekend: Bool
         /// 0 … 7: 00:00–03:00 … 21:00–24:00.
         public let part: Int
+        public init(weekend: Bool, part: Int) {
+            precondition((0..<CoarseProfile.blocksPerDay).contains(part), "a block of the day is 0…7")
+            self.weekend = weekend
+            self.part = part
+        }
         public var index: Int { (weekend ? 1 : 0) * CoarseProfile.blocksPerDay + part }
         /// Hours of the week (0 = Monday 00:00) the block pools.
         public var hours: [Int] {
@@ -56,7 +61,8 @@ public struct CoarseProfile: Sendable, Equatable {
         var counts = [Double](repeating: 0, count: Block.all.count)
         for h in hoursOfWeek { counts[Block.of(hourOfWeek: h).index] += 1 }
         let n = Double(hoursOfWeek.count)
-        shares = counts.map { ($0 / n / Self.roundingStep).rounded() * Self.roundingStep }
+        // k / 20, not k × 0.05: the nearest double to the decimal (0.35, not 0.35000000000000003)
+        shares = counts.map { ($0 / n / Self.roundingStep).rounded() / (1 / Self.roundingStep).rounded() }
     }
 
     /// Events per hour in a block relative to the week's mean (share ÷ the block's share of the
