@@ -58,6 +58,10 @@ enum PatrolBriefing {
             s += "<section class=\"page\">\n<div class=\"marking\">\(marking)</div>\n"
             s += "<h1>\(html(op.name)) \(html(team)) — shift of \(date), window \(op.window)</h1>\n"
             s += "<p class=\"small\">\(html(mine[0].teamMakeUp)). Week \(plan.week), times in \(plan.timeZone) local time. Plan from the risk terrain model of \(html((plan.spec as NSString).lastPathComponent)) (data \(plan.dataFrom)–\(plan.dataTo)). Places are public features near each hotspot; no victim locations are shown.</p>\n"
+            if let c = op.coverage, let reached = c.eventsReached, let all = c.eventsAtHotspots {
+                s += String(format: "<p class=\"small\">%@ this week: the plan's %d visits reach %.2f of the %.1f outcome events the model expects at its %d hotspots (the same visits at fixed times to the top %d: %.2f).</p>\n",
+                            html(op.name), op.patrols.count, reached, all, op.hotspots, c.naiveHotspots, c.naiveEventsReached ?? 0)
+            }
             s += map(plan, patrols: mine)
             s += "<table><colgroup><col style=\"width:13%\"><col style=\"width:25%\"><col style=\"width:40%\"><col style=\"width:22%\"></colgroup>\n"
             s += "<tr><th>time</th><th>hotspot</th><th>places, in order</th><th>busiest hours, expected events</th></tr>\n"
