@@ -235,6 +235,11 @@ let citySpec = cityFolder + "/spec.yaml"
         }
         let report = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
         #expect(report.contains("<h3>Hotspots by lsoa</h3>") && report.contains("<th>ward</th>"))
+        // a column per level in every hotspot layer
+        let csv = try String(contentsOfFile: out + "/hotspots.csv", encoding: .utf8).split(separator: "\n")
+        #expect(csv[0].hasSuffix(",lsoa,ward") && csv[1].hasSuffix(",\(r.hotspots[0].areas[0].text),City of London"))
+        let gpkg = try VectorReader.read(out + "/hotspots.gpkg", query: VectorQuery(fields: ["lsoa", "ward"]))
+        #expect(gpkg.attributes["ward"]! == Array(repeating: "City of London", count: r.hotspots.count))
     }
 
     @Test func areaErrorsNameTheKey() throws {

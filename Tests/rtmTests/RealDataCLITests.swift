@@ -35,6 +35,17 @@ import TestSupport
         let plan = try RTMBinary.run(["patrols", spec, "--week", "2020-W02", "--out", out + "-patrols"])
         #expect(plan.status == 0, "\(plan.stderr)")
         #expect(FileManager.default.fileExists(atPath: out + "-patrols/patrols-2020-W02.csv"))
+        // the briefings name each hotspot's LSOA and ward and draw the context layers under the map
+        let briefings = try FileManager.default.contentsOfDirectory(atPath: out + "-patrols").filter { $0.hasPrefix("briefing-") }
+        #expect(!briefings.isEmpty)
+        for b in briefings {
+            let page = try String(contentsOfFile: out + "-patrols/" + b, encoding: .utf8)
+            #expect(page.contains("lsoa: City of London 001") && page.contains("ward: City of London"), "\(b)")
+            #expect(page.contains("<polyline"), "\(b) has no context lines")
+        }
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "-patrols/patrols-2020-W02.json"))) as! [String: Any]
+        let patrols = ((document["operations"] as! [[String: Any]]).first!["patrols"] as! [[String: Any]])
+        #expect((patrols.first?["hotspot_areas"] as? [String])?.count == 2)
     }
 
     /// A layer in British National Grid metres that says it is in degrees: one line naming the

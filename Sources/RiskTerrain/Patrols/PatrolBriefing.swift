@@ -75,7 +75,8 @@ enum PatrolBriefing {
             s += "</table>\n<p class=\"small\" style=\"margin:1mm 0 0\">Why these hotspots:</p><ul class=\"why\">\n"
             var listed = Set<Int>()
             for p in mine where listed.insert(p.hotspotId).inserted {
-                s += "<li>#\(p.hotspotRank) \(html(p.hotspotLabel)): \(html(p.factors))</li>\n"
+                let areas = p.hotspotAreas.isEmpty ? "" : " (" + html(p.hotspotAreas.joined(separator: "; ")) + ")"
+                s += "<li>#\(p.hotspotRank) \(html(p.hotspotLabel))\(areas): \(html(p.factors))</li>\n"
             }
             s += "</ul>\n"
             s += "<div class=\"marking foot\">\(marking)</div>\n</section>\n"
@@ -99,6 +100,15 @@ enum PatrolBriefing {
         func X(_ x: Double) -> Double { w / 2 + (x - cx) * scale }
         func Y(_ y: Double) -> Double { h / 2 - (y - cy) * scale }
         var s = "<svg viewBox=\"0 0 \(Int(w)) \(Int(h))\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"11\" role=\"img\" aria-label=\"map of the day's hotspots and routes\">\n"
+        // context (roads, boundaries, water) under everything, clipped to the frame
+        let viewX = (cx - w / 2 / scale)...(cx + w / 2 / scale), viewY = (cy - h / 2 / scale)...(cy + h / 2 / scale)
+        if !plan.context.isEmpty { s += "<clipPath id=\"frame\"><rect width=\"\(Int(w))\" height=\"\(Int(h))\"/></clipPath><g clip-path=\"url(#frame)\" fill=\"none\" stroke=\"#9a9a9a\" stroke-width=\"0.8\">\n" }
+        for line in plan.context {
+            let pairs = stride(from: 0, to: line.count - 1, by: 2).map { (line[$0], line[$0 + 1]) }
+            guard pairs.contains(where: { viewX.contains($0.0) && viewY.contains($0.1) }) else { continue }
+            s += "<polyline points=\"" + pairs.map { String(format: "%.1f,%.1f", X($0.0), Y($0.1)) }.joined(separator: " ") + "\"/>\n"
+        }
+        if !plan.context.isEmpty { s += "</g>\n" }
         for id in ids.sorted() {
             for r in plan.outlines[id] ?? [] {
                 let pts = stride(from: 0, to: r.count - 1, by: 2).map { String(format: "%.1f,%.1f", X(r[$0]), Y(r[$0 + 1])) }.joined(separator: " ")

@@ -38,6 +38,8 @@ public struct PatrolPlan: Sendable, Encodable {
         public let hotspotId: Int
         public let hotspotRank: Int
         public let hotspotLabel: String
+        /// Where the hotspot lies, one entry per `areas:` level ("lsoa: City of London 001F").
+        public let hotspotAreas: [String]
         /// Hotspot centre, WGS 84.
         public let lon: Double
         public let lat: Double
@@ -65,7 +67,7 @@ public struct PatrolPlan: Sendable, Encodable {
         let day: Int
 
         enum CodingKeys: String, CodingKey {
-            case date, start, end, startLocal, startUtc, endUtc, operation, team, teamMakeUp, visit, hotspotId, hotspotRank, hotspotLabel, lon, lat
+            case date, start, end, startLocal, startUtc, endUtc, operation, team, teamMakeUp, visit, hotspotId, hotspotRank, hotspotLabel, hotspotAreas, lon, lat
             case places, factors, peakHours, peakHoursFrom, riskShare, expectedEvents, allocation, uid
         }
     }
@@ -169,6 +171,9 @@ public struct PatrolPlan: Sendable, Encodable {
     public let marking: String
     /// Hotspot outlines (analysis CRS) for the briefing maps, by hotspot id.
     let outlines: [Int: [[Double]]]
+    /// The spec's `context:` lines and polygon rings (analysis CRS, x y x y …), drawn under the
+    /// briefing maps; not written to the JSON.
+    var context: [[Double]] = []
 
     enum CodingKeys: String, CodingKey { case week, timeZone, spec, dataFrom, dataTo, seed, randomShare, marking, operations, heldOut, notes, profileBlocks, areaProfiles, profiles }
 }

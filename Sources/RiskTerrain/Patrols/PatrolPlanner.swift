@@ -33,6 +33,7 @@ public enum PatrolPlanner {
         let roads = try readRoads(spec, crs: fitted.inputs.crs, options: o)
         let scheduled = schedule(sites, options: o, week: w, seed: seed, hasStreetSafe: spec.streetSafe != nil, roads: roads)
         var plan = document(scheduled, sites: sites, spec: spec, options: o, week: w, range: range, seed: seed, events: fitted.design.events)
+        plan.context = fitted.inputs.context.flatMap { $0.lines.map { $0.flatMap { [$0.x, $0.y] } } }
         if heldOut, let e = spec.evaluation {
             progress("held-out evaluation of the patrol plan", nil)
             plan.heldOut = try evaluate(spec, e, options: o, seed: seed, progress: progress)
@@ -261,7 +262,8 @@ public enum PatrolPlanner {
                     date: shift, start: w.format(start, "HH:mm"), end: w.format(end, "HH:mm"), startLocal: w.format(start, "yyyy-MM-dd'T'HH:mm"),
                     startUtc: w.format(start, "yyyy-MM-dd'T'HH:mm:ss'Z'", utc: true), endUtc: w.format(end, "yyyy-MM-dd'T'HH:mm:ss'Z'", utc: true),
                     operation: kind.title, team: team, teamMakeUp: kind.teamText, visit: k,
-                    hotspotId: h.cluster.id, hotspotRank: h.cluster.rank, hotspotLabel: h.label, lon: h.lonLat.x, lat: h.lonLat.y,
+                    hotspotId: h.cluster.id, hotspotRank: h.cluster.rank, hotspotLabel: h.label,
+                    hotspotAreas: h.areas.map { "\($0.level): \($0.text)" }, lon: h.lonLat.x, lat: h.lonLat.y,
                     places: site.places, factors: h.narrative, peakHours: peaks.map(\.label), peakHoursFrom: from,
                     riskShare: sc.patrolSites[v.site].value(from: v.start, to: v.end),
                     expectedEvents: weekly[v.site].map { $0 * profile.share(fromMinute: v.start, toMinute: v.end) },

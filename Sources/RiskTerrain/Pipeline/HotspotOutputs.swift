@@ -15,6 +15,12 @@ enum HotspotOutputs {
         OutputField("top_concern", .string), OutputField("gistar_hot_share", .real),
     ]
 
+    /// `fields`, then one text column per `areas:` level (`ward`, `borough`) naming where each
+    /// hotspot lies.
+    static func fields(for hotspots: [Hotspot]) -> [OutputField] {
+        fields + (hotspots.first?.areas ?? []).map { OutputField($0.level, .string) }
+    }
+
     static func values(_ h: Hotspot, _ disclosure: Disclosure) -> [AttributeValue] {
         let c = h.cluster
         return [.integer(c.rank), .integer(c.id), .string(h.label), .integer(c.cellCount), .real(c.area), .real(c.meanRRS),
@@ -23,12 +29,13 @@ enum HotspotOutputs {
                 .real(c.centroid.x), .real(c.centroid.y), .real(h.lonLat.x), .real(h.lonLat.y),
                 h.lens.map { .string($0.verdict.rawValue) } ?? .null,
                 h.topConcern.map { .string("\($0.reason) \(Int(($0.share * 100).rounded()))%") } ?? .null,
-                h.giStarHotShare.map { .real($0) } ?? .null]
+                h.giStarHotShare.map { .real($0) } ?? .null] + h.areas.map { .string($0.text) }
     }
 
     static func write(_ hotspots: [Hotspot], fitted f: Pipeline.Fitted, options: HotspotOptions, to folder: OutputFolder) throws {
         let disclosure = Disclosure(threshold: options.disclosureThreshold)
         let features = hotspots.map { OutputFeature(geometry: .multiPolygon($0.cluster.outline), values: values($0, disclosure)) }
+        let fields = fields(for: hotspots)
         try VectorWriter.write(features, fields: fields, layerName: "hotspots", crs: f.inputs.crs, to: try folder.stage("hotspots.gpkg"), format: .geoPackage)
         try VectorWriter.write(features, fields: fields, layerName: "hotspots", crs: f.inputs.crs, to: try folder.stage("hotspots.geojson"), format: .geoJSON)
         try folder.write(csv(hotspots, disclosure), to: "hotspots.csv")
@@ -55,7 +62,7 @@ enum HotspotOutputs {
 
     /// Through `CSVWriter`: names and reasons come from input files and are neutralised there.
     static func csv(_ hotspots: [Hotspot], _ disclosure: Disclosure) -> String {
-        CSVWriter.document(header: fields.map(\.name), rows: hotspots.map { h in
+        CSVWriter.document(header: fields(for: hotspots).map(\.name), rows: hotspots.map { h in
             values(h, disclosure).map { v -> CSVWriter.Field in
                 switch v {
                 case .integer(let i): .number(String(i))
