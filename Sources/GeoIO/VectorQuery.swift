@@ -122,6 +122,11 @@ public struct ReadReport: Sendable, Codable, Equatable {
     public var categoriesSeen: [String: Int] = [:]
 
     public var skippedTotal: Int { skipped.values.reduce(0, +) }
+
+    /// Whether a skip reason is a filter's (time, category), not a fault in the data.
+    public static func isFilterReason(_ reason: String) -> Bool {
+        reason.hasPrefix("a time outside") || reason.hasPrefix("no value in the time field") || reason.hasPrefix("a category not in")
+    }
     public var repairedTotal: Int { repaired.values.reduce(0, +) }
 
     public init(path: String, layer: String, format: String, featuresInLayer: Int, passedWhere: Int, kept: Int,

@@ -9,8 +9,8 @@ import RasterCore
 /// numbers are skipped and counted; coordinates outside the range of a geographic CRS are an error
 /// that names the line (they mean swapped columns or a wrong `crs:`, not one bad row).
 public enum VectorReader {
-    /// - Parameter allowEmpty: return an empty set where nothing passes the filters (one month's
-    ///   file of many, outside the time window) instead of throwing `emptyLayer`.
+    /// - Parameter allowEmpty: return an empty set where nothing is kept (one month's file of
+    ///   many, outside the time window) instead of throwing; its report says why.
     /// - Parameter transformers: transformations made for earlier files, reused (finding one
     ///   costs PROJ tens of milliseconds: a folder of monthly files shares one).
     public static func read(_ path: String, query: VectorQuery = VectorQuery(), into target: CRS? = nil,
@@ -26,11 +26,9 @@ public enum VectorReader {
         var set = try layer.driverIsCSV
             ? readCSVPoints(layer, query: query)
             : readGeometries(layer, query: query)
-        if set.geometries.isEmpty, allowEmpty, set.report.featuresInLayer == 0 || set.report.skipped.keys.allSatisfy(FilteredFeatures.isFilterReason) {
-            return set
-        }
+        if set.geometries.isEmpty, allowEmpty { return set }    // one file of many: the caller judges the whole
         if set.geometries.isEmpty {
-            let skippedAll = set.report.skippedTotal > 0 && set.report.skipped.keys.contains { !FilteredFeatures.isFilterReason($0) }
+            let skippedAll = set.report.skippedTotal > 0 && set.report.skipped.keys.contains { !ReadReport.isFilterReason($0) }
             if skippedAll { throw GeoDataError.nothingUsable(path: path, summary: set.report.summary) }
             throw GeoDataError.emptyLayer(path: path, layer: layer.name,
                                           filtered: set.report.featuresInLayer > 0)
@@ -292,11 +290,6 @@ struct FilteredFeatures {
     /// The month ("2024-03") of the feature `next` returned last, when the layer has months.
     private(set) var currentMonth: String?
 
-    /// Reasons `next` skips a feature for: filters, not faults in the data.
-    static func isFilterReason(_ reason: String) -> Bool {
-        reason.hasPrefix("a time outside") || reason.hasPrefix("no value in the time field") || reason.hasPrefix("a category not in")
-    }
-
     init(layer: VectorLayerHandle, query: VectorQuery, report: inout ReadReport) throws {
         self.layer = layer
         let fields = layer.fieldNames
@@ -312,24 +305,18 @@ struct FilteredFeatures {
         } else {
             report.passedWhere = report.featuresInLayer
         }
+        /// The index of a field a filter names (forgiving match), -1 without the filter.
+        func index(of field: String?) throws -> Int32 {
+            guard let field else { return -1 }
+            guard let name = NameMatching.match(field, in: fields) else {
+                throw GeoDataError.noSuchField(path: layer.path, field: field, fields: fields)
+            }
+            return layer.fieldIndex(name)
+        }
         self.time = query.time
-        if let time = query.time {
-            guard let name = NameMatching.match(time.field, in: fields) else {
-                throw GeoDataError.noSuchField(path: layer.path, field: time.field, fields: fields)
-            }
-            self.timeIndex = layer.fieldIndex(name)
-        } else {
-            self.timeIndex = -1
-        }
+        self.timeIndex = try index(of: query.time?.field)
         self.categories = query.categories
-        if let c = query.categories {
-            guard let name = NameMatching.match(c.field, in: fields) else {
-                throw GeoDataError.noSuchField(path: layer.path, field: c.field, fields: fields)
-            }
-            self.categoryIndex = layer.fieldIndex(name)
-        } else {
-            self.categoryIndex = -1
-        }
+        self.categoryIndex = try index(of: query.categories?.field)
         self.monthIndex = timeIndex >= 0 ? timeIndex : NameMatching.match("month", in: fields).map(layer.fieldIndex) ?? -1
         let asked = try query.fields.map { wanted in
             guard let name = NameMatching.match(wanted, in: fields) else {

@@ -116,6 +116,29 @@ let citySpec = cityFolder + "/spec.yaml"
         #expect(twice.monthsRead == once.monthsRead)
     }
 
+    /// A month whose every row has no location (data.police.uk's "No location") is counted,
+    /// and the other months are read.
+    @Test func aMonthWithoutLocationsIsCountedNotFatal() throws {
+        let dir = try scratch.folder("rtm-nolocation")
+        try FileManager.default.copyItem(atPath: cityFolder + "/police", toPath: dir + "/police")
+        try copyCityLayers(to: dir)
+        let march = dir + "/police/2019-03/2019-03-city-of-london-street.csv"
+        // data.police.uk ends its lines with CR LF, one Character in Swift: split on newlines
+        let lines = try String(contentsOfFile: march, encoding: .utf8).split(whereSeparator: \.isNewline)
+        let blanked = lines.dropFirst().map { line -> String in
+            var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            fields[4] = ""; fields[5] = ""; fields[6] = "No location"
+            return fields.joined(separator: ",")
+        }
+        try ([String(lines[0])] + blanked).joined(separator: "\n").appending("\n").write(toFile: march, atomically: true, encoding: .utf8)
+        let spec = try SpecParser.parse(try String(contentsOfFile: citySpec, encoding: .utf8), path: dir + "/spec.yaml")
+        let read = try StudyInputs.load(spec).outcomeRead
+        let once = try StudyInputs.load(SpecParser.load(citySpec)).outcomeRead
+        #expect(read.files.first { $0.path.hasSuffix("2019-03-city-of-london-street.csv") }?.kept == 0)
+        #expect(read.features.count == once.features.count - 125)
+        #expect((read.features.report.skipped["blank coordinates"] ?? 0) > (once.features.report.skipped["blank coordinates"] ?? 0))
+    }
+
     // MARK: Errors, each one line naming the key and the fix
 
     @Test func aCrimeTypeNotInTheDataIsNamedWithDidYouMean() throws {

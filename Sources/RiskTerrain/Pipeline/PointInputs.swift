@@ -54,8 +54,11 @@ public struct PointInput: Sendable {
         try input.checkCrimeTypes(source, key: key, spec: spec)
         try input.checkTimeFilter(source, key: key, spec: spec)
         if combined.geometries.isEmpty {
-            let filtered = combined.report.featuresInLayer > 0
-            throw GeoDataError.emptyLayer(path: source.label, layer: sets.first?.report.layer ?? "", filtered: filtered)
+            let r = combined.report
+            if r.skipped.keys.contains(where: { !ReadReport.isFilterReason($0) }) {
+                throw GeoDataError.nothingUsable(path: source.label, summary: r.summary)
+            }
+            throw GeoDataError.emptyLayer(path: source.label, layer: sets.first?.report.layer ?? "", filtered: r.featuresInLayer > 0)
         }
         return input
     }

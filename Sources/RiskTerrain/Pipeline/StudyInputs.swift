@@ -171,7 +171,7 @@ public struct StudyInputs: Sendable {
     }
 
     /// What a user should know about a point input read from a folder: files it did not read and
-    /// months with no rows inside the span read (repeated Crime IDs are in the read's summary).
+    /// months with nothing kept inside the span read (repeated Crime IDs are in the read's summary).
     static func fileNotes(_ read: PointInput, _ s: LayerSource, key: String) -> [String] {
         var notes: [String] = []
         if !read.skippedFiles.isEmpty {
@@ -180,7 +180,7 @@ public struct StudyInputs: Sendable {
             notes.append("\(key): \(read.skippedFiles.count) file\(read.skippedFiles.count == 1 ? "" : "s") in \(s.label) not read: \(reasons.joined(separator: "; "))")
         }
         if let months = read.monthsRead, !months.missing.isEmpty {
-            notes.append("\(key): no rows in \(PointInput.ranges(months.missing)), inside the months read \(months.first)–\(months.last) — a month's file missing from the download?")
+            notes.append("\(key): nothing kept from \(PointInput.ranges(months.missing)), inside the months read \(months.first)–\(months.last) — a month's file missing from the download, or its rows all filtered out or without a location?")
         }
         return notes
     }
