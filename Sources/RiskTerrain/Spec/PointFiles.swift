@@ -33,7 +33,8 @@ enum PointFiles {
             return read
         }
         for entry in entries {
-            if isGlob(entry) {
+            // a name that exists as written is that file or folder, brackets and all
+            if isGlob(entry), !FileManager.default.fileExists(atPath: entry) {
                 let matches = try glob(entry, fail: fail)
                 if matches.isEmpty { throw fail("'\(entry)' matches no file — check the pattern (relative patterns resolve against the spec's folder)") }
                 for m in matches {
