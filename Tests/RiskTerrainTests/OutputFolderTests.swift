@@ -55,7 +55,7 @@ import TestSupport
         #expect(try Self.unaccounted(in: out) == [])
         // what older runs and other commands left: an evaluation, a patrol plan, a writer's
         // temporary, a GeoPackage journal, a staging folder of a killed run, another run's folder
-        for name in ["evaluation.json", "patrols-2025-W03.csv", ".risk.tif.partial-77", "streetsafe_reports.gpkg", "events.gpkg-wal",
+        for name in [".DS_Store", "evaluation.json", "patrols-2025-W03.csv", ".risk.tif.partial-77", "streetsafe_reports.gpkg", "events.gpkg-wal",
                      ".rtm-staging-AbC123/risk.tif", "patrols/manifest.json", "patrols/patrols-2025-W03.csv"] {
             try FileManager.default.createDirectory(atPath: ((out + "/" + name) as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try Data("old".utf8).write(to: URL(fileURLWithPath: out + "/" + name))
@@ -106,6 +106,15 @@ import TestSupport
         try second.write("x", to: "model.json")
         #expect(try second.commit() == ["model.json"])
         #expect(!FileManager.default.fileExists(atPath: staging))
+    }
+
+    @Test func aLockFileThatIsASymbolicLinkIsNotFollowed() throws {
+        let out = try scratch.folder("rtm-link")
+        let victim = scratch.path("rtm-link-victim")
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: victim))
+        try FileManager.default.createSymbolicLink(atPath: out + "/.rtm-lock", withDestinationPath: victim)
+        #expect(throws: OutputFolderError.self) { _ = try OutputFolder(out) }
+        #expect(FileManager.default.contents(atPath: victim) == Data("keep me".utf8))
     }
 
     @Test func aFailedRunInANewFolderLeavesNeitherFolderNorLock() throws {

@@ -32,7 +32,8 @@ public final class FolderLock: @unchecked Sendable {
         self.folder = folder
         let path = (folder as NSString).appendingPathComponent(Self.fileName)
         while true {
-            let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            // never through a symbolic link: a planted .rtm-lock → ~/.bashrc must not be truncated
+            let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
             guard fd >= 0 else {
                 throw OutputFolderError.cannotLock(path: folder, reason: String(cString: strerror(errno)))
             }

@@ -217,7 +217,7 @@ public final class OutputFolder: @unchecked Sendable {
         var n = name
         if n.hasPrefix("."), let r = n.range(of: ".partial-") { n = String(n[n.index(after: n.startIndex)..<r.lowerBound]) }
         for suffix in [".aux.xml", "-wal", "-shm", "-journal"] where n.hasSuffix(suffix) { n = String(n.dropLast(suffix.count)) }
-        if rtmOutputNames.contains(n) { return true }
+        if rtmOutputNames.contains(n) || osClutter.contains(name) { return true }
         let ext = (n as NSString).pathExtension
         if n.hasPrefix("patrols-"), ["csv", "json", "ics", "html", "gpx"].contains(ext) { return true }
         if n.hasPrefix("briefing-"), ext == "html" { return true }
@@ -229,6 +229,9 @@ public final class OutputFolder: @unchecked Sendable {
         "hotspots.tif", "hotspots.gpkg", "hotspots.geojson", "hotspots.csv", "events.gpkg", "streetsafe_reports.gpkg",
         "evaluation.json", "evaluation.svg", "evaluation.html", "factors",
     ]
+
+    /// What file browsers leave in a folder they showed: removed like an old output, not refused.
+    static let osClutter: Set<String> = [".DS_Store", "Thumbs.db", "desktop.ini"]
 
     /// Whether a leftover locates victims (an events or StreetSafe layer), to go first.
     static func locatesVictims(_ name: String) -> Bool {
@@ -260,7 +263,9 @@ public final class OutputFolder: @unchecked Sendable {
         while let name = e.nextObject() as? String {
             let p = (folder as NSString).appendingPathComponent(name)
             var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: p, isDirectory: &isDir), !isDir.boolValue || isSymlink(p) { out.append(name) }
+            let link = isSymlink(p)
+            if link { e.skipDescendants() }              // a link is an entry, never a way out of the folder
+            if FileManager.default.fileExists(atPath: p, isDirectory: &isDir), !isDir.boolValue || link { out.append(name) }
         }
         return out.sorted()
     }
