@@ -8,6 +8,8 @@ let products: [Product] = [
     .library(name: "RiskTerrain", targets: ["RiskTerrain"]),
     .library(name: "RasterCore", targets: ["RasterCore"]),
     .library(name: "RiskModel", targets: ["RiskModel"]),
+    // The weekly scheduler on its own, for Benchmarks/PatrolBench.
+    .library(name: "Patrols", targets: ["Patrols"]),
 ]
 
 // MARK: - Dependencies

@@ -17,5 +17,7 @@ let package = Package(
         .executableTarget(name: "LondonBench", dependencies: [.product(name: "RiskTerrain", package: "RiskTerrain"),
                                                               .product(name: "RasterCore", package: "RiskTerrain"),
                                                               .product(name: "RiskModel", package: "RiskTerrain")]),
+        // A London-size patrol week: 200 hotspots, 10 teams, three operations.
+        .executableTarget(name: "PatrolBench", dependencies: [.product(name: "Patrols", package: "RiskTerrain")]),
     ]
 )

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what RiskTerrain needs on Debian 12 (run as root), only what is missing; safe to rerun.
 #   C libraries: GDAL, PROJ (+ its data), FFTW, pkg-config. Swift packages: resolved by SwiftPM.
+#   Tests: python3-icalendar, the independent RFC 5545 parser the calendar test runs.
 set -euo pipefail
 need=()
-for pkg in pkg-config libgdal-dev libproj-dev proj-data libfftw3-dev; do
+for pkg in pkg-config libgdal-dev libproj-dev proj-data libfftw3-dev python3-icalendar; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -13,6 +13,9 @@ public final class CoordinateTransformer {
     public let target: CRS
     private let context: OpaquePointer
     private let transform: OpaquePointer
+    /// PROJ's log lines for this context ("tmerc: Invalid latitude"), kept for errors instead of
+    /// PROJ's default of printing them to stderr.
+    private let log: ProjLog
 
     public init(from source: CRS, to target: CRS) throws {
         self.source = source
@@ -20,6 +23,8 @@ public final class CoordinateTransformer {
         guard let ctx = proj_context_create() else {
             throw LibraryError(.proj, operation: "create a context", message: "out of memory")
         }
+        let log = ProjLog()
+        log.attach(to: ctx)
         guard let raw = proj_create_crs_to_crs(ctx, source.wkt, target.wkt, nil) else {
             let message = String(cString: proj_context_errno_string(ctx, proj_context_errno(ctx)))
             proj_context_destroy(ctx)
@@ -35,7 +40,11 @@ public final class CoordinateTransformer {
         proj_destroy(raw)
         self.context = ctx
         self.transform = normalised
+        self.log = log
     }
+
+    /// The distinct messages PROJ logged since this transformer was made, oldest first (at most 8).
+    public var messages: [String] { log.messages }
 
     deinit {
         proj_destroy(transform)
@@ -79,5 +88,35 @@ public final class CoordinateTransformer {
         let name = proj_get_name(op).map { String(cString: $0) } ?? "unnamed"
         let accuracy = proj_coordoperation_get_accuracy(context, op)
         return (name, accuracy >= 0 ? accuracy : nil)
+    }
+}
+
+/// Collects a PROJ context's log lines (`proj_log_func`) so that none reaches the terminal: the
+/// reader puts the first into its own error, which names the file and the fix.
+final class ProjLog {
+    private(set) var messages: [String] = []
+
+    func attach(to context: OpaquePointer) {
+        proj_log_func(context, Unmanaged.passUnretained(self).toOpaque()) { user, _, text in
+            guard let user, let text else { return }
+            let log = Unmanaged<ProjLog>.fromOpaque(user).takeUnretainedValue()
+            let line = String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
+            if log.messages.count < 8, !line.isEmpty, !log.messages.contains(line) { log.messages.append(line) }
+        }
+    }
+}
+
+/// Transformers by source and target CRS, made once and reused by one thread (a transformer is
+/// not thread-safe): reading a folder of files in one CRS finds PROJ's operation once.
+public final class TransformerCache {
+    private var made: [CRS: [CRS: CoordinateTransformer]] = [:]
+
+    public init() {}
+
+    public func transformer(from source: CRS, to target: CRS) throws -> CoordinateTransformer {
+        if let t = made[source]?[target] { return t }
+        let t = try CoordinateTransformer(from: source, to: target)
+        made[source, default: [:]][target] = t
+        return t
     }
 }

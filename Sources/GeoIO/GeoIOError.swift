@@ -45,7 +45,7 @@ public enum GeoDataError: Error, Equatable, Sendable, CustomStringConvertible {
     case notARaster(path: String)
     case notAVector(path: String)
     case rasterWithoutGeoreferencing(path: String)
-    case transformFailed(path: String, feature: Int, x: Double, y: Double)
+    case transformFailed(path: String, feature: Int, x: Double, y: Double, reason: String = "")
     case outputNotWritable(path: String, reason: String)
     case rasterTooFine(path: String, pixels: Int, limit: Int)
     case emptyFile(path: String)
@@ -53,6 +53,9 @@ public enum GeoDataError: Error, Equatable, Sendable, CustomStringConvertible {
     case noLayers(path: String)
     case nothingUsable(path: String, summary: String)
     case changedDuringRun(path: String, deleted: Bool)
+    case tagsNeedOSM(path: String)
+    case osmNothingTagged(path: String, tags: String, seen: String)
+    case projectedCoordinatesInDegrees(path: String, feature: Int, x: Double, y: Double, crs: String, declared: Bool, geoJSON: Bool)
 
     public var description: String {
         switch self {
@@ -69,7 +72,9 @@ public enum GeoDataError: Error, Equatable, Sendable, CustomStringConvertible {
         case .missingCRS(let p):
             return "\(p): the layer has no coordinate reference system — add `crs:` for it in the spec (e.g. crs: EPSG:27700, or EPSG:4326 for longitude/latitude)"
         case .invalidCRS(let input, let message):
-            return "'\(input)' is not a coordinate reference system PROJ knows (\(message)) — use an EPSG code such as EPSG:27700"
+            let why = message.isEmpty ? "" : " (\(Self.oneLine(message)))"
+            let fix = CRSNames.suggestion(for: input).map { "did you mean \($0)?" } ?? "use an EPSG code such as EPSG:27700 (British National Grid) or EPSG:4326 (longitude/latitude)"
+            return "'\(Self.oneLine(input))' is not a coordinate reference system PROJ knows\(why) — \(fix)"
         case .geographicAnalysisCRS(let crs):
             return "the analysis CRS \(crs) is geographic (degrees); cells must be in metres — use a projected CRS, e.g. crs: EPSG:27700 (British National Grid) for Great Britain"
         case .nonMetricAnalysisCRS(let crs, let unit):
@@ -97,8 +102,9 @@ public enum GeoDataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(p): this is a raster, not a vector layer — use influence: value for raster factors"
         case .rasterWithoutGeoreferencing(let p):
             return "\(p): the raster has no georeferencing (no geotransform) — georeference it first, e.g. with gdal_translate -a_srs EPSG:27700 -a_ullr …"
-        case .transformFailed(let p, let feature, let x, let y):
-            return "\(p) feature \(feature): PROJ could not transform (\(x.shortText), \(y.shortText)) into the analysis CRS — check the layer's crs"
+        case .transformFailed(let p, let feature, let x, let y, let reason):
+            let why = reason.isEmpty ? "" : " (PROJ: \(Self.oneLine(reason)))"
+            return "\(p) feature \(feature): PROJ could not transform (\(x.shortText), \(y.shortText)) into the analysis CRS\(why) — check the layer's crs"
         case .rasterTooFine(let p, let pixels, let limit):
             return "\(p): sampling it at cell centres would read \(pixels) pixels (more than \(limit)) — use resampling: average for a raster much finer than the cells"
         case .emptyFile(let p):
@@ -113,6 +119,19 @@ public enum GeoDataError: Error, Equatable, Sendable, CustomStringConvertible {
             return deleted
                 ? "\(p): deleted while the run was reading it — nothing was written; restore the file and run again"
                 : "\(p): changed while the run was reading it (its SHA-256 differs from the start of the run) — nothing was written; run again once the file is complete"
+        case .tagsNeedOSM(let p):
+            return "\(p): tags: selects OpenStreetMap features, and this is not an .osm.pbf or .osm file — use where: instead (for a Geofabrik shapefile, e.g. where: \"fclass = 'pub'\")"
+        case .osmNothingTagged(let p, let tags, let seen):
+            return "\(p): no point, line or polygon has the tags \(tags) — check the keys and values (values seen for those keys: \(seen.isEmpty ? "none" : seen))"
+        case .projectedCoordinatesInDegrees(let p, let feature, let x, let y, let crs, let declared, let geoJSON):
+            // British National Grid's extent: 0–700 km east, 0–1,300 km north
+            let bng = (0...700_000).contains(x) && (0...1_300_000).contains(y)
+            let real = bng ? "EPSG:27700 if these are British National Grid metres" : "the CRS the coordinates are in, e.g. EPSG:27700"
+            let why = declared
+                ? "but the spec's crs: for this layer, \(crs), is in degrees"
+                : geoJSON ? "but a GeoJSON without a \"crs\" member is read as WGS 84 degrees (RFC 7946)"
+                          : "but the file says its CRS is \(crs), in degrees"
+            return "\(p) feature \(feature): coordinates (\(x.shortText), \(y.shortText)) look projected (they are outside ±180/±90), \(why) — set crs: \(real) for this layer in the spec"
         case .outputNotWritable(let p, let reason):
             return "\(p): cannot write (\(reason)) — choose another output folder with --out, or free disk space"
         }

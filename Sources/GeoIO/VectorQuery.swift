@@ -34,6 +34,26 @@ public struct TimeFilter: Hashable, Sendable, Codable {
     }
 }
 
+/// Keeps features whose `field` holds one of `values` (compared after trimming, ignoring case):
+/// `crime_types: [Burglary]` on data.police.uk's `Crime type`.
+public struct CategoryFilter: Hashable, Sendable {
+    public var field: String
+    public var values: [String]
+    /// The key the user wrote it under, for the skip reason ("crime_types").
+    public var key: String
+
+    public init(field: String, values: [String], key: String) {
+        self.field = field
+        self.values = values
+        self.key = key
+    }
+
+    func admits(_ value: String) -> Bool { folded.contains(Self.fold(value)) }
+
+    private var folded: Set<String> { Set(values.map(Self.fold)) }
+    public static func fold(_ s: String) -> String { s.trimmingCharacters(in: .whitespaces).lowercased() }
+}
+
 /// What to read from a vector source, and how.
 public struct VectorQuery: Sendable {
     /// Layer name; nil for the first (and usually only) layer.
@@ -52,6 +72,11 @@ public struct VectorQuery: Sendable {
     public var fields: [String]
     /// Attributes to carry when the layer has them (e.g. "name" for labels); absent ones are ignored.
     public var optionalFields: [String] = []
+    /// Keep only these categories of a field (after `where`, before `time`).
+    public var categories: CategoryFilter?
+    /// OpenStreetMap tags to select (`amenity: [pub, bar]`): a feature is kept when any of the
+    /// keys has one of its values. Only for `.osm.pbf` and `.osm` files (`OSMReader`).
+    public var tags: [String: [String]]?
 
     public init(layer: String? = nil, whereClause: String? = nil, time: TimeFilter? = nil,
                 declaredCRS: CRS? = nil, xColumn: String? = nil, yColumn: String? = nil, fields: [String] = []) {
@@ -86,11 +111,33 @@ public struct ReadReport: Sendable, Codable, Equatable {
     public var repaired: [String: Int] = [:]
     /// Up to five examples per repair, such as "feature 3 (Self-intersection)".
     public var repairedExamples: [String: [String]] = [:]
+    /// Features per month ("2024-03") of the time field — or of a `Month` column when there is no
+    /// time filter (data.police.uk) — after `where`, before the category and time filters: the
+    /// months the data holds. Empty when the layer has neither.
+    public var monthsSeen: [String: Int] = [:]
+    /// Features per month among those kept.
+    public var monthsKept: [String: Int] = [:]
+    /// Features per value of the category filter's field, after `where`: what a `crime_types`
+    /// list can choose from.
+    public var categoriesSeen: [String: Int] = [:]
 
     public var skippedTotal: Int { skipped.values.reduce(0, +) }
     public var repairedTotal: Int { repaired.values.reduce(0, +) }
 
-    mutating func skip(_ reason: String, _ example: String) {
+    public init(path: String, layer: String, format: String, featuresInLayer: Int, passedWhere: Int, kept: Int,
+                skipped: [String: Int], skippedExamples: [String: [String]], notes: [String]) {
+        self.path = path
+        self.layer = layer
+        self.format = format
+        self.featuresInLayer = featuresInLayer
+        self.passedWhere = passedWhere
+        self.kept = kept
+        self.skipped = skipped
+        self.skippedExamples = skippedExamples
+        self.notes = notes
+    }
+
+    public mutating func skip(_ reason: String, _ example: String) {
         skipped[reason, default: 0] += 1
         if skippedExamples[reason, default: []].count < 5 { skippedExamples[reason, default: []].append(example) }
     }
@@ -125,6 +172,14 @@ public struct FeatureSet: Sendable {
     /// The feature id in the source (for CSVs, the data row: line = fid + 1).
     public var featureIDs: [Int]
     public var report: ReadReport
+
+    public init(crs: CRS, geometries: [Geometry], attributes: [String: [String?]], featureIDs: [Int], report: ReadReport) {
+        self.crs = crs
+        self.geometries = geometries
+        self.attributes = attributes
+        self.featureIDs = featureIDs
+        self.report = report
+    }
 
     public var count: Int { geometries.count }
 

@@ -9,20 +9,48 @@ import RasterCore
 /// numbers are skipped and counted; coordinates outside the range of a geographic CRS are an error
 /// that names the line (they mean swapped columns or a wrong `crs:`, not one bad row).
 public enum VectorReader {
-    public static func read(_ path: String, query: VectorQuery = VectorQuery(), into target: CRS? = nil) throws -> FeatureSet {
+    /// - Parameter allowEmpty: return an empty set where nothing passes the filters (one month's
+    ///   file of many, outside the time window) instead of throwing `emptyLayer`.
+    /// - Parameter transformers: transformations made for earlier files, reused (finding one
+    ///   costs PROJ tens of milliseconds: a folder of monthly files shares one).
+    public static func read(_ path: String, query: VectorQuery = VectorQuery(), into target: CRS? = nil,
+                            allowEmpty: Bool = false, transformers: TransformerCache? = nil) throws -> FeatureSet {
         let dataset = try GDALDatasetHandle.open(path, kind: .vector)
+        if dataset.driver.short == "OSM", query.layer == nil {
+            var set = try OSMReader.read(dataset, query: query)
+            if let target { try reproject(&set, to: target, path: path, transformers: transformers) }
+            return set
+        }
+        if let tags = query.tags, !tags.isEmpty { throw GeoDataError.tagsNeedOSM(path: path) }
         let layer = try VectorLayerHandle(dataset: dataset, name: query.layer)
         var set = try layer.driverIsCSV
             ? readCSVPoints(layer, query: query)
             : readGeometries(layer, query: query)
+        if set.geometries.isEmpty, allowEmpty, set.report.featuresInLayer == 0 || set.report.skipped.keys.allSatisfy(FilteredFeatures.isFilterReason) {
+            return set
+        }
         if set.geometries.isEmpty {
-            let skippedAll = set.report.skippedTotal > 0 && set.report.skipped.keys.contains { !$0.hasPrefix("a time outside") && !$0.hasPrefix("no value in the time field") }
+            let skippedAll = set.report.skippedTotal > 0 && set.report.skipped.keys.contains { !FilteredFeatures.isFilterReason($0) }
             if skippedAll { throw GeoDataError.nothingUsable(path: path, summary: set.report.summary) }
             throw GeoDataError.emptyLayer(path: path, layer: layer.name,
                                           filtered: set.report.featuresInLayer > 0)
         }
-        if let target, target != set.crs { try reproject(&set, to: target, path: path) }
+        if set.crs.isGeographic, !layer.driverIsCSV {     // CSV rows are checked line by line as read
+            try requireDegrees(set, path: path, declared: query.declaredCRS != nil, geoJSON: layer.driverIsGeoJSON)
+        }
+        if let target, target != set.crs { try reproject(&set, to: target, path: path, transformers: transformers) }
         return set
+    }
+
+    /// Refuses a layer whose CRS says degrees but whose coordinates cannot be (|x| > 180 or
+    /// |y| > 90): metres labelled EPSG:4326, or a GeoJSON in British National Grid without a
+    /// "crs" member, which RFC 7946 reads as WGS 84. PROJ would otherwise fail on every vertex.
+    private static func requireDegrees(_ set: FeatureSet, path: String, declared: Bool, geoJSON: Bool) throws {
+        for (i, g) in set.geometries.enumerated() {
+            guard let p = g.vertices.first(where: { abs($0.x) > 180 || abs($0.y) > 90 }) else { continue }
+            throw GeoDataError.projectedCoordinatesInDegrees(path: path, feature: set.featureIDs[i], x: p.x, y: p.y,
+                                                             crs: set.crs.description, declared: declared, geoJSON: geoJSON)
+        }
     }
 
     // MARK: OGR layers with geometries
@@ -30,26 +58,32 @@ public enum VectorReader {
     private static func readGeometries(_ layer: VectorLayerHandle, query: VectorQuery) throws -> FeatureSet {
         guard let crs = try query.declaredCRS ?? layer.crs() else { throw GeoDataError.missingCRS(path: layer.path) }
         return try collect(layer, query: query, crs: crs, report: layer.emptyReport()) { feature, fid, report in
-            guard let g = OGR_F_GetGeometryRef(feature) else {
-                report.skip("no geometry", "feature \(fid)")
-                return nil
-            }
-            var outcome = OGRGeometryConversion.convert(g)
-            if case .geometry(let geometry) = outcome, !geometry.vertices.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) {
-                report.skip("coordinates that are not finite numbers", "feature \(fid)")
-                return nil
-            }
-            if case .geometry(let geometry) = outcome, geometry.kind == .polygon, OGR_G_IsValid(g) == 0 {
-                outcome = OGRGeometryConversion.madeValid(g)
-                if case .geometry = outcome { report.repair("invalid polygons made valid (GEOS MakeValid)", "feature \(fid)") }
-            }
-            switch outcome {
-            case .skipped(let reason):
-                report.skip(reason, "feature \(fid)")
-                return nil
-            case .geometry(let geometry):
-                return geometry
-            }
+            geometry(of: feature, example: "feature \(fid)", report: &report)
+        }
+    }
+
+    /// A feature's geometry as RiskTerrain's, made valid where it is an invalid polygon; nil (and
+    /// counted in the report under `example`) where it has none, or none usable.
+    static func geometry(of feature: OGRFeatureH, example: String, report: inout ReadReport) -> Geometry? {
+        guard let g = OGR_F_GetGeometryRef(feature) else {
+            report.skip("no geometry", example)
+            return nil
+        }
+        var outcome = OGRGeometryConversion.convert(g)
+        if case .geometry(let geometry) = outcome, !geometry.vertices.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) {
+            report.skip("coordinates that are not finite numbers", example)
+            return nil
+        }
+        if case .geometry(let geometry) = outcome, geometry.kind == .polygon, OGR_G_IsValid(g) == 0 {
+            outcome = OGRGeometryConversion.madeValid(g)
+            if case .geometry = outcome { report.repair("invalid polygons made valid (GEOS MakeValid)", example) }
+        }
+        switch outcome {
+        case .skipped(let reason):
+            report.skip(reason, example)
+            return nil
+        case .geometry(let geometry):
+            return geometry
         }
     }
 
@@ -68,6 +102,7 @@ public enum VectorReader {
             geometries.append(g)
             ids.append(fid)
             reader.collect(feature, into: &attributes)
+            if let m = reader.currentMonth { report.monthsKept[m, default: 0] += 1 }
         }
         report.kept = geometries.count
         return FeatureSet(crs: crs, geometries: geometries, attributes: attributes, featureIDs: ids, report: report)
@@ -143,8 +178,8 @@ public enum VectorReader {
     /// Transforms the vertices with PROJ a chunk of about a million at a time, writing each
     /// geometry back in place (so a layer of millions of points is held once, not copied);
     /// features with a vertex PROJ cannot transform are skipped and counted.
-    private static func reproject(_ set: inout FeatureSet, to target: CRS, path: String) throws {
-        let transformer = try CoordinateTransformer(from: set.crs, to: target)
+    private static func reproject(_ set: inout FeatureSet, to target: CRS, path: String, transformers: TransformerCache?) throws {
+        let transformer = try transformers?.transformer(from: set.crs, to: target) ?? CoordinateTransformer(from: set.crs, to: target)
         var keep = [Bool](repeating: true, count: set.geometries.count)
         let first = set.geometries.first?.vertices.first ?? Point2(x: .nan, y: .nan)
         var start = 0
@@ -173,7 +208,8 @@ public enum VectorReader {
         }
         let kept = keep.reduce(0) { $0 + ($1 ? 1 : 0) }
         if kept == 0 {      // nothing could be transformed: the CRS is wrong, not a few rows
-            throw GeoDataError.transformFailed(path: path, feature: set.featureIDs.first ?? 0, x: first.x, y: first.y)
+            throw GeoDataError.transformFailed(path: path, feature: set.featureIDs.first ?? 0, x: first.x, y: first.y,
+                                               reason: transformer.messages.first ?? "")
         }
         if kept < keep.count {
             set.geometries = zip(set.geometries, keep).filter(\.1).map(\.0)
@@ -218,6 +254,7 @@ final class VectorLayerHandle {
     }
 
     var driverIsCSV: Bool { dataset.driver.short == "CSV" }
+    var driverIsGeoJSON: Bool { dataset.driver.short == "GeoJSON" || dataset.driver.short == "GeoJSONSeq" }
 
     var fieldNames: [String] {
         let defn = OGR_L_GetLayerDefn(handle)
@@ -248,6 +285,17 @@ struct FilteredFeatures {
     private let time: TimeFilter?
     private let timeIndex: Int32
     private let fieldIndices: [(name: String, index: Int32)]
+    private let categories: CategoryFilter?
+    private let categoryIndex: Int32
+    /// The field whose months are counted: the time field, else a `Month` column; -1: none.
+    private let monthIndex: Int32
+    /// The month ("2024-03") of the feature `next` returned last, when the layer has months.
+    private(set) var currentMonth: String?
+
+    /// Reasons `next` skips a feature for: filters, not faults in the data.
+    static func isFilterReason(_ reason: String) -> Bool {
+        reason.hasPrefix("a time outside") || reason.hasPrefix("no value in the time field") || reason.hasPrefix("a category not in")
+    }
 
     init(layer: VectorLayerHandle, query: VectorQuery, report: inout ReadReport) throws {
         self.layer = layer
@@ -273,6 +321,16 @@ struct FilteredFeatures {
         } else {
             self.timeIndex = -1
         }
+        self.categories = query.categories
+        if let c = query.categories {
+            guard let name = NameMatching.match(c.field, in: fields) else {
+                throw GeoDataError.noSuchField(path: layer.path, field: c.field, fields: fields)
+            }
+            self.categoryIndex = layer.fieldIndex(name)
+        } else {
+            self.categoryIndex = -1
+        }
+        self.monthIndex = timeIndex >= 0 ? timeIndex : NameMatching.match("month", in: fields).map(layer.fieldIndex) ?? -1
         let asked = try query.fields.map { wanted in
             guard let name = NameMatching.match(wanted, in: fields) else {
                 throw GeoDataError.noSuchField(path: layer.path, field: wanted, fields: fields)
@@ -291,6 +349,18 @@ struct FilteredFeatures {
     /// The next feature that passes both filters; the caller destroys it.
     mutating func next(report: inout ReadReport) -> OGRFeatureH? {
         while let f = OGR_L_GetNextFeature(layer.handle) {
+            currentMonth = monthIndex >= 0 ? Self.month(OGR_F_GetFieldAsString(f, monthIndex)) : nil
+            if let m = currentMonth { report.monthsSeen[m, default: 0] += 1 }
+            if let categories {
+                let value = OGR_F_IsFieldSetAndNotNull(f, categoryIndex) != 0
+                    ? String(cString: OGR_F_GetFieldAsString(f, categoryIndex)).trimmingCharacters(in: .whitespaces) : ""
+                report.categoriesSeen[value, default: 0] += 1
+                if !categories.admits(value) {
+                    report.skip("a category not in \(categories.key)", "line or feature \(OGR_F_GetFID(f) + (layer.driverIsCSV ? 1 : 0))")
+                    OGR_F_Destroy(f)
+                    continue
+                }
+            }
             if let time {
                 let value = OGR_F_IsFieldSetAndNotNull(f, timeIndex) != 0
                     ? String(cString: OGR_F_GetFieldAsString(f, timeIndex)) : ""
@@ -309,6 +379,19 @@ struct FilteredFeatures {
             return f
         }
         return nil
+    }
+
+    /// "2024-03" from a value that starts YYYY-MM or YYYY/MM, else nil. No allocation but the result.
+    static func month(_ text: UnsafePointer<CChar>?) -> String? {
+        guard let text else { return nil }
+        var i = 0
+        while text[i] == 0x20 { i += 1 }
+        let t = text + i
+        func digit(_ k: Int) -> Bool { t[k] >= 0x30 && t[k] <= 0x39 }
+        // each test stops at the first failure, so a shorter string's NUL is never passed
+        guard digit(0), digit(1), digit(2), digit(3), t[4] == 0x2D || t[4] == 0x2F, digit(5), digit(6) else { return nil }
+        let bytes = [t[0], t[1], t[2], t[3], 0x2D, t[5], t[6]].map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     func collect(_ feature: OGRFeatureH, into attributes: inout [String: [String?]]) {

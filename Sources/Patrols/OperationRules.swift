@@ -40,14 +40,15 @@ public struct OperationRules: Sendable, Equatable {
     public var visitsPerTeamDay: Int?
     /// Most visits to one place in the week.
     public var capPerPlace: Int
-    /// Weight of a place's k-th best visit of the week relative to its best: γ^(k−1).
-    public var repeatDecay: Double
+    /// How a place's k-th best visit of the week counts relative to its best: 1/k (visits in
+    /// proportion to risk, the default) or γ^(k−1) (`RiskCoverage.Returns`).
+    public var returns: RiskCoverage.Returns
     /// Visits start on multiples of this many minutes after the window opens.
     public var step: Int
 
     public init(window: Window, days: [Int] = Array(0..<7), dwell: Int = 15, spacing: Int = 120, teamsPerDay: Int = 1,
                 teamDaysPerWeek: Int? = nil, visitsPerTeamDay: Int? = nil, capPerPlace: Int = 14,
-                repeatDecay: Double = 0.5, step: Int = 15) {
+                returns: RiskCoverage.Returns = .proportional, step: Int = 15) {
         self.window = window
         self.days = days
         self.dwell = dwell
@@ -56,14 +57,14 @@ public struct OperationRules: Sendable, Equatable {
         self.teamDaysPerWeek = teamDaysPerWeek
         self.visitsPerTeamDay = visitsPerTeamDay
         self.capPerPlace = capPerPlace
-        self.repeatDecay = repeatDecay
+        self.returns = returns
         self.step = step
     }
 
     /// What makes these rules impossible to schedule, as (field, message), or nil. The spec parser
     /// turns it into an error on the right line; the scheduler requires nil.
     public var problem: (field: String, message: String)? {
-        if teamsPerDay < 1 { return ("teams", "\(teamsPerDay) teams cannot patrol — give at least 1") }
+        if teamsPerDay < 1 { return ("teams", "\(teamsPerDay) teams cannot patrol — give at least 1, or enabled: false") }
         if let d = teamDaysPerWeek, d < 1 { return ("per_week", "\(d) deployments a week plans nothing — give at least 1") }
         if days.isEmpty { return ("days", "no day is open — give at least one day, e.g. [thu, fri, sat]") }
         if let bad = days.first(where: { !(0..<7).contains($0) }) { return ("days", "day \(bad) is not 0 (Monday) … 6 (Sunday)") }
@@ -74,7 +75,7 @@ public struct OperationRules: Sendable, Equatable {
         if spacing < 0 { return ("spacing_minutes", "cannot be negative") }
         if capPerPlace < 1 { return ("max_visits_per_hotspot", "a cap of \(capPerPlace) visits allows none — give at least 1") }
         if let v = visitsPerTeamDay, v < 1 { return ("visits_per_team", "give at least 1") }
-        if !(0...1).contains(repeatDecay) { return ("repeat_decay", "is a weight between 0 and 1 (0.5: a second visit counts half)") }
+        if case .geometric(let g) = returns, !(0...1).contains(g) { return ("repeat_decay", "is a weight between 0 and 1 (0.5: a second visit counts half)") }
         if step < 1 || step > 60 { return ("step_minutes", "must be 1…60 minutes") }
         return nil
     }

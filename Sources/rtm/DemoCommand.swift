@@ -50,7 +50,7 @@ struct Demo: ParsableCommand {
             try PatrolOutputs.write(plan, to: patrolFolder)
             try patrolFolder.commit(recording: spec, command: "demo", started: started, arguments: CommandLine.arguments)
             print("\n" + PatrolOutputs.text(plan))
-            print("patrol plan, calendar and daily briefings in \(patrolFolder.path)")
+            print("patrol plan, calendars (all teams and one per team), briefings (a page per team and shift) and GPX/KML routes in \(patrolFolder.path)")
             print("\nopen \((modelFolder as NSString).appendingPathComponent("report.html")) for the map and the full report")
         } catch {
             CLIError.report(error)

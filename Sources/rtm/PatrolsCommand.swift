@@ -4,7 +4,7 @@ import RiskTerrain
 
 struct Patrols: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Plan a week of Op Verona, Project Vigilant and Walk & Talk patrols from the spec's model (CSV, JSON, iCalendar, daily HTML briefings).")
+        abstract: "Plan a week of Op Verona, Project Vigilant and Walk & Talk patrols from the spec's model (CSV, JSON, iCalendar per team, A4 briefings, GPX/KML routes).")
 
     @Argument(help: "The model spec (YAML); its patrols: section sets the operations' rules (docs/spec.md).")
     var spec: String
@@ -35,7 +35,9 @@ struct Patrols: ParsableCommand {
             let names = try PatrolOutputs.write(plan, to: output)
             try output.commit(recording: parsed, command: "patrols", started: started, arguments: CommandLine.arguments)
             print(PatrolOutputs.text(plan))
-            print("wrote \(names.count) files to \(folder): \(names.prefix(3).joined(separator: ", ")) and \(names.count - 3) daily briefings")
+            let briefings = names.filter { $0.hasPrefix("briefing-") }.count, routes = names.filter { $0.hasPrefix("routes/") }.count
+            let calendars = names.filter { $0.hasSuffix(".ics") }.count
+            print("wrote \(names.count) files to \(folder): \(names.prefix(2).joined(separator: ", ")), \(calendars) calendars (all teams and one per team), \(briefings) briefings (a page per team and shift) and \(routes) routes (GPX and KML per team and shift)")
         } catch {
             CLIError.report(error)
             throw ExitCode(1)

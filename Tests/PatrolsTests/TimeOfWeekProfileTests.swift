@@ -39,3 +39,19 @@ import RiskModel
         #expect(peaks.count == 3 && peaks.allSatisfy { h in p.shares[h] >= p.shares.sorted(by: >)[2] })
     }
 }
+
+/// The published form of a profile: 16 blocks, from 10 events, shares to 0.05.
+@Suite struct CoarseProfileTests {
+    @Test func blocksPoolAtLeastSixHoursAndSharesAreRounded() throws {
+        #expect(CoarseProfile.Block.all.count == 16 && CoarseProfile.Block.all.allSatisfy { $0.hours.count >= 6 })
+        #expect(Set(CoarseProfile.Block.all.flatMap(\.hours)) == Set(0..<168))
+        #expect(CoarseProfile.Block.of(hourOfWeek: 4 * 24 + 22).label == "weekday 21:00–24:00")
+        #expect(CoarseProfile.Block.of(hourOfWeek: 5 * 24 + 1).label == "weekend 00:00–03:00")
+        #expect(CoarseProfile(hoursOfWeek: Array(repeating: 22, count: 9)) == nil)
+        // 7 of 11 on Saturday night, 4 on Monday afternoon: 0.636 → 0.65, 0.364 → 0.35
+        let p = try #require(CoarseProfile(hoursOfWeek: Array(repeating: 5 * 24 + 22, count: 7) + Array(repeating: 15, count: 4)))
+        #expect(p.shares[CoarseProfile.Block(weekend: true, part: 7).index] == 0.65 && p.shares[CoarseProfile.Block(weekend: false, part: 5).index] == 0.35)
+        #expect(p.busiest(3, among: Array(0..<168)).map(\.label) == ["weekend 21:00–24:00", "weekday 15:00–18:00"])
+        #expect(p.busiest(3, among: Array(14..<20)).map(\.label) == ["weekday 15:00–18:00"])
+    }
+}

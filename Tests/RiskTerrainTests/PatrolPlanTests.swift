@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Testing
 import Patrols
 @testable import RiskTerrain
@@ -29,7 +32,12 @@ import TestSupport
                 let s = minutes(p.start), open = r.window.start, close = r.window.end
                 let inside = r.window.crossesMidnight ? (s >= open || minutes(p.end) <= close) : (s >= open && (minutes(p.end) <= close || close == 1440 && p.end == "00:00"))
                 #expect(inside, "\(p.uid) \(p.start)–\(p.end) outside \(r.window.text)")
-                #expect(p.places.count <= options.maxPlaces && !p.factors.isEmpty && p.peakHours.count == 3)
+                #expect(p.places.count <= options.maxPlaces && !p.factors.isEmpty && (1...3).contains(p.peakHours.count))
+                #expect(p.team.hasPrefix(o.kind.teamPrefix + "-"))
+                // whole shifts: the date is the day the window opens; a visit past midnight happens the next day
+                let opens = "\(p.date)T\(String(format: "%02d:%02d", open / 60, open % 60))"
+                #expect(p.startLocal >= opens, "\(p.uid): starts \(p.startLocal) before its shift opens \(opens)")
+                if !p.startLocal.hasPrefix(p.date) { #expect(r.window.crossesMidnight && s < close, "\(p.uid) on the next day outside the window") }
             }
             // no team double-booked: a team's patrols on one day do not overlap
             for (_, mine) in Dictionary(grouping: op.patrols, by: { "\($0.day)-\($0.team)" }) {
@@ -47,6 +55,13 @@ import TestSupport
         }
         let vigilant = plan.operations[1]
         #expect(Set(vigilant.patrols.map(\.day)).isSubset(of: [3, 4, 5]))
+        // Thursday–Saturday shifts: dates 2025-01-09…11, none on Sunday, even for the visits after midnight
+        #expect(Set(vigilant.patrols.map(\.date)).isSubset(of: ["2025-01-09", "2025-01-10", "2025-01-11"]))
+        #expect(vigilant.patrols.contains { !$0.startLocal.hasPrefix($0.date) }, "no Vigilant visit after midnight to check")
+        // team ids are unique across operations
+        let teams = plan.operations.map { Set($0.patrols.map(\.team)) }
+        #expect(teams[0].isDisjoint(with: teams[1]) && teams[0].isDisjoint(with: teams[2]) && teams[1].isDisjoint(with: teams[2]))
+        #expect(teams[0] == ["verona-1", "verona-2"])
         #expect(plan.notes.contains { $0.contains("outcome events have no time of day") })
     }
 
@@ -55,26 +70,142 @@ import TestSupport
         #expect(h.week == "2024-W41" && h.testEvents > 500 && (h.testReports ?? 0) > 50)
         let verona = try #require(h.operations.first { $0.operation == "Op Verona" })
         #expect(verona.planCrime > verona.naiveCrime, "crime: plan \(verona.planCrime), naive \(verona.naiveCrime)")
-        // StreetSafe reports carry their times: the plan meets some of them where the naive plan meets none
-        #expect(verona.planStreetsafe! > verona.naiveStreetsafe!, "StreetSafe: plan \(verona.planStreetsafe!), naive \(verona.naiveStreetsafe!)")
+        // StreetSafe reports carry their times: the plan meets at least as many as the naive plan
+        #expect(verona.planStreetsafe! >= verona.naiveStreetsafe! && verona.planStreetsafe! > 0, "StreetSafe: plan \(verona.planStreetsafe!), naive \(verona.naiveStreetsafe!)")
         for s in h.operations { #expect((0...1).contains(s.planCrime) && (0...1).contains(s.naiveCrime)) }
     }
 
-    @Test func sameSeedSameBytesOtherSeedOnlyTheRandomShare() throws {
+    /// (weekday, local time, team, hotspot) of every patrol: what a reader of two plans compares.
+    static func slots(_ plan: PatrolPlan) -> Set<String> {
+        Set(plan.operations.flatMap(\.patrols).map { "\($0.day) \($0.start) \($0.team) \($0.hotspotId)" })
+    }
+
+    @Test func plansRotateByWeekAndTheSameWeekAndSeedGiveTheSameBytes() throws {
         let again = try PatrolPlanner.plan(Self.spec, week: nil, heldOut: false, fitted: Self.fitted)
         #expect(PatrolOutputs.csv(again) == PatrolOutputs.csv(Self.plan))
-        #expect(PatrolCalendar.render(again) == PatrolCalendar.render(Self.plan))
+        #expect(PatrolCalendar.render(again).map(\.1) == PatrolCalendar.render(Self.plan).map(\.1))
+        #expect(PatrolBriefing.render(again).map(\.1) == PatrolBriefing.render(Self.plan).map(\.1))
+        // consecutive weeks differ in at least 20 % of their patrols
+        var previous = Self.slots(Self.plan)
+        for week in ["2025-W03", "2025-W04"] {
+            let next = Self.slots(try PatrolPlanner.plan(Self.spec, week: week, heldOut: false, fitted: Self.fitted))
+            let changed = Double(next.subtracting(previous).count) / Double(next.count)
+            print(String(format: "patrol rotation: %.0f%% of %@'s patrols differ from the week before", changed * 100, week))
+            #expect(changed >= 0.2, "\(week): only \(changed) of the patrols changed")
+            previous = next
+        }
+        // another seed, the same week: another plan
         var other = Self.spec
         other.patrols = other.patrols ?? PatrolOptions()
         other.patrols!.seed = 2
         let reseeded = try PatrolPlanner.plan(other, week: nil, heldOut: false, fitted: Self.fitted)
-        for (a, b) in zip(Self.plan.operations, reseeded.operations) {
-            let greedyA = a.patrols.filter { $0.allocation == "greedy" }.map(\.uid), greedyB = b.patrols.filter { $0.allocation == "greedy" }.map(\.uid)
-            #expect(greedyA == greedyB, "\(a.name): the greedy part depends on the seed")
+        #expect(Self.slots(reseeded) != Self.slots(Self.plan))
+    }
+
+    @Test func visitsFollowRiskAndCoverageIsInEvents() throws {
+        let verona = Self.plan.operations[0]
+        // Op Verona's weights are the hotspots' scores, and on the sample every hotspot has the
+        // same (area-wide) profile, so its risk in the operation's hours is its share of the score
+        let hotspots = try HotspotStage.find(Self.fitted, options: Self.spec.hotspots, streetSafe: Self.fitted.inputs.streetSafe)
+        let total = hotspots.reduce(0) { $0 + $1.cluster.score }
+        let top = hotspots.sorted { $0.cluster.rank < $1.cluster.rank }.prefix(5)
+        let riskShare = top.reduce(0) { $0 + $1.cluster.score } / total
+        let ids = Set(top.map(\.cluster.id))
+        let visitShare = Double(verona.patrols.filter { ids.contains($0.hotspotId) }.count) / Double(verona.patrols.count)
+        print(String(format: "Op Verona: the top 5 hotspots hold %.1f%% of the risk and get %.1f%% of the %d visits (%.0f%% of their share)",
+                     riskShare * 100, visitShare * 100, verona.patrols.count, visitShare / riskShare * 100))
+        #expect(visitShare >= 0.75 * riskShare)
+        // expected events: per visit and reached in the week, no more than expected at the hotspots
+        let c = try #require(verona.coverage)
+        let reached = try #require(c.eventsReached), all = try #require(c.eventsAtHotspots)
+        let perVisit = verona.patrols.compactMap(\.expectedEvents).reduce(0, +)
+        #expect(reached > 0 && reached <= all && reached <= perVisit + 1e-9 && c.naiveEventsReached! <= reached)
+        // peak hours: the hotspot's own where it has 10 timed reports, labelled area-wide elsewhere
+        let from = Set(verona.patrols.map(\.peakHoursFrom))
+        #expect(from == ["own reports", "area-wide"], "\(from)")
+        for p in verona.patrols { #expect(p.peakHours.allSatisfy { $0.hasPrefix("weekday ") || $0.hasPrefix("weekend ") }) }
+        #expect(Set(Self.plan.profiles.map(\.hotspotLabel)).count == Self.plan.profiles.count, "two hotspots share a name")
+    }
+
+    @Test func calendarsPerTeamAndReissuesUpdateByUID() throws {
+        let plan = Self.plan
+        let calendars = PatrolCalendar.render(plan)
+        let teams = Set(plan.operations.flatMap(\.patrols).map(\.team))
+        #expect(calendars.count == teams.count + 1 && calendars[0].0 == nil && Set(calendars.dropFirst().compactMap(\.0)) == teams)
+        for (team, text) in calendars.dropFirst() {
+            let events = PatrolCalendar.parse(text)
+            #expect(!events.isEmpty && events.allSatisfy { $0.event.team == team && $0.sequence == 0 && !$0.cancelled })
+            #expect(events.count == plan.operations.flatMap(\.patrols).filter { $0.team == team }.count)
         }
-        let randomA = Set(Self.plan.operations[0].patrols.filter { $0.allocation == "random" }.map(\.uid))
-        let randomB = Set(reseeded.operations[0].patrols.filter { $0.allocation == "random" }.map(\.uid))
-        #expect(!randomA.isEmpty && randomA != randomB)
+        // the same plan re-issued: the same bytes (nothing changed, nothing re-sequenced)
+        #expect(PatrolCalendar.render(plan, previous: calendars[0].1).map(\.1) == calendars.map(\.1))
+        // a correction: another seed for the same week
+        var other = Self.spec
+        other.patrols = other.patrols ?? PatrolOptions()
+        other.patrols!.seed = 7
+        let corrected = try PatrolPlanner.plan(other, week: nil, heldOut: false, fitted: Self.fitted)
+        let reissued = PatrolCalendar.parse(PatrolCalendar.render(corrected, previous: calendars[0].1)[0].1)
+        let old = Dictionary(uniqueKeysWithValues: PatrolCalendar.parse(calendars[0].1).map { ($0.event.uid, $0.event) })
+        let now = Set(corrected.operations.flatMap(\.patrols).map(\.uid))
+        var updated = 0, kept = 0, cancelled = 0
+        for e in reissued {
+            if !now.contains(e.event.uid) {
+                #expect(e.cancelled && e.sequence == 1 && old[e.event.uid] != nil); cancelled += 1
+            } else if let o = old[e.event.uid] {
+                #expect(!e.cancelled && e.sequence == (o == e.event ? 0 : 1)); if o == e.event { kept += 1 } else { updated += 1 }
+            } else { #expect(e.sequence == 0 && !e.cancelled) }
+        }
+        print("re-issued plan: \(updated) events updated (SEQUENCE 1), \(kept) unchanged, \(cancelled) cancelled")
+        #expect(updated > 0 && Set(reissued.map(\.event.uid)).count == reissued.count && Set(old.keys).isSubset(of: Set(reissued.map(\.event.uid))))
+        try CalendarStructure.check(PatrolCalendar.render(corrected, previous: calendars[0].1)[0].1)
+    }
+
+    @Test func routesPerTeamAndShiftNameTheirWaypointsAfterThePlaces() throws {
+        let plan = Self.plan
+        let routes = PatrolRoutes.render(plan)
+        let shifts = Set(plan.operations.flatMap(\.patrols).map { "\(plan.week)-\($0.team)-\($0.date)" })
+        #expect(Set(routes.map(\.name)) == shifts && routes.count == shifts.count)
+        for r in routes {
+            for doc in [r.gpx, r.kml] {
+                let parser = XMLParser(data: Data(doc.utf8))
+                #expect(parser.parse(), "\(r.name): not well-formed XML: \(parser.parserError.map { "\($0)" } ?? "")")
+            }
+            let patrols = plan.operations.flatMap(\.patrols).filter { "\(plan.week)-\($0.team)-\($0.date)" == r.name }
+            let names = patrols.sorted { $0.startUtc < $1.startUtc }.flatMap { p in p.places.isEmpty ? ["hotspot #\(p.hotspotRank) \(p.hotspotLabel)"] : p.places.map { "\($0.name) (\(PatrolSites.singular($0.kind)))" } }
+            let wpts = r.gpx.components(separatedBy: "<wpt ").dropFirst().map { $0.components(separatedBy: "<name>")[1].components(separatedBy: "</name>")[0] }
+            #expect(wpts == names.map(PatrolRoutes.xml), "\(r.name)")
+            #expect(r.kml.components(separatedBy: "<Point>").count - 1 == names.count)
+        }
+    }
+
+    @Test func briefingsAreA4WithAPagePerTeamAMarkingAndLabelsThatDoNotOverlap() throws {
+        let plan = Self.plan
+        for (date, html) in PatrolBriefing.render(plan) {
+            let teams = Set(plan.operations.flatMap(\.patrols).filter { $0.date == date }.map(\.team))
+            #expect(html.contains("@page{size:A4 portrait"))
+            let pages = html.components(separatedBy: "<section class=\"page\">").dropFirst()
+            #expect(pages.count == teams.count, "\(date): \(pages.count) pages for \(teams.count) teams")
+            for page in pages {
+                #expect(page.components(separatedBy: "OFFICIAL-SENSITIVE").count - 1 == 2, "a page without its marking at the top and the foot")
+                let boxes = page.components(separatedBy: "data-box=\"").dropFirst().map { $0.prefix { $0 != "\"" }.split(separator: " ").map { Double($0)! } }
+                let labels = page.components(separatedBy: "<text class=\"label\"").count - 1
+                #expect(boxes.count == labels && labels > 0)
+                for (i, a) in boxes.enumerated() {
+                    #expect(a[0] >= 0 && a[1] >= 0 && a[0] + a[2] <= 700 && a[1] + a[3] <= 368, "label outside the map")
+                    for b in boxes[(i + 1)...] {
+                        #expect(!(a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3]), "labels overlap: \(a) \(b)")
+                    }
+                }
+                // every hotspot the team visits has its label
+                let ranks = Set(page.components(separatedBy: "<td>#").dropFirst().map { String($0.prefix { $0.isNumber }) })
+                for r in ranks { #expect(page.contains(">#\(r)</text>"), "hotspot #\(r) unlabelled") }
+            }
+        }
+        var marked = Self.spec
+        marked.patrols = marked.patrols ?? PatrolOptions()
+        marked.patrols!.marking = "OFFICIAL"
+        let other = try PatrolPlanner.plan(marked, week: nil, heldOut: false, fitted: Self.fitted)
+        #expect(PatrolBriefing.render(other).allSatisfy { !$0.1.contains("OFFICIAL-SENSITIVE") && $0.1.contains(">OFFICIAL<") })
     }
 
     @Test func aRoadNetworkGivesTheWalkingTimes() throws {
@@ -103,7 +234,7 @@ import TestSupport
     @Test func outputsHoldNoEventCoordinatesAndTheCalendarParses() throws {
         let plan = Self.plan
         let json = String(decoding: try PatrolOutputs.json(plan), as: UTF8.self)
-        let csv = PatrolOutputs.csv(plan), ics = PatrolCalendar.render(plan)
+        let csv = PatrolOutputs.csv(plan), ics = PatrolCalendar.render(plan)[0].1
         // no event's coordinates appear anywhere (lon/lat to 6 decimals, as data.police.uk writes them)
         let crimes = try String(contentsOfFile: (sampleSpec as NSString).deletingLastPathComponent + "/crimes.csv", encoding: .utf8)
         let coordinates = crimes.split(separator: "\n").dropFirst().prefix(400).compactMap { line -> String? in
@@ -113,39 +244,49 @@ import TestSupport
         for c in coordinates { #expect(!csv.contains(c) && !json.contains(c) && !ics.contains(c)) }
         #expect(ics.hasPrefix("BEGIN:VCALENDAR\r\n") && ics.hasSuffix("END:VCALENDAR\r\n"))
         #expect(ics.components(separatedBy: "BEGIN:VEVENT").count - 1 == plan.operations.reduce(0) { $0 + $1.patrols.count })
+        try CalendarStructure.check(ics, csv: csv)
         #expect(PatrolBriefing.render(plan).count == 7)
-        #expect(!PatrolBriefing.render(plan).map { $0.1 }.joined().contains("covers 0.000%"))
         #expect(InspectText.percent(0.0000432) == "0.0043" && InspectText.percent(0.000000432) == "0.000043")
         #expect(InspectText.percent(0.1234) == "12.3" && InspectText.percent(0.001) == "0.1" && InspectText.percent(0) == "0")
-        // time-of-week profiles: written per hotspot, a hotspot's own profile only from 5 events up
+        // time-of-week profiles: published coarse (16 blocks, rounded to 5 points), only from 10 events
         let doc = try JSONSerialization.jsonObject(with: PatrolOutputs.json(plan)) as! [String: Any]
         let profiles = try #require(doc["profiles"] as? [[String: Any]])
-        #expect(profiles.count == plan.profiles.count && !profiles.isEmpty)
+        #expect(profiles.count == plan.profiles.count && !profiles.isEmpty && plan.profileBlocks.count == 16)
         for p in plan.profiles {
-            #expect(p.outcome.source == "area-wide")                          // the sample's crimes have months only
-            if p.streetsafe.events == "<5" { #expect(p.streetsafe.shares == nil) }
-            else { #expect(abs(p.streetsafe.shares!.reduce(0, +) - 1) < 1e-3) }
+            #expect(p.outcome.source == "none")                          // the sample's crimes have months only
+            if let shares = p.streetsafe.shares {
+                #expect(shares.count == 16 && p.streetsafe.events == "10 or more")
+                #expect(shares.allSatisfy { abs($0 / 0.05 - ($0 / 0.05).rounded()) < 1e-9 })
+            } else { #expect(p.streetsafe.events != "10 or more") }
         }
-        #expect(plan.profiles.contains { $0.streetsafe.source.hasPrefix("own events") && $0.streetsafe.shares != nil })
-        // the independent RFC 5545 parser, where it is installed (Debian: python3-icalendar)
-        let python = "/usr/bin/python3"
-        guard FileManager.default.isExecutableFile(atPath: python) else { return }
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: python)
-        check.arguments = ["-c", "import icalendar"]
-        try check.run(); check.waitUntilExit()
-        guard check.terminationStatus == 0 else { return }
+        #expect(plan.profiles.contains { $0.streetsafe.shares != nil })
+    }
+
+    /// The independent RFC 5545 parser (Debian python3-icalendar, installed by scripts/setup.sh):
+    /// skipped, visibly, where it is not installed.
+    @Test(.enabled(if: CalendarStructure.pythonICalendar, "python3-icalendar is not installed — run bash scripts/setup.sh (apt-get install python3-icalendar)"))
+    func theCalendarParsesWithPythonICalendar() throws {
+        let plan = Self.plan
         let dir = URL(fileURLWithPath: try scratch.folder("rtm-ics"))
-        try Data(ics.utf8).write(to: dir.appendingPathComponent("plan.ics"))
-        try Data(csv.utf8).write(to: dir.appendingPathComponent("plan.csv"))
+        for (team, text) in PatrolCalendar.render(plan) {
+            let name = team ?? "all"
+            try Data(text.utf8).write(to: dir.appendingPathComponent("\(name).ics"))
+        }
+        try Data(PatrolOutputs.csv(plan).utf8).write(to: dir.appendingPathComponent("plan.csv"))
         let script = URL(fileURLWithPath: sampleSpec).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/validate_ics.py")
-        let p = Process(), out = Pipe()
-        p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = [script.path, dir.appendingPathComponent("plan.ics").path, dir.appendingPathComponent("plan.csv").path]
-        p.standardOutput = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0 && text.contains("valid RFC 5545"), "\(text)")
+        func validate(_ arguments: [String]) throws -> (Int32, String) {
+            let p = Process(), out = Pipe()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            p.arguments = [script.path] + arguments
+            p.standardOutput = out
+            try p.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            return (p.terminationStatus, text)
+        }
+        let (status, text) = try validate([dir.appendingPathComponent("all.ics").path, dir.appendingPathComponent("plan.csv").path])
+        #expect(status == 0 && text.contains("valid RFC 5545"), "\(text)")
+        let (teamStatus, teamText) = try validate([dir.appendingPathComponent("verona-1.ics").path])
+        #expect(teamStatus == 0 && teamText.contains("valid RFC 5545"), "\(teamText)")
     }
 }

@@ -29,7 +29,8 @@ import Patrols
                 && verona.rules.spacing == 120 && verona.rules.teamsPerDay == 2)
         #expect(vigilant.rules.window.text == "20:00–03:00" && vigilant.rules.days == [3, 4, 5] && vigilant.rules.teamDaysPerWeek == 3)
         #expect(walk.perMonth == 6 && walk.rules.visitsPerTeamDay == 1)
-        #expect(o.timeZone == "Europe/London" && o.randomShare == 0.2)
+        #expect(o.timeZone == "Europe/London" && o.randomShare == 0.2 && o.marking == "OFFICIAL-SENSITIVE")
+        #expect(verona.rules.returns == .proportional && verona.rules.capPerPlace == 35)
     }
 
     @Test func keysAreReadAndChecked() throws {
@@ -38,7 +39,9 @@ import Patrols
           verona: { teams: 3, window: "16:00-02:00", days: [fri, sat], dwell_minutes: 20 }
           vigilant: false
           places: { bus_stops: none, parks: parks }
+          marking: OFFICIAL
         """).patrols)
+        #expect(o.marking == "OFFICIAL")
         let v = try #require(o.operation(.verona))
         #expect(v.rules.teamsPerDay == 3 && v.rules.window.crossesMidnight && v.rules.window.minutes == 600 && v.rules.days == [4, 5] && v.rules.dwell == 20)
         #expect(o.operation(.vigilant) == nil && o.places["bus_stops"] == nil && o.places["parks"] == "parks")
@@ -54,6 +57,7 @@ import Patrols
         #expect(error("patrols:\n  veronna: { teams: 2 }\n").contains("patrols.veronna: unknown key — did you mean 'verona'?"))
         #expect(error("patrols:\n  places: { parks: park }\n").contains("'park' is not a factor — did you mean 'parks'?"))
         #expect(error("patrols:\n  walk_and_talk: { per_month: 0 }\n").contains("a quota of 0 walks a month plans nothing"))
+        #expect(error("patrols:\n  marking: \(String(repeating: "SECRET ", count: 12))\n").contains("patrols.marking: give the protective marking"))
     }
 
     @Test func isoWeeksInLondonTime() throws {
@@ -83,9 +87,9 @@ import Patrols
     }
 
     @Test func calendarTextIsEscapedAndFoldedWithoutSplittingCharacters() {
-        #expect(PatrolCalendar.escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne")
+        #expect(ICalendarWriter.escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne")
         let long = "DESCRIPTION:" + String(repeating: "é→", count: 60)
-        let folded = PatrolCalendar.fold(long)
+        let folded = ICalendarWriter.fold(long)
         let lines = folded.components(separatedBy: "\r\n")
         #expect(lines.count > 1 && lines.allSatisfy { $0.utf8.count <= 75 } && lines.dropFirst().allSatisfy { $0.hasPrefix(" ") })
         #expect(lines.enumerated().map { $0.offset == 0 ? $0.element : String($0.element.dropFirst()) }.joined() == long)

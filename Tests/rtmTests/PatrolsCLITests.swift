@@ -48,5 +48,13 @@ import TestSupport
         #expect(files.filter { $0.hasPrefix("briefing-2025-W03-2025-01-1") }.count == 7)
         #expect(files.contains("patrols-2025-W03.csv") && files.contains("patrols-2025-W03.json") && files.contains("patrols-2025-W03.ics"))
         #expect(!files.contains { $0.hasPrefix(".rtm-staging") })
+        #expect(files.contains("patrols-2025-W03-verona-1.ics") && files.contains("patrols-2025-W03-vigilant-1.ics") && files.contains("routes"))
+        let routes = try FileManager.default.contentsOfDirectory(atPath: out + "/routes")
+        #expect(routes.contains("2025-W03-verona-1-2025-01-13.gpx") && routes.contains("2025-W03-verona-1-2025-01-13.kml"))
+        // planned again into the same folder: a re-issue with nothing changed keeps every byte of the calendar
+        let ics = try Data(contentsOf: URL(fileURLWithPath: out + "/patrols-2025-W03.ics"))
+        let again = try RTMBinary.run(["patrols", dataFile("spec.yaml"), "--week", "2025-W03", "--out", out, "--no-held-out"])
+        let reissued = try Data(contentsOf: URL(fileURLWithPath: out + "/patrols-2025-W03.ics"))
+        #expect(again.status == 0 && reissued == ics)
     }
 }

@@ -1,38 +1,57 @@
 import Foundation
 
-/// Writes a plan: `patrols-WEEK.csv`, `patrols-WEEK.json`, `patrols-WEEK.ics` and one printable
-/// briefing per day with patrols, `briefing-WEEK-YYYY-MM-DD.html`, atomically (`OutputFolder`).
+/// Writes a plan: `patrols-WEEK.csv`, `patrols-WEEK.json`, `patrols-WEEK.ics` (every team) and
+/// `patrols-WEEK-TEAM.ics` (one per team), one printable briefing per shift date with patrols,
+/// `briefing-WEEK-YYYY-MM-DD.html` (a page per team), and a route per team and shift,
+/// `routes/WEEK-TEAM-YYYY-MM-DD.gpx` and `.kml`; atomically (`OutputFolder`).
+///
+/// A plan written where a plan of the same week was written before is a re-issue: its calendars
+/// keep each slot's UID, raise SEQUENCE on the events that changed and carry the slots it no
+/// longer fills as `STATUS:CANCELLED` (RFC 5545 §3.8.1.11, §3.8.7.4), so importing the new
+/// calendar corrects the old one.
 public enum PatrolOutputs {
     @discardableResult
     public static func write(_ plan: PatrolPlan, to folder: OutputFolder) throws -> [String] {
         let base = "patrols-\(plan.week)"
+        let previous = try? String(contentsOfFile: (folder.path as NSString).appendingPathComponent(base + ".ics"), encoding: .utf8)
+        let calendars = PatrolCalendar.render(plan, previous: previous)
         try folder.write(csv(plan), to: base + ".csv")
         try folder.write(try json(plan), to: base + ".json")
-        try folder.write(PatrolCalendar.render(plan), to: base + ".ics")
-        var names = [base + ".csv", base + ".json", base + ".ics"]
+        var names = [base + ".csv", base + ".json"]
+        for (team, text) in calendars {
+            let name = team.map { "\(base)-\($0).ics" } ?? base + ".ics"
+            try folder.write(text, to: name)
+            names.append(name)
+        }
         for (date, html) in PatrolBriefing.render(plan) {
             let name = "briefing-\(plan.week)-\(date).html"
             try folder.write(html, to: name)
             names.append(name)
         }
+        for route in PatrolRoutes.render(plan) {
+            try folder.write(route.gpx, to: "routes/\(route.name).gpx")
+            try folder.write(route.kml, to: "routes/\(route.name).kml")
+            names += ["routes/\(route.name).gpx", "routes/\(route.name).kml"]
+        }
         return names
     }
 
-    static let columns = ["date", "start", "end", "start_utc", "end_utc", "operation", "team", "team_make_up", "hotspot_id", "hotspot_rank",
-                          "hotspot_label", "lon", "lat", "places", "places_lonlat", "factors", "peak_hours", "expected_coverage", "allocation", "uid"]
+    static let columns = ["date", "start", "end", "start_local", "start_utc", "end_utc", "operation", "team", "team_make_up", "visit",
+                          "hotspot_id", "hotspot_rank", "hotspot_label", "lon", "lat", "places", "places_lonlat", "factors", "peak_hours",
+                          "peak_hours_from", "risk_share", "expected_events", "allocation", "uid"]
 
+    /// Every patrol in time order, through `CSVWriter` (names come from input files).
     public static func csv(_ plan: PatrolPlan) -> String {
-        func q(_ s: String) -> String { s.contains(where: { ",\"\n".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
-        var lines = [columns.joined(separator: ",")]
-        for p in plan.operations.flatMap(\.patrols).sorted(by: { ($0.startUtc, $0.operation, $0.team) < ($1.startUtc, $1.operation, $1.team) }) {
-            let fields = [p.date, p.start, p.end, p.startUtc, p.endUtc, p.operation, p.team, p.teamMakeUp, String(p.hotspotId), String(p.hotspotRank),
-                          p.hotspotLabel, String(format: "%.6f", p.lon), String(format: "%.6f", p.lat),
-                          p.places.map { "\($0.name) (\(PatrolSites.singular($0.kind)))" }.joined(separator: " > "),
-                          p.places.map { String(format: "%.6f %.6f", $0.lon, $0.lat) }.joined(separator: "; "),
-                          p.factors, p.peakHours.joined(separator: "; "), String(format: "%.6f", p.expectedCoverage), p.allocation, p.uid]
-            lines.append(fields.map(q).joined(separator: ","))
+        let rows = plan.operations.flatMap(\.patrols).sorted(by: { ($0.startUtc, $0.operation, $0.team) < ($1.startUtc, $1.operation, $1.team) }).map { p -> [CSVWriter.Field] in
+            [.text(p.date), .text(p.start), .text(p.end), .text(p.startLocal), .text(p.startUtc), .text(p.endUtc), .text(p.operation), .text(p.team),
+             .text(p.teamMakeUp), .number(String(p.visit)), .number(String(p.hotspotId)), .number(String(p.hotspotRank)), .text(p.hotspotLabel),
+             .number(String(format: "%.6f", p.lon)), .number(String(format: "%.6f", p.lat)),
+             .text(p.places.map { "\($0.name) (\(PatrolSites.singular($0.kind)))" }.joined(separator: " > ")),
+             .text(p.places.map { String(format: "%.6f %.6f", $0.lon, $0.lat) }.joined(separator: "; ")),
+             .text(p.factors), .text(p.peakHours.joined(separator: "; ")), .text(p.peakHoursFrom), .number(String(format: "%.6f", p.riskShare)),
+             .number(p.expectedEvents.map { String(format: "%.4f", $0) } ?? ""), .text(p.allocation), .text(p.uid)]
         }
-        return lines.joined(separator: "\n") + "\n"
+        return CSVWriter.document(header: columns, rows: rows)
     }
 
     public static func json(_ plan: PatrolPlan) throws -> Data { try RunOutputs.encodeJSON(plan) }
@@ -43,7 +62,11 @@ public enum PatrolOutputs {
         for op in plan.operations {
             var line = "  " + DemoText.pad(op.name, 17) + " \(op.patrols.count) patrols, \(Set(op.patrols.map(\.hotspotId)).count) of \(op.hotspots) hotspots, \(op.window) \(op.days.joined(separator: ","))"
             if let c = op.coverage {
-                line += String(format: "; covers %.1f%% of its weekly hotspot risk (naive top-%d plan: %.1f%%)", c.plan * 100, c.naiveHotspots, c.naive * 100)
+                if let e = c.eventsReached, let all = c.eventsAtHotspots, let naive = c.naiveEventsReached {
+                    line += String(format: "; reaches %.2f of the %.1f events expected at its hotspots this week (naive top-%d plan: %.2f)", e, all, c.naiveHotspots, naive)
+                } else {
+                    line += String(format: "; covers %.1f%% of its weekly hotspot risk (naive top-%d plan: %.1f%%)", c.plan * 100, c.naiveHotspots, c.naive * 100)
+                }
             }
             lines.append(line)
         }

@@ -18,16 +18,23 @@ public struct PatrolPlan: Sendable, Encodable {
 
     /// One visit of one team to one hotspot.
     public struct Patrol: Sendable, Encodable {
-        /// Local date and times (the operation's time zone).
+        /// The date of the shift the visit belongs to: the local date its window opens (a
+        /// Thursday-night visit at 01:00 is on Thursday's shift).
         public let date: String
+        /// Local start and end times of the visit, and its local start date-time
+        /// ("2025-01-17T01:00": the calendar day it happens on).
         public let start: String
         public let end: String
+        public let startLocal: String
         /// ISO 8601 instants in UTC.
         public let startUtc: String
         public let endUtc: String
         public let operation: String
+        /// Unique across operations: "verona-1", "vigilant-1", "walk-and-talk-1".
         public let team: String
         public let teamMakeUp: String
+        /// 1-based: the visit's place in its team's shift.
+        public let visit: Int
         public let hotspotId: Int
         public let hotspotRank: Int
         public let hotspotLabel: String
@@ -38,20 +45,28 @@ public struct PatrolPlan: Sendable, Encodable {
         public let places: [Place]
         /// The factors behind the hotspot's risk, in words.
         public let factors: String
-        /// The hotspot's busiest hours of the week within the operation's window ("Fri 22:00").
+        /// The busiest 3-hour blocks of the week within the operation's window
+        /// ("weekend 21:00–24:00"), from the published coarse profile (`CoarseProfile`).
         public let peakHours: [String]
+        /// Whose profile those are: "own events" / "own reports" (the hotspot's own, at least
+        /// `CoarseProfile.minimumEvents` of them) or "area-wide".
+        public let peakHoursFrom: String
         /// This visit's share of the operation's weekly hotspot risk (before diminishing returns).
-        public let expectedCoverage: Double
+        public let riskShare: Double
+        /// Outcome events the model expects at the hotspot while the team is there (the hotspot's
+        /// share of the study's forecast risk × the study's events a week × the profile's share of
+        /// the visit's minutes); nil when the data's weeks are unknown.
+        public let expectedEvents: Double?
         /// greedy (chosen for coverage) or random (the seeded random share).
         public let allocation: String
-        /// Stable per patrol: the same plan gives the same UIDs.
+        /// Stable per slot (week, team, shift, visit), so a re-issued plan updates its events.
         public let uid: String
         /// The day of the week whose window the visit belongs to (0 = Monday), not written out.
         let day: Int
 
         enum CodingKeys: String, CodingKey {
-            case date, start, end, startUtc, endUtc, operation, team, teamMakeUp, hotspotId, hotspotRank, hotspotLabel, lon, lat
-            case places, factors, peakHours, expectedCoverage, allocation, uid
+            case date, start, end, startLocal, startUtc, endUtc, operation, team, teamMakeUp, visit, hotspotId, hotspotRank, hotspotLabel, lon, lat
+            case places, factors, peakHours, peakHoursFrom, riskShare, expectedEvents, allocation, uid
         }
     }
 
@@ -62,6 +77,11 @@ public struct PatrolPlan: Sendable, Encodable {
         /// The same for the naive plan: the top hotspots every day at fixed times, as many visits.
         public let naive: Double
         public let naiveHotspots: Int
+        /// Outcome events expected in the week at the operation's hotspots, and those expected
+        /// while a team is there (the plan's and the naive plan's); nil when the data's weeks are unknown.
+        public let eventsAtHotspots: Double?
+        public let eventsReached: Double?
+        public let naiveEventsReached: Double?
     }
 
     public struct Operation: Sendable, Encodable {
@@ -105,14 +125,14 @@ public struct PatrolPlan: Sendable, Encodable {
         public let notes: [String]
     }
 
-    /// A hotspot's time-of-week profile as written out: where it came from and, unless its own
-    /// events are too few to show (below the disclosure threshold), its 168 hourly shares.
+    /// A time-of-week profile as published (`CoarseProfile`): shares of events in 16 blocks
+    /// (`PatrolPlan.profileBlocks`), rounded to 5 points, only from at least 10 events.
     public struct Profile: Sendable, Encodable {
-        /// "own events, shrunk toward the area-wide profile", "area-wide" or "uniform".
+        /// "own events", "own reports", "area-wide" or "none".
         public let source: String
-        /// The hotspot's own timed events, "<5" when suppressed.
+        /// "10 or more", or "fewer than 10" (then no shares).
         public let events: String
-        /// Share of the week's events in each hour from Monday 00:00 local, rounded to 1e-6; nil when suppressed.
+        /// One share per block of `profileBlocks`; nil when fewer than 10 events.
         public let shares: [Double]?
     }
 
@@ -120,7 +140,7 @@ public struct PatrolPlan: Sendable, Encodable {
         public let hotspotId: Int
         public let hotspotRank: Int
         public let hotspotLabel: String
-        /// Outcome events (Op Verona, Project Vigilant).
+        /// Timed outcome events (Op Verona, Project Vigilant).
         public let outcome: Profile
         /// StreetSafe reports (Walk & Talk).
         public let streetsafe: Profile
@@ -136,11 +156,21 @@ public struct PatrolPlan: Sendable, Encodable {
     public let operations: [Operation]
     public var heldOut: HeldOut?
     public let notes: [String]
+    /// The blocks of every published profile, in order ("weekday 00:00–03:00" …).
+    public let profileBlocks: [String]
+    /// Area-wide published profiles of the outcome events and StreetSafe reports.
+    public struct AreaProfiles: Sendable, Encodable {
+        public let outcome: Profile
+        public let streetsafe: Profile
+    }
+    public let areaProfiles: AreaProfiles
     public let profiles: [HotspotProfiles]
+    /// The protective marking printed on every briefing page (`patrols.marking`).
+    public let marking: String
     /// Hotspot outlines (analysis CRS) for the briefing maps, by hotspot id.
     let outlines: [Int: [[Double]]]
 
-    enum CodingKeys: String, CodingKey { case week, timeZone, spec, dataFrom, dataTo, seed, randomShare, operations, heldOut, notes, profiles }
+    enum CodingKeys: String, CodingKey { case week, timeZone, spec, dataFrom, dataTo, seed, randomShare, marking, operations, heldOut, notes, profileBlocks, areaProfiles, profiles }
 }
 
 extension Pipeline.Result {

@@ -32,7 +32,7 @@ public enum PatrolPlanner {
         let seed = o.seed ?? spec.model.seed
         let roads = try readRoads(spec, crs: fitted.inputs.crs, options: o)
         let scheduled = schedule(sites, options: o, week: w, seed: seed, hasStreetSafe: spec.streetSafe != nil, roads: roads)
-        var plan = document(scheduled, sites: sites, spec: spec, options: o, week: w, range: range, seed: seed)
+        var plan = document(scheduled, sites: sites, spec: spec, options: o, week: w, range: range, seed: seed, events: fitted.design.events)
         if heldOut, let e = spec.evaluation {
             progress("held-out evaluation of the patrol plan", nil)
             plan.heldOut = try evaluate(spec, e, options: o, seed: seed, progress: progress)
@@ -75,9 +75,9 @@ public enum PatrolPlanner {
 
     static func readEvents(_ spec: ModelSpec, crs: CRS, options o: PatrolOptions) throws -> (PatrolSites.Events, PatrolSites.Events?) {
         func read(_ s: LayerSource, field: String) throws -> PatrolSites.Events {
-            var q = StudyInputs.query(s, declared: try s.crs.map(CRS.init))
+            var q = StudyInputs.query(s, declared: try StudyInputs.crs(s.crs, key: "\(s == spec.outcome ? "outcome" : "streetsafe").crs", spec: spec))
             if !q.optionalFields.contains(field) { q.optionalFields.append(field) }   // the time filter's field may be there already
-            let set = try VectorReader.read(s.path, query: q, into: crs)
+            let set = try PointInput.read(s, key: s == spec.outcome ? "outcome" : "streetsafe", spec: spec, query: q, into: crs).features
             // one time per point: a multi-point feature's points share its time
             let times = set.attributes[field].flatMap { $0.count == set.count ? $0 : nil } ?? Array(repeating: nil, count: set.count)
             var points: [Point2] = [], pointTimes: [String?] = []
@@ -163,12 +163,24 @@ public enum PatrolPlanner {
                 let pairs = centres.count * (centres.count - 1)
                 notes.append("walking times along the road network (\(roads.nodes.count) nodes)" + (unconnected > 0 ? "; \(unconnected) of \(pairs) hotspot pairs it does not connect use the straight line × \(o.circuity)" : ""))
             }
-            var rng = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1))
-            let plan = WeeklyScheduler.plan(sites: patrolSites, rules: rules, travel: travel, randomShare: o.randomShare, using: &rng)
+            var rng = SplitMix64(seed: rotationSeed(seed, week: week, operation: index))
+            let plan = WeeklyScheduler.plan(sites: patrolSites, rules: rules, travel: travel, randomShare: o.randomShare, followRisk: true, using: &rng)
             let (naive, n) = naivePlan(like: plan.visits, sites: patrolSites, rules: rules)
             return Scheduled(operation: op, rules: rules, siteIndices: eligible.map(\.0), patrolSites: patrolSites, visits: plan.visits,
                              naive: naive, naiveHotspots: n, notes: notes)
         }
+    }
+
+    /// The seed of one operation's week: the spec's seed, the ISO week and the operation mixed
+    /// through SplitMix64's finaliser, so every week draws its own random share and tie-breaks
+    /// (plans rotate) and the same seed and week give the same plan.
+    static func rotationSeed(_ seed: UInt64, week: PlanWeek, operation: Int) -> UInt64 {
+        var g = SplitMix64(seed: seed)
+        var h = g.next() ^ (UInt64(week.year) << 8 | UInt64(week.week))
+        g = SplitMix64(seed: h)
+        h = g.next() ^ UInt64(operation + 1)
+        g = SplitMix64(seed: h)
+        return g.next()
     }
 
     /// Walk & Talk's monthly quota: walk k of q in a month of D days is due on day (k − ½)·D/q; the
@@ -209,13 +221,33 @@ public enum PatrolPlanner {
 
     // MARK: The document
 
+    /// The study's outcome events a week: its events over the weeks of the data range (nil when
+    /// the range is unknown).
+    static func eventsPerWeek(_ s: PatrolSites, events: Int, range: (from: String, to: String)?) -> Double? {
+        guard let range, let a = PlanWeek.firstDay(of: range.from), let b = PlanWeek.lastDay(of: range.to),
+              let (y0, m0, d0) = PlanWeek.civil(a), let (y1, m1, d1) = PlanWeek.civil(b) else { return nil }
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = TimeZone(identifier: "UTC")!
+        guard let from = c.date(from: DateComponents(year: y0, month: m0, day: d0)), let to = c.date(from: DateComponents(year: y1, month: m1, day: d1 + 1)) else { return nil }
+        let weeks = to.timeIntervalSince(from) / (7 * 86_400)
+        return weeks > 0 ? Double(events) / weeks : nil
+    }
+
     static func document(_ scheduled: [Scheduled], sites s: PatrolSites, spec: ModelSpec, options o: PatrolOptions, week w: PlanWeek,
-                         range: (from: String, to: String)?, seed: UInt64) -> PatrolPlan {
-        let dayNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+                         range: (from: String, to: String)?, seed: UInt64, events: Int) -> PatrolPlan {
         var outlines: [Int: [[Double]]] = [:]
+        let perWeek = eventsPerWeek(s, events: events, range: range)
+        let crimeArea = CoarseProfile(hoursOfWeek: s.crimeHours), reportArea = CoarseProfile(hoursOfWeek: s.reportHours)
         let operations = scheduled.map { sc -> PatrolPlan.Operation in
             let r = sc.rules, kind = sc.operation.kind
             let windowHours = r.days.flatMap { d in stride(from: d * 1440 + r.window.start, to: d * 1440 + r.window.start + r.window.minutes, by: 60).map { $0 / 60 } }
+            // expected outcome events in the week at each of the operation's hotspots
+            let weekly = sc.siteIndices.map { i in perWeek.map { $0 * s.sites[i].riskShare } }
+            // a visit's place in its team's shift
+            var ordinal: [Visit: Int] = [:]
+            for (_, mine) in Dictionary(grouping: sc.visits, by: { [$0.day, $0.team] }) {
+                for (k, v) in mine.sorted(by: { $0.start < $1.start }).enumerated() { ordinal[v] = k + 1 }
+            }
             let patrols = sc.visits.sorted { ($0.start, $0.team) < ($1.start, $1.team) }.map { v -> PatrolPlan.Patrol in
                 let site = s.sites[sc.siteIndices[v.site]], h = site.hotspot
                 outlines[h.cluster.id] = h.cluster.outline.flatMap { $0.rings.map { $0.flatMap { [$0.x, $0.y] } } }
@@ -223,43 +255,64 @@ public enum PatrolPlanner {
                 // (01:00–02:00 on the last Sunday of March does not exist in London) still lasts the dwell
                 let start = w.date(minute: v.start), end = start.addingTimeInterval(Double(v.end - v.start) * 60)
                 let profile = sc.patrolSites[v.site].profile
+                let (peaks, from) = busiest(site, kind: kind, crimeTimed: s.crimeTimed, crimeArea: crimeArea, reportArea: reportArea, windowHours: windowHours)
+                let team = "\(kind.teamPrefix)-\(v.team)", shift = w.localDay(v.day), k = ordinal[v]!
                 return PatrolPlan.Patrol(
-                    date: w.format(start, "yyyy-MM-dd"), start: w.format(start, "HH:mm"), end: w.format(end, "HH:mm"),
+                    date: shift, start: w.format(start, "HH:mm"), end: w.format(end, "HH:mm"), startLocal: w.format(start, "yyyy-MM-dd'T'HH:mm"),
                     startUtc: w.format(start, "yyyy-MM-dd'T'HH:mm:ss'Z'", utc: true), endUtc: w.format(end, "yyyy-MM-dd'T'HH:mm:ss'Z'", utc: true),
-                    operation: kind.title, team: "team \(v.team)", teamMakeUp: kind.teamText,
+                    operation: kind.title, team: team, teamMakeUp: kind.teamText, visit: k,
                     hotspotId: h.cluster.id, hotspotRank: h.cluster.rank, hotspotLabel: h.label, lon: h.lonLat.x, lat: h.lonLat.y,
-                    places: site.places, factors: h.narrative,
-                    peakHours: profile.peakHours(3, among: windowHours).map { TimeOfWeekProfile.label(hour: $0) },
-                    expectedCoverage: sc.patrolSites[v.site].value(from: v.start, to: v.end), allocation: v.allocation.rawValue,
-                    uid: "\(w)-\(kind.rawValue)-\(dayNames[v.day].lowercased())-team\(v.team)-\(String(format: "%02d%02d", (v.start % 1440) / 60, v.start % 60))-hotspot\(h.cluster.id)@riskterrain",
+                    places: site.places, factors: h.narrative, peakHours: peaks.map(\.label), peakHoursFrom: from,
+                    riskShare: sc.patrolSites[v.site].value(from: v.start, to: v.end),
+                    expectedEvents: weekly[v.site].map { $0 * profile.share(fromMinute: v.start, toMinute: v.end) },
+                    allocation: v.allocation.rawValue,
+                    uid: String(format: "%@-%@-%@-%02d@riskterrain", "\(w)", team, shift, k),
                     day: v.day)
             }
+            let profiles = sc.patrolSites.map(\.profile)
+            let reached: ([Visit]) -> Double? = { visits in
+                perWeek == nil ? nil : RiskCoverage.expectedShare(of: visits, profiles: profiles, eventsPerSite: weekly.map { $0 ?? 0 }, totalEvents: 1)
+            }
             let coverage = sc.visits.isEmpty ? nil : PatrolPlan.Coverage(
-                plan: RiskCoverage.expectedShare(of: sc.visits, profiles: sc.patrolSites.map(\.profile), eventsPerSite: sc.patrolSites.map(\.weight), totalEvents: 1),
-                naive: RiskCoverage.expectedShare(of: sc.naive, profiles: sc.patrolSites.map(\.profile), eventsPerSite: sc.patrolSites.map(\.weight), totalEvents: 1),
-                naiveHotspots: sc.naiveHotspots)
+                plan: RiskCoverage.expectedShare(of: sc.visits, profiles: profiles, eventsPerSite: sc.patrolSites.map(\.weight), totalEvents: 1),
+                naive: RiskCoverage.expectedShare(of: sc.naive, profiles: profiles, eventsPerSite: sc.patrolSites.map(\.weight), totalEvents: 1),
+                naiveHotspots: sc.naiveHotspots, eventsAtHotspots: perWeek == nil ? nil : weekly.reduce(0) { $0 + ($1 ?? 0) },
+                eventsReached: reached(sc.visits), naiveEventsReached: reached(sc.naive))
             return PatrolPlan.Operation(kind: kind.rawValue, name: kind.title, window: r.window.text, days: r.days.map { dayNames[$0] },
                                         dwellMinutes: r.dwell, spacingMinutes: r.spacing, teamsPerDay: r.teamsPerDay, teamDays: r.teamDaysPerWeek,
                                         maxVisitsPerHotspot: r.capPerPlace, hotspots: sc.siteIndices.count, patrols: patrols,
                                         coverage: coverage, notes: sc.notes)
         }
-        let disclosure = Disclosure(threshold: spec.hotspots.disclosureThreshold)
-        func written(_ p: TimeOfWeekProfile) -> PatrolPlan.Profile {
-            let shares = p.shares.map { ($0 * 1e6).rounded() / 1e6 }
-            switch p.source {
-            case .observed(let n, _):
-                return .init(source: "own events, shrunk toward the area-wide profile", events: disclosure.render(n),
-                             shares: disclosure.isSuppressed(n) ? nil : shares)
-            case .areaWide: return .init(source: "area-wide", events: "0", shares: shares)
-            case .uniform: return .init(source: "uniform", events: "0", shares: shares)
+        func published(_ hours: [Int], own: String) -> PatrolPlan.Profile {
+            guard let p = CoarseProfile(hoursOfWeek: hours) else {
+                return .init(source: hours.isEmpty ? "none" : own, events: hours.isEmpty ? "0" : "fewer than \(CoarseProfile.minimumEvents)", shares: nil)
             }
+            return .init(source: own, events: "\(CoarseProfile.minimumEvents) or more", shares: p.shares)
         }
         let profiles = s.sites.map { site in
             PatrolPlan.HotspotProfiles(hotspotId: site.hotspot.cluster.id, hotspotRank: site.hotspot.cluster.rank, hotspotLabel: site.hotspot.label,
-                                       outcome: written(site.crimeProfile), streetsafe: written(site.streetSafeProfile))
+                                       outcome: published(site.crimeHours, own: "own events"), streetsafe: published(site.reportHours, own: "own reports"))
         }
         return PatrolPlan(week: "\(w)", timeZone: o.timeZone, spec: spec.path, dataFrom: range?.from ?? "", dataTo: range?.to ?? "",
-                          seed: seed, randomShare: o.randomShare, operations: operations, heldOut: nil, notes: s.notes, profiles: profiles,
-                          outlines: outlines)
+                          seed: seed, randomShare: o.randomShare, operations: operations, heldOut: nil, notes: s.notes,
+                          profileBlocks: CoarseProfile.Block.all.map(\.label),
+                          areaProfiles: .init(outcome: published(s.crimeHours, own: "area-wide"), streetsafe: published(s.reportHours, own: "area-wide")),
+                          profiles: profiles, marking: o.marking, outlines: outlines)
+    }
+
+    static let dayNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+    /// A hotspot's busiest 3-hour blocks in the operation's window, from its own published
+    /// profile when it has one (at least `CoarseProfile.minimumEvents` timed events — its
+    /// outcome events for Op Verona and Project Vigilant, or its StreetSafe reports where the
+    /// outcome has no times and for Walk & Talk), else the area-wide one, labelled so.
+    static func busiest(_ site: PatrolSites.Site, kind: PatrolOptions.Kind, crimeTimed: Bool, crimeArea: CoarseProfile?,
+                        reportArea: CoarseProfile?, windowHours: [Int]) -> ([CoarseProfile.Block], String) {
+        let useCrime = kind != .walkAndTalk && crimeTimed
+        if let own = CoarseProfile(hoursOfWeek: useCrime ? site.crimeHours : site.reportHours) {
+            return (own.busiest(3, among: windowHours), useCrime ? "own events" : "own reports")
+        }
+        if let area = useCrime ? crimeArea : reportArea ?? crimeArea { return (area.busiest(3, among: windowHours), "area-wide") }
+        return ([], "area-wide")
     }
 }

@@ -16,6 +16,12 @@ struct PatrolSites {
         let streetSafeProfile: TimeOfWeekProfile
         /// StreetSafe reports inside (training window).
         let reports: Int
+        /// Hours of the week (0 = Monday 00:00) of its own timed outcome events and StreetSafe
+        /// reports: what its published (coarse) profiles and busiest hours are made from.
+        let crimeHours: [Int]
+        let reportHours: [Int]
+        /// Its share of the study area's forecast risk (sum of RRS over its cells ÷ over the study cells).
+        let riskShare: Double
     }
 
     let sites: [Site]
@@ -24,6 +30,9 @@ struct PatrolSites {
     /// StreetSafe reports with a time of day, area-wide (0: none or no StreetSafe layer).
     let timedReports: Int
     let notes: [String]
+    /// Hours of the week of every timed outcome event and StreetSafe report in the study data.
+    let crimeHours: [Int]
+    let reportHours: [Int]
 
     /// Event times as read: one value per event (nil or month-only when there is no time of day).
     struct Events {
@@ -78,6 +87,8 @@ struct PatrolSites {
             guard let set = layers[o.places[kind]!]?.features else { return nil }
             return (kind, set.geometries.map(\.extent))
         })
+        var studyRisk = 0.0
+        for c in f.design.cells { studyRisk += Double(f.surface.rrs.values[c]) }
         var built: [Site] = []
         for (i, h) in hotspots.enumerated() {
             let c = h.cluster.centroid
@@ -115,13 +126,16 @@ struct PatrolSites {
             }
             let crimeProfile = crimeTimed ? TimeOfWeekProfile.shrunk(crime.bySite[i].map { $0 / 60 }, toward: crimeArea, priorWeight: k, bandwidth: σ) : crimeArea
             let ssProfile = TimeOfWeekProfile.shrunk(reports.bySite[i].map { $0 / 60 }, toward: ssArea, priorWeight: k, bandwidth: σ)
+            let risk = h.cluster.cells.reduce(0.0) { $0 + Double(f.surface.rrs.values[$1]) }
             built.append(Site(hotspot: h, places: places, licensedPremises: premises, crimeProfile: crimeProfile,
-                              streetSafeProfile: ssProfile, reports: reportCounts[i]))
+                              streetSafeProfile: ssProfile, reports: reportCounts[i], crimeHours: crime.bySite[i].map { $0 / 60 },
+                              reportHours: reports.bySite[i].map { $0 / 60 }, riskShare: studyRisk > 0 ? risk / studyRisk : 0))
         }
         if crimeTimed {
             notes.append(String(format: "time-of-week profiles: each hotspot's own events smoothed (σ %.1f h) and shrunk toward the area-wide profile of %d events with a prior weight of %.0f events", σ, crime.all.count, k))
         }
-        return PatrolSites(sites: built, crimeTimed: crimeTimed, timedReports: reports.all.count, notes: notes)
+        return PatrolSites(sites: built, crimeTimed: crimeTimed, timedReports: reports.all.count, notes: notes,
+                           crimeHours: crime.all.map { $0 / 60 }, reportHours: reports.all.map { $0 / 60 })
     }
 
     /// Where a point falls: in a study-area cell or not, and in which hotspot (index), if any.

@@ -53,18 +53,17 @@ enum HotspotOutputs {
                                 options: .init(noData: -128, overviewResampling: "NEAREST", bandDescription: description))
     }
 
+    /// Through `CSVWriter`: names and reasons come from input files and are neutralised there.
     static func csv(_ hotspots: [Hotspot], _ disclosure: Disclosure) -> String {
-        var lines = [fields.map(\.name).joined(separator: ",")]
-        for h in hotspots {
-            lines.append(values(h, disclosure).map { v -> String in
+        CSVWriter.document(header: fields.map(\.name), rows: hotspots.map { h in
+            values(h, disclosure).map { v -> CSVWriter.Field in
                 switch v {
-                case .integer(let i): return String(i)
-                case .real(let d): return String(format: "%.6g", d)
-                case .string(let s): return s.contains(where: { ",\"\n".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-                case .null: return ""
+                case .integer(let i): .number(String(i))
+                case .real(let d): .number(String(format: "%.6g", d))
+                case .string(let s): .text(s)
+                case .null: .text("")
                 }
-            }.joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
+            }
+        })
     }
 }

@@ -23,6 +23,8 @@ public struct Hotspot: Sendable {
     public let topConcern: (reason: String, share: Double)?
     /// Share of its cells that Getis–Ord Gi* finds hot (set by the pipeline after Gi*).
     public internal(set) var giStarHotShare: Double?
+    /// The ward(s), borough, … it lies in, one per `areas:` level.
+    public internal(set) var areas: [HotspotArea] = []
 
     /// "more concern than recorded crime (poor lighting 42%): environmental fixes …".
     public var lensText: String? {
@@ -81,14 +83,48 @@ enum HotspotStage {
                                 totalEvents: f.design.events, totalReports: cells.indices.reduce(0) { $0 + Int(r.values[$1]) })
         }
         let reasons = streetSafe.map { reasonsByCell($0, geometry: g) } ?? [:]
+        let labels = uniqueLabels(result.clusters.map { landmarks.label($0.centroid) }, centroids: result.clusters.map(\.centroid))
         return result.clusters.indices.map { i in
             let c = result.clusters[i]
             let shares = FactorShare.shares(cells: c.cells, terms: terms)
-            return Hotspot(cluster: c, label: landmarks.label(c.centroid), lonLat: toLonLat.transform(c.centroid) ?? Point2(.nan, .nan),
+            return Hotspot(cluster: c, label: labels[i], lonLat: toLonLat.transform(c.centroid) ?? Point2(.nan, .nan),
                            shares: shares, narrative: narrative(shares, f.model), events: events[i], reports: reports[i],
                            lens: lens?[i], topConcern: topReason(c.cells, reasons, threshold: options.disclosureThreshold),
-                           giStarHotShare: nil)
+                           giStarHotShare: nil,
+                           areas: HotspotAreas.areas(of: c.cells, grid: g, layers: f.inputs.areas))
         }
+    }
+
+    /// Labels made unique: hotspots that share a label (two ends of one high street) get where
+    /// they lie relative to each other ("north", "south-west", from the bearing of each from the
+    /// group's mean centre), and an ordinal in rank order when that still repeats ("(2)").
+    static func uniqueLabels(_ labels: [String], centroids: [Point2]) -> [String] {
+        var out = labels
+        for (label, group) in Dictionary(grouping: labels.indices, by: { labels[$0] }) where group.count > 1 {
+            let mx = group.reduce(0.0) { $0 + centroids[$1].x } / Double(group.count)
+            let my = group.reduce(0.0) { $0 + centroids[$1].y } / Double(group.count)
+            let names = ["east", "north-east", "north", "north-west", "west", "south-west", "south", "south-east"]
+            for i in group {
+                let a = atan2(centroids[i].y - my, centroids[i].x - mx)
+                let k = (Int((a / (.pi / 4)).rounded()) % 8 + 8) % 8
+                out[i] = "\(label), \(names[k])"
+            }
+        }
+        var seen: [String: Int] = [:]
+        for i in out.indices {
+            let n = (seen[out[i]] ?? 0) + 1
+            seen[out[i]] = n
+            if n > 1 { out[i] += " (\(n))" }
+        }
+        // an ordinal could itself repeat a label ("X (2)" named so already): add until unique
+        var all = Set<String>()
+        for i in out.indices {
+            var l = out[i], k = 2
+            while all.contains(l) { l = "\(out[i]) (\(k))"; k += 1 }
+            out[i] = l
+            all.insert(l)
+        }
+        return out
     }
 
     /// The reasons of the StreetSafe reports in each grid cell (reports without one are left out).

@@ -14,16 +14,34 @@ struct InputFiles {
 
     init(_ spec: ModelSpec, previousManifestIn folder: String) throws {
         var seen = Set<String>()
-        let paths = ([spec.studyArea.path, spec.outcome.path] + spec.factors.map(\.source.path) + [spec.streetSafe?.path].compactMap { $0 })
+        // a virtual path is fingerprinted by the local archive it reads (the parser refused the
+        // ones that fetch unless the spec allows them: those are hashed through GDAL below)
+        let opened = [spec.studyArea.path] + spec.outcome.files + spec.factors.map(\.source.path) + (spec.streetSafe?.files ?? [])
+            + spec.areas.map(\.source.path) + spec.context.map(\.source.path)
+        let paths = opened.map { VirtualPaths.archive(of: $0) ?? $0 }
             .flatMap(Manifest.datasetFiles).filter { seen.insert($0).inserted }
         // a missing file is left to its reader, whose error comes in the order of the spec
-        hashes = try paths.filter { FileManager.default.fileExists(atPath: $0) }.map { try Manifest.hash($0) }
+        hashes = try paths.compactMap { p in
+            if FileManager.default.fileExists(atPath: p) { return try Manifest.hash(p) }
+            return VirtualPaths.isVirtual(p) ? try Self.hashVirtual(p) : nil
+        }
         changedSincePreviousRun = Self.changed(hashes, sinceManifestIn: folder)
+    }
+
+    /// A fetched input's SHA-256, from the bytes GDAL reads (`allow_virtual_paths: true`).
+    static func hashVirtual(_ path: String) throws -> Manifest.FileHash {
+        var sha = SHA256()
+        let bytes = try VirtualFile.forEachChunk(path) { sha.update($0) }
+        return Manifest.FileHash(path: path, sha256: sha.finalize(), bytes: bytes)
     }
 
     /// Throws, naming the file, when an input differs from its fingerprint (or is gone).
     func verifyUnchanged() throws {
         for h in hashes {
+            if VirtualPaths.isVirtual(h.path) {
+                if (try? Self.hashVirtual(h.path))?.sha256 != h.sha256 { throw GeoDataError.changedDuringRun(path: h.path, deleted: false) }
+                continue
+            }
             guard FileManager.default.fileExists(atPath: h.path) else { throw GeoDataError.changedDuringRun(path: h.path, deleted: true) }
             let now = try? Manifest.hash(h.path)
             if now?.sha256 != h.sha256 { throw GeoDataError.changedDuringRun(path: h.path, deleted: now == nil) }

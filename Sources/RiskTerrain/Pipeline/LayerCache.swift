@@ -71,9 +71,11 @@ public final class LayerCache: @unchecked Sendable {
         let g = grid.geometry
         text += "grid \(g.originX) \(g.originY) \(g.cellSize) \(g.width) \(g.height) mask \(maskHash(grid))\n"
         text += "block \(blockLength)\n"
-        for file in Manifest.datasetFiles(s.path) { text += "file \(try fileHash(file))\n" }
+        for file in Manifest.datasetFiles(VirtualPaths.archive(of: s.path) ?? s.path) { text += "file \(try fileHash(file))\n" }
+        if s.path != (VirtualPaths.archive(of: s.path) ?? s.path) { text += "inside \(s.path)\n" }
         text += "layer \(s.layer ?? "-") where \(s.whereClause ?? "-") crs \(s.crs ?? "-") x \(s.x ?? "-") y \(s.y ?? "-")\n"
         if let t = s.time { text += "time \(t)\n" }
+        if let tags = s.tags { text += "tags " + tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.joined(separator: "|"))" }.joined(separator: ";") + "\n" }
         text += "influences \(factor.influences.map(\.rawValue).joined(separator: ",")) increments \(factor.increments(blockLength: blockLength))\n"
         text += "bandwidth \(d(factor.bandwidth)) resampling \(factor.resampling.rawValue) band \(factor.band)\n"
         return SHA256.hex(Data(text.utf8))

@@ -31,6 +31,8 @@ public enum Manifest {
         /// What the folder holds besides `outputs` and this manifest (`OutputFolder`): its lock,
         /// its log, the layer cache, other runs' folders inside it. Nothing else is there.
         let kept: [OutputFolder.Kept]
+        /// The point inputs (outcome, streetsafe) file by file, with the months read.
+        let pointInputs: [String: PointInputRecord]
     }
 
     /// The manifest of `rtm evaluate` and `rtm patrols`: what reproduces and audits their folder.
@@ -62,6 +64,36 @@ public enum Manifest {
         return try RunOutputs.encodeJSON(doc)
     }
 
+    /// What a point input read, for the manifest: its files with their rows and features kept
+    /// (their SHA-256 are in `inputs`), the files not read, and the months.
+    struct PointInputRecord: Encodable {
+        let written: [String]
+        let files: [PointInput.FileRead]
+        let filesNotRead: [LayerSource.SkippedFile]
+        let crimeTypes: [String]?
+        let monthsInData: PointInput.MonthSpan?
+        let monthsRead: PointInput.MonthSpan?
+        let repeatedCrimeIds: Int
+        let events: Int
+
+        init(_ read: PointInput, _ s: LayerSource) {
+            written = s.written
+            files = read.files
+            filesNotRead = s.skippedFiles
+            crimeTypes = s.crimeTypes
+            monthsInData = read.monthsInData
+            monthsRead = read.monthsRead
+            repeatedCrimeIds = read.duplicateIDs
+            events = read.features.count
+        }
+    }
+
+    static func pointRecords(_ inputs: StudyInputs) -> [String: PointInputRecord] {
+        var out = ["outcome": PointInputRecord(inputs.outcomeRead, inputs.spec.outcome)]
+        if let read = inputs.streetSafeRead, let s = inputs.spec.streetSafe { out["streetsafe"] = PointInputRecord(read, s) }
+        return out
+    }
+
     /// Files that make up a dataset: a Shapefile's sidecars count as input too.
     static func datasetFiles(_ path: String) -> [String] {
         let sidecars = ["shp": ["shx", "dbf", "prj", "cpg", "qix", "sbn", "sbx"], "tif": ["tfw", "aux.xml"], "tiff": ["tfw", "aux.xml"]]
@@ -91,7 +123,7 @@ public enum Manifest {
                            timingsS: Dictionary(uniqueKeysWithValues: timings.map { ($0.stage, $0.seconds) }),
                            selectionTimingsS: Dictionary(uniqueKeysWithValues: f.selectionTimings.map { ($0.stage, $0.seconds) }),
                            totalS: timings.reduce(0) { $0 + $1.seconds }, layerCache: f.cache, warnings: f.inputs.warnings,
-                           includesEvents: includesEvents, kept: stagedOutputs.keptEntries())
+                           includesEvents: includesEvents, kept: stagedOutputs.keptEntries(), pointInputs: pointRecords(f.inputs))
         return try RunOutputs.encodeJSON(doc)
     }
 }

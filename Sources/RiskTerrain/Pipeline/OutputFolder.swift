@@ -227,7 +227,7 @@ public final class OutputFolder: @unchecked Sendable {
     static let rtmOutputNames: Set<String> = [
         "manifest.json", "model.json", "rrv.csv", "report.html", "risk.tif", "classes.tif", "risk.png", "gistar.tif",
         "hotspots.tif", "hotspots.gpkg", "hotspots.geojson", "hotspots.csv", "events.gpkg", "streetsafe_reports.gpkg",
-        "evaluation.json", "evaluation.svg", "evaluation.html", "factors",
+        "evaluation.json", "evaluation.svg", "evaluation.html", "factors", "routes",
     ]
 
     /// What file browsers leave in a folder they showed: removed like an old output, not refused.

@@ -194,14 +194,16 @@ public enum Pipeline {
         if options.includeEvents { try EventOutputs.write(fitted.inputs, to: folder) }
         try folder.write(try RunOutputs.modelJSON(fitted), to: "model.json")
         try folder.write(RunOutputs.rrvCSV(fitted), to: "rrv.csv")
-        let map = QuickLookMap.render(fitted.surface, hotspots: hotspots.map(\.cluster))
+        let context = fitted.inputs.context.flatMap(\.lines)
+        let map = QuickLookMap.render(fitted.surface, hotspots: hotspots.map(\.cluster), context: context)
         let png = try PNGEncoder.encode(rgba: map.rgba, width: map.width, height: map.height)
         try folder.write(png, to: "risk.png")
         if let evaluation {
             try folder.write(try EvaluationStage.json(evaluation), to: "evaluation.json")
             try folder.write(EvaluationStage.curvesSVG(evaluation), to: "evaluation.svg")
         }
-        let giMap = QuickLookMap.render(giStar: giStar.result.classes, inside: fitted.design.grid.mask, hotspots: hotspots.map(\.cluster))
+        let giMap = QuickLookMap.render(giStar: giStar.result.classes, inside: fitted.design.grid.mask, hotspots: hotspots.map(\.cluster),
+                                        context: context)
         let giPNG = try PNGEncoder.encode(rgba: giMap.rgba, width: giMap.width, height: giMap.height)
         try folder.write(ReportHTML.render(fitted, mapPNG: png, hotspots: hotspots, giStar: (giStar, giPNG), evaluation: evaluation,
                                            includesEvents: options.includeEvents), to: "report.html")

@@ -119,14 +119,16 @@ enum RunOutputs {
     }
 
     /// One row per selected term: what a tasking meeting reads.
-    static func rrvCSV(_ f: Pipeline.Fitted) -> String {
-        var lines = ["factor,influence,distance_m,bandwidth_m,unit,rrv,rrv_ci_low,rrv_ci_high,coefficient,std_error,z,p"]
-        func n(_ v: Double?) -> String { v.map { String(format: "%.6g", $0) } ?? "" }
-        for t in f.model.terms.sorted(by: { $0.rrv > $1.rrv }) {
-            lines.append([t.factor, t.influence, n(t.distanceM), n(t.bandwidthM), t.unit, n(t.rrv), n(t.rrvCiLow), n(t.rrvCiHigh),
-                          n(t.coefficient), n(t.stdError), n(t.z), n(t.p)].joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
+    static func rrvCSV(_ f: Pipeline.Fitted) -> String { rrvCSV(f.model.terms) }
+
+    static func rrvCSV(_ terms: [FittedModel.TermRow]) -> String {
+        func n(_ v: Double?) -> CSVWriter.Field { .number(v.map { String(format: "%.6g", $0) } ?? "") }
+        return CSVWriter.document(
+            header: ["factor", "influence", "distance_m", "bandwidth_m", "unit", "rrv", "rrv_ci_low", "rrv_ci_high", "coefficient", "std_error", "z", "p"],
+            rows: terms.sorted(by: { $0.rrv > $1.rrv }).map { t in
+                [.text(t.factor), .text(t.influence), n(t.distanceM), n(t.bandwidthM), .text(t.unit), n(t.rrv), n(t.rrvCiLow), n(t.rrvCiHigh),
+                 n(t.coefficient), n(t.stdError), n(t.z), n(t.p)]
+            })
     }
 }
 

@@ -23,9 +23,16 @@ public struct StudyInputs: Sendable {
     public let studyArea: [Polygon]
     public let studyExtent: Extent
     public let outcome: FeatureSet
+    /// What each of the outcome's files gave, and the months read.
+    public let outcomeRead: PointInput
     public let factors: [FactorLayer]
     /// StreetSafe reports in the analysis CRS, when the spec names them.
     public let streetSafe: FeatureSet?
+    public let streetSafeRead: PointInput?
+    /// The `areas:` layers (wards, boroughs) in the analysis CRS.
+    public let areas: [AreaLayer]
+    /// Lines and polygon rings of the `context:` layers in the analysis CRS, for the maps, by layer.
+    public let context: [(name: String, lines: [[Point2]])]
     /// Things a user should read before trusting the model (a factor far from the study area, …).
     public let warnings: [String]
 
@@ -36,10 +43,10 @@ public struct StudyInputs: Sendable {
                             progress: (String) -> Void = { _ in }) throws -> StudyInputs {
         var warnings: [String] = []
         progress("reading the study area")
-        let areaCRSOverride = try spec.studyArea.crs.map(CRS.init)
+        let areaCRSOverride = try crs(spec.studyArea.crs, key: "study_area.crs", spec: spec)
         let crs: CRS
         if let written = spec.crs {
-            crs = try CRS(written)
+            crs = try Self.crs(written, key: "crs", spec: spec)!
         } else {
             let raw = try VectorReader.read(spec.studyArea.path, query: query(spec.studyArea, declared: areaCRSOverride))
             crs = raw.crs
@@ -66,26 +73,30 @@ public struct StudyInputs: Sendable {
         _ = try grid.padded(by: Int((4 * maxReach / spec.cellSize).rounded(.up)) + 1)
 
         progress("reading the outcome events")
-        let outcome = try VectorReader.read(spec.outcome.path, query: query(spec.outcome, declared: try spec.outcome.crs.map(CRS.init)), into: crs)
+        let outcomeRead = try PointInput.read(spec.outcome, key: "outcome", spec: spec,
+                                              query: query(spec.outcome, declared: try Self.crs(spec.outcome.crs, key: "outcome.crs", spec: spec)), into: crs)
+        let outcome = outcomeRead.features
         if outcome.geometries.contains(where: { $0.kind != .point }) {
             throw SpecError(file: spec.path, line: nil, key: "outcome",
-                            message: "\(spec.outcome.path) holds \(outcome.geometries.first { $0.kind != .point }!.kind.rawValue)s — outcome events must be points")
+                            message: "\(spec.outcome.label) holds \(outcome.geometries.first { $0.kind != .point }!.kind.rawValue)s — outcome events must be points")
         }
         let inside = outcome.geometries.filter { g in g.vertices.allSatisfy { p in
             p.x >= extent.minX && p.x <= extent.maxX && p.y >= extent.minY && p.y <= extent.maxY } }.count
         if inside == 0 {
             throw SpecError(file: spec.path, line: nil, key: "outcome",
-                            message: "none of the \(outcome.count) events in \(spec.outcome.path) fall within the study area's extent \(extent) — check the outcome's crs (or swapped x/y columns)")
+                            message: "none of the \(outcome.count) events in \(spec.outcome.label) fall within the study area's extent \(extent) — check the outcome's crs (or swapped x/y columns)")
         }
         if inside < outcome.count {
             warnings.append("\(outcome.count - inside) of \(outcome.count) outcome events lie outside the study area's extent and will not count")
         }
-        warnings += eventNotes(outcome, path: spec.outcome.path)
+        warnings += eventNotes(outcome, path: spec.outcome.label)
+        warnings += fileNotes(outcomeRead, spec.outcome, key: "outcome")
+        try checkEvaluationWindows(spec, outcomeRead)
 
         var layers: [FactorLayer] = []
         for f in spec.factors {
             progress("reading factor \(f.name)")
-            let declared = try f.source.crs.map(CRS.init)
+            let declared = try Self.crs(f.source.crs, key: "factors.\(f.name).crs", spec: spec)
             if f.source.isRaster {
                 let info = try RasterReader.info(f.source.path)
                 guard info.geoTransform != nil else { throw GeoDataError.rasterWithoutGeoreferencing(path: f.source.path) }
@@ -110,17 +121,86 @@ public struct StudyInputs: Sendable {
                 layers.append(FactorLayer(spec: f, features: set, raster: nil, rasterCRS: nil))
             }
         }
-        var streetSafe: FeatureSet?
+        var streetSafeRead: PointInput?
         if let s = spec.streetSafe {
             progress("reading the StreetSafe reports")
-            var q = query(s, declared: try s.crs.map(CRS.init))
+            var q = query(s, declared: try Self.crs(s.crs, key: "streetsafe.crs", spec: spec))
             q.optionalFields.append("reason")     // why people felt unsafe: the hotspots' StreetSafe lens names the commonest
-            streetSafe = try VectorReader.read(s.path, query: q, into: crs)
-            if streetSafe!.report.skippedTotal + streetSafe!.report.repairedTotal > 0 { warnings.append(streetSafe!.report.summary) }
+            let read = try PointInput.read(s, key: "streetsafe", spec: spec, query: q, into: crs)
+            if read.features.report.skippedTotal + read.features.report.repairedTotal > 0 { warnings.append(read.features.report.summary) }
+            warnings += fileNotes(read, s, key: "streetsafe")
+            streetSafeRead = read
         }
+        var context: [(name: String, lines: [[Point2]])] = []
+        for (i, c) in spec.context.enumerated() {
+            progress("reading context layer \(c.name)")
+            let set = try VectorReader.read(c.source.path, query: query(c.source, declared: try Self.crs(c.source.crs, key: "context[\(i + 1)].crs", spec: spec)), into: crs)
+            context.append((c.name, Self.lines(of: set.geometries, near: extent)))
+        }
+        if !spec.areas.isEmpty { progress("reading the areas") }
+        let areas = try HotspotAreas.read(spec, crs: crs)
         if outcome.report.skippedTotal + outcome.report.repairedTotal > 0 { warnings.insert(outcome.report.summary, at: 0) }
-        return StudyInputs(spec: spec, crs: crs, studyArea: polygons, studyExtent: extent, outcome: outcome,
-                           factors: layers, streetSafe: streetSafe, warnings: warnings)
+        return StudyInputs(spec: spec, crs: crs, studyArea: polygons, studyExtent: extent, outcome: outcome, outcomeRead: outcomeRead,
+                           factors: layers, streetSafe: streetSafeRead?.features, streetSafeRead: streetSafeRead,
+                           areas: areas, context: context, warnings: warnings)
+    }
+
+    /// The lines and polygon rings of `geometries` whose extent meets `extent` (points have none).
+    static func lines(of geometries: [Geometry], near extent: Extent) -> [[Point2]] {
+        var out: [[Point2]] = []
+        for g in geometries {
+            guard let e = g.extent, e.intersects(extent) else { continue }
+            switch g {
+            case .lineString(let l): out.append(l)
+            case .multiLineString(let ls): out += ls
+            case .polygon(let p): out += p.rings
+            case .multiPolygon(let ps): out += ps.flatMap(\.rings)
+            case .point, .multiPoint: break
+            }
+        }
+        return out
+    }
+
+    /// A CRS the spec names, parsed; a name PROJ does not know is an error naming the spec's key
+    /// (with GDAL's did-you-mean: `BNG` → EPSG:27700).
+    static func crs(_ text: String?, key: String, spec: ModelSpec) throws -> CRS? {
+        guard let text else { return nil }
+        do { return try CRS(text) } catch let e as GeoDataError {
+            throw SpecError(file: spec.path, line: nil, key: key, message: e.description)
+        }
+    }
+
+    /// What a user should know about a point input read from a folder: files it did not read and
+    /// months with no rows inside the span read (repeated Crime IDs are in the read's summary).
+    static func fileNotes(_ read: PointInput, _ s: LayerSource, key: String) -> [String] {
+        var notes: [String] = []
+        if !read.skippedFiles.isEmpty {
+            let reasons = Dictionary(grouping: read.skippedFiles, by: \.reason).sorted { $0.key < $1.key }
+                .map { "\($0.value.count) \($0.key) (\($0.value.prefix(3).map { ($0.path as NSString).lastPathComponent }.joined(separator: ", "))\($0.value.count > 3 ? ", …" : ""))" }
+            notes.append("\(key): \(read.skippedFiles.count) file\(read.skippedFiles.count == 1 ? "" : "s") in \(s.label) not read: \(reasons.joined(separator: "; "))")
+        }
+        if let months = read.monthsRead, !months.missing.isEmpty {
+            notes.append("\(key): no rows in \(PointInput.ranges(months.missing)), inside the months read \(months.first)–\(months.last) — a month's file missing from the download?")
+        }
+        return notes
+    }
+
+    /// The evaluation's windows must lie inside the months the outcome's files hold (its time
+    /// filter may be narrower: `rtm evaluate` reads each window's months), and hold some of them.
+    static func checkEvaluationWindows(_ spec: ModelSpec, _ read: PointInput) throws {
+        guard let e = spec.evaluation, let data = read.monthsInData,
+              let first = EvaluationStage.monthIndex(data.first), let last = EvaluationStage.monthIndex(data.last) else { return }
+        let present = Set(read.monthsSeen.filter { $0.value > 0 }.keys.compactMap(EvaluationStage.monthIndex))
+        for (name, from, to) in [("train", e.trainFrom, e.trainTo), ("test", e.testFrom, e.testTo)] {
+            guard let f = PointInput.boundMonth(from, end: false), let t = PointInput.boundMonth(to, end: true), f <= t else { continue }
+            let problem = t > last ? "ends after the data's last month"
+                : f < first ? "starts before the data's first month"
+                : (f...t).allSatisfy { !present.contains($0) } ? "falls in months the data does not hold" : nil
+            if let problem {
+                throw SpecError(file: spec.path, line: nil, key: "evaluation.\(name)",
+                                message: "the \(name) window \(from)–\(to) \(problem) (\(spec.outcome.label) holds \(PointInput.describe(data))) — move the window inside the data, or add the files for those months")
+            }
+        }
     }
 
     /// What a user should know about the events as counted: multi-point features count once per
@@ -146,6 +226,7 @@ public struct StudyInputs: Sendable {
 
     static func query(_ s: LayerSource, declared: CRS?) -> VectorQuery {
         var q = VectorQuery(layer: s.layer, whereClause: s.whereClause, time: s.time, declaredCRS: declared, xColumn: s.x, yColumn: s.y)
+        q.tags = s.tags
         q.optionalFields = ["name"]      // labels hotspots when the layer names its features
         if let t = s.time { q.optionalFields.append(t.field) }   // each event's time, for rolling-origin splits
         return q

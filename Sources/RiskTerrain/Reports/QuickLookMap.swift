@@ -44,11 +44,13 @@ public enum QuickLookMap {
     static let ink: RGB = (40, 40, 40)
 
     /// - Parameter hotspots: outlined in dark grey and numbered by rank (the first nine).
-    public static func render(_ surface: RiskSurface, hotspots: [RiskClusters.Cluster] = []) -> Image {
+    /// - Parameter context: lines and polygon rings (roads, boundaries, water) in the grid's CRS,
+    ///   drawn over the cells in grey and under the hotspots, for orientation.
+    public static func render(_ surface: RiskSurface, hotspots: [RiskClusters.Cluster] = [], context: [[Point2]] = []) -> Image {
         let lo = log(max(surface.min, 1e-12)), hi = log(max(surface.max, 1e-12))
         let span = hi - lo > 1e-12 ? hi - lo : 1
         // Each pixel shows the highest RRS of its block of cells.
-        return draw(surface.rrs.geometry, hotspots: hotspots, colour: { rows, cols in
+        return draw(surface.rrs.geometry, hotspots: hotspots, context: context, colour: { rows, cols in
             var best: Float = RiskSurface.noData
             for r in rows { for c in cols { best = max(best, surface.rrs[r, c]) } }
             return best == RiskSurface.noData ? (235, 235, 235) : colour((log(Double(best)) - lo) / span)
@@ -74,10 +76,11 @@ public enum QuickLookMap {
     /// Getis–Ord Gi* classes (+1 hot, −1 cold, 0 not significant; `outside` beyond the study
     /// area) with the RTM hotspots outlined on top: the report's second-method map. A block of
     /// cells shows hot if any cell in it is hot, else cold if any is cold.
-    public static func render(giStar classes: Raster<Int8>, inside: BitMatrix, hotspots: [RiskClusters.Cluster] = []) -> Image {
+    public static func render(giStar classes: Raster<Int8>, inside: BitMatrix, hotspots: [RiskClusters.Cluster] = [],
+                              context: [[Point2]] = []) -> Image {
         let hot: RGB = (215, 48, 39), cold: RGB = (69, 117, 180), none: RGB = (250, 250, 245), outside: RGB = (235, 235, 235)
         let g = classes.geometry
-        return draw(g, hotspots: hotspots, colour: { rows, cols in
+        return draw(g, hotspots: hotspots, context: context, colour: { rows, cols in
             var any = false, anyCold = false
             for r in rows {
                 for c in cols {
@@ -100,7 +103,7 @@ public enum QuickLookMap {
 
     /// The frame every map shares: cells drawn by `colour(rows, columns)` per pixel block, the
     /// hotspots outlined and numbered, a legend column, a scale bar and a north arrow.
-    static func draw(_ g: GridGeometry, hotspots: [RiskClusters.Cluster],
+    static func draw(_ g: GridGeometry, hotspots: [RiskClusters.Cluster], context: [[Point2]] = [],
                      colour: (Range<Int>, Range<Int>) -> RGB, legend: (inout Canvas, Int, Int) -> Void) -> Image {
         let step = max(1, Int((Double(g.width) / Double(maxMapWidth)).rounded(.up)))
         let scale = step == 1 ? max(1, min(4, maxMapWidth / max(g.width, 1), 700 / max(g.height, 1))) : 1
@@ -112,6 +115,29 @@ public enum QuickLookMap {
             for bx in 0..<(g.width + step - 1) / step {
                 let col = colour(by * step..<min(g.height, (by + 1) * step), bx * step..<min(g.width, (bx + 1) * step))
                 for dy in 0..<scale { for dx in 0..<scale { canvas.set(margin + bx * scale + dx, margin + by * scale + dy, col) } }
+            }
+        }
+        // Context lines, clipped to the map: a segment at a time, Bresenham's algorithm.
+        let toPixel = { (p: Point2) -> (Int, Int) in
+            (margin + Int(((p.x - g.originX) / g.cellSize / Double(step) * Double(scale)).rounded(.down)),
+             margin + Int(((g.originY - p.y) / g.cellSize / Double(step) * Double(scale)).rounded(.down)))
+        }
+        let grey: RGB = (120, 120, 120)
+        for line in context {
+            for (a, b) in zip(line, line.dropFirst()) {
+                var (x0, y0) = toPixel(a)
+                let (x1, y1) = toPixel(b)
+                // both ends far outside on one side: nothing to draw
+                if max(x0, x1) < margin || min(x0, x1) >= margin + mapW || max(y0, y1) < margin || min(y0, y1) >= margin + mapH { continue }
+                let dx = abs(x1 - x0), dy = -abs(y1 - y0), sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1
+                var err = dx + dy
+                while true {
+                    if x0 >= margin, y0 >= margin, x0 < margin + mapW, y0 < margin + mapH { canvas.set(x0, y0, grey) }
+                    if x0 == x1 && y0 == y1 { break }
+                    let e2 = 2 * err
+                    if e2 >= dy { err += dy; x0 += sx }
+                    if e2 <= dx { err += dx; y0 += sy }
+                }
             }
         }
         // Hotspots: outline the cells on a cluster's edge, and number the top nine at their centroid.

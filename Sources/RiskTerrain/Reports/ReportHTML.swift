@@ -128,18 +128,21 @@ public enum ReportHTML {
         h += "<p>\(hotspots.count) hotspots: \(esc(rule)), joined where they touch (8 neighbours), at least \(spec.hotspots.minimumCells) cells, "
         h += "ranked by \(spec.hotspots.score == .sum ? "the sum of relative risk over their cells" : spec.hotspots.score == .mean ? "mean relative risk" : "outcome events inside"). "
         h += "Counts below \(spec.hotspots.disclosureThreshold) are shown as &lt;\(spec.hotspots.disclosureThreshold). The map numbers the first nine.</p>\n"
-        h += "<table><tr><th>rank</th><th>place</th><th>area (ha)</th><th>mean RRS</th><th>events</th>"
+        let levels = hotspots.first?.areas.map(\.level) ?? []
+        h += "<table><tr><th>rank</th><th>place</th>" + levels.map { "<th>\(esc($0))</th>" }.joined() + "<th>area (ha)</th><th>mean RRS</th><th>events</th>"
         let lens = hotspots.first?.reports != nil
         h += lens ? "<th>StreetSafe</th>" : ""
         h += "<th>why</th>" + (lens ? "<th>StreetSafe lens</th>" : "") + "</tr>\n"
         for s in hotspots.prefix(20) {
-            h += "<tr><td class=n>\(s.cluster.rank)</td><td>\(esc(s.label))</td><td class=n>\(String(format: "%.1f", s.cluster.area / 10_000))</td>"
+            h += "<tr><td class=n>\(s.cluster.rank)</td><td>\(esc(s.label))</td>" + s.areas.map { "<td>\(esc($0.text))</td>" }.joined()
+            h += "<td class=n>\(String(format: "%.1f", s.cluster.area / 10_000))</td>"
             h += "<td class=n>\(String(format: "%.2f", s.cluster.meanRRS))</td><td class=n>\(esc(d.render(s.events)))</td>"
             if let r = s.reports { h += "<td class=n>\(esc(d.render(r)))</td>" }
             h += "<td>\(esc(s.narrative))</td>" + (lens ? "<td>\(esc(s.lensText ?? ""))</td>" : "") + "</tr>\n"
         }
-        if hotspots.count > 20 { h += "<tr><td colspan=8 class=muted>… \(hotspots.count - 20) more in hotspots.csv</td></tr>\n" }
+        if hotspots.count > 20 { h += "<tr><td colspan=\(8 + levels.count) class=muted>… \(hotspots.count - 20) more in hotspots.csv</td></tr>\n" }
         h += "</table>\n"
+        for (i, level) in levels.enumerated() { h += areaTable(hotspots, level: i, name: level) }
         if lens {
             h += "<p class=muted>StreetSafe lens: whether a hotspot's share of StreetSafe reports among its reports and events differs from the "
             h += "study area's (exact binomial test, Benjamini–Hochberg 5% over the hotspots; at least 10 reports and events). "
@@ -147,6 +150,28 @@ public enum ReportHTML {
             h += "more recorded crime than concern, to patrols. The reason shown is the commonest one given in the reports inside.</p>\n"
         }
         return h
+    }
+
+    /// The hotspots grouped by the area of one level that holds most of each (a ward's count,
+    /// hectares and share of the hotspots' summed risk), largest share first.
+    static func areaTable(_ hotspots: [Hotspot], level: Int, name: String) -> String {
+        var groups: [String: (count: Int, hectares: Double, risk: Double, ranks: [Int])] = [:]
+        for s in hotspots {
+            let area = s.areas[level].names.first?.name ?? "outside every \(name)"
+            let riskSum = s.cluster.meanRRS * Double(s.cluster.cellCount)
+            groups[area, default: (0, 0, 0, [])].count += 1
+            groups[area]!.hectares += s.cluster.area / 10_000
+            groups[area]!.risk += riskSum
+            groups[area]!.ranks.append(s.cluster.rank)
+        }
+        let total = groups.values.reduce(0) { $0 + $1.risk }
+        var h = "<h3>Hotspots by \(esc(name))</h3>\n<table><tr><th>\(esc(name))</th><th>hotspots</th><th>ranks</th><th>area (ha)</th><th>share of hotspot risk</th></tr>\n"
+        for (area, g) in groups.sorted(by: { $0.value.risk != $1.value.risk ? $0.value.risk > $1.value.risk : $0.key < $1.key }) {
+            let ranks = g.ranks.prefix(8).map(String.init).joined(separator: ", ") + (g.ranks.count > 8 ? ", …" : "")
+            h += "<tr><td>\(esc(area))</td><td class=n>\(g.count)</td><td>\(ranks)</td><td class=n>\(String(format: "%.1f", g.hectares))</td>"
+            h += "<td class=n>\(String(format: "%.0f%%", total > 0 ? 100 * g.risk / total : 0))</td></tr>\n"
+        }
+        return h + "</table>\n"
     }
 
     /// Getis–Ord Gi* beside the RTM hotspots: where events cluster, against where the environment predicts risk.

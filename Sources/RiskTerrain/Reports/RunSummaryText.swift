@@ -23,7 +23,8 @@ public enum RunSummaryText {
         if !r.hotspots.isEmpty {
             lines.append("hotspots: \(r.hotspots.count); the first \(min(5, r.hotspots.count)):")
             for h in r.hotspots.prefix(5) {
-                lines.append(String(format: "  %2d. ", h.cluster.rank) + DemoText.pad(h.label, 58) + String(format: " %5.1f ha  ", h.cluster.area / 10_000) + h.narrative)
+                let areas = h.areas.isEmpty ? "" : "  [" + h.areas.map(\.text).joined(separator: "; ") + "]"
+                lines.append(String(format: "  %2d. ", h.cluster.rank) + DemoText.pad(h.label, 58) + String(format: " %5.1f ha  ", h.cluster.area / 10_000) + h.narrative + areas)
             }
         }
         let g = r.giStar

@@ -11,7 +11,8 @@ public enum ValidationText {
                      "  analysis crs:  \(inputs.crs)",
                      "  grid:          \(grid.width) × \(grid.height) cells of \(InspectText.number(spec.cellSize)) m (\(grid.cellCount) in the extent), blocks of \(InspectText.number(spec.blockLength)) m",
                      "  study area:    \(inputs.studyArea.count) polygon\(inputs.studyArea.count == 1 ? "" : "s"), extent \(InspectText.extent(inputs.studyExtent))",
-                     "  outcome:       \(inputs.outcome.count) events from \((spec.outcome.path as NSString).lastPathComponent)" + filterText(spec.outcome)]
+                     "  outcome:       \(inputs.outcome.count) events from \(sourceText(spec.outcome))" + filterText(spec.outcome)]
+        lines += pointLines(inputs.outcomeRead, spec.outcome)
         var candidates = 0
         for f in inputs.factors {
             let increments = f.spec.increments(blockLength: spec.blockLength)
@@ -49,12 +50,45 @@ public enum ValidationText {
             }
             lines.append("  patrols:       " + (ops.isEmpty ? "no operation enabled" : ops.joined(separator: "; ")))
         }
+        if let s = spec.streetSafe, let read = inputs.streetSafeRead {
+            lines.append("  streetsafe:    \(read.features.count) reports from \(sourceText(s))" + filterText(s))
+            lines += pointLines(read, s)
+        }
         for w in inputs.warnings { lines.append("  warning:       \(w)") }
         return lines.joined(separator: "\n")
     }
 
+    /// "spec-relative/police (57 files)", or the file's name.
+    static func sourceText(_ s: LayerSource) -> String {
+        guard s.isMultiFile else { return (s.path as NSString).lastPathComponent }
+        let names = s.written.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")
+        return "\(names) (\(s.files.count) file\(s.files.count == 1 ? "" : "s")\(s.skippedFiles.isEmpty ? "" : ", \(s.skippedFiles.count) others not read"))"
+    }
+
+    /// Files listed up to this many; the manifest lists them all.
+    static let filesListed = 24
+
+    /// Per file: rows and features kept; the months the data holds and those read; Crime IDs
+    /// counted once.
+    static func pointLines(_ read: PointInput, _ s: LayerSource) -> [String] {
+        var lines: [String] = []
+        if s.isMultiFile {
+            for f in read.files.prefix(filesListed) {
+                lines.append("    \((f.path as NSString).lastPathComponent): \(f.rows) rows, \(f.kept) kept")
+            }
+            if read.files.count > filesListed { lines.append("    … and \(read.files.count - filesListed) more files (manifest.json lists every one)") }
+            for f in s.skippedFiles.prefix(8) { lines.append("    not read: \((f.path as NSString).lastPathComponent) (\(f.reason))") }
+            if s.skippedFiles.count > 8 { lines.append("    not read: … and \(s.skippedFiles.count - 8) more") }
+        }
+        if let data = read.monthsInData { lines.append("    months in the data: \(PointInput.describe(data))") }
+        if let kept = read.monthsRead, kept != read.monthsInData { lines.append("    months read:        \(PointInput.describe(kept))") }
+        if read.duplicateIDs > 0 { lines.append("    \(read.duplicateIDs) repeated Crime ID\(read.duplicateIDs == 1 ? "" : "s") counted once") }
+        return lines
+    }
+
     static func filterText(_ s: LayerSource) -> String {
         var parts: [String] = []
+        if let types = s.crimeTypes { parts.append("crime types \(types.joined(separator: ", "))") }
         if let w = s.whereClause { parts.append("where \(w)") }
         if let t = s.time { parts.append("\(t.field) \(t.from ?? "…")–\(t.to ?? "…")") }
         return parts.isEmpty ? "" : " (" + parts.joined(separator: "; ") + ")"

@@ -24,12 +24,51 @@ public struct ModelSpec: Sendable {
     public var evaluation: EvaluationOptions?
     /// How weekly patrol plans are made (`rtm patrols`); nil: the defaults.
     public var patrols: PatrolOptions?
+    /// Polygon layers that name where each hotspot lies (ward, borough), in this order.
+    public var areas: [AreaLevel] = []
+    /// Layers drawn under the maps for orientation (roads, boundaries, water): never modelled.
+    public var context: [ContextLayer] = []
+    /// Whether inputs may be GDAL virtual paths that fetch (`/vsicurl/`, `http://`, cloud
+    /// stores). Off by default: a run reads local files only (`/vsizip/` of a local archive is local).
+    public var allowVirtualPaths = false
+}
+
+/// A layer drawn on the maps for orientation only (`context:`): its lines and polygon outlines.
+public struct ContextLayer: Sendable, Equatable {
+    public var name: String
+    public var source: LayerSource
+}
+
+/// A polygon layer naming the places hotspots lie in (`areas:`): wards, boroughs, BCUs.
+public struct AreaLevel: Sendable, Equatable {
+    /// The level (`ward`): names the hotspots' column.
+    public var name: String
+    public var source: LayerSource
+    /// The field holding each polygon's name; default `name` (any case).
+    public var field: String
 }
 
 /// Where a layer comes from, and how to read it.
 public struct LayerSource: Sendable, Equatable {
-    /// Absolute path.
+    /// A file found in a point input's folder or glob and not read, and why.
+    public struct SkippedFile: Sendable, Equatable, Codable {
+        public var path: String
+        public var reason: String
+    }
+
+    /// Absolute path; for a point input written as a list, its first entry.
     public var path: String
+    /// Point inputs (outcome, streetsafe): the paths as written, made absolute — files, folders
+    /// (read recursively) and globs; `[path]` for every other layer.
+    public var written: [String]
+    /// Every file read, in order: `written` with its folders and globs resolved (`PointFiles`).
+    public var files: [String]
+    /// Files in a folder that are not read (not a CSV, another header), listed for the user.
+    public var skippedFiles: [SkippedFile] = []
+    /// data.police.uk `Crime type` values to keep (any case); nil keeps every type.
+    public var crimeTypes: [String]?
+    /// OpenStreetMap tags to select from an `.osm.pbf` or `.osm` file (`amenity: [pub, bar]`).
+    public var tags: [String: [String]]?
     public var layer: String?
     public var whereClause: String?
     /// The layer's CRS when the file has none (or to override it).
@@ -42,6 +81,8 @@ public struct LayerSource: Sendable, Equatable {
     public init(path: String, layer: String? = nil, whereClause: String? = nil, crs: String? = nil,
                 x: String? = nil, y: String? = nil, time: TimeFilter? = nil) {
         self.path = path
+        self.written = [path]
+        self.files = [path]
         self.layer = layer
         self.whereClause = whereClause
         self.crs = crs
@@ -49,6 +90,12 @@ public struct LayerSource: Sendable, Equatable {
         self.y = y
         self.time = time
     }
+
+    /// The input as the user wrote it, for messages: the path, or the list's entries.
+    public var label: String { written.count == 1 ? written[0] : written.joined(separator: ", ") }
+
+    /// Whether the input is read from several files (a folder, glob or list).
+    public var isMultiFile: Bool { files.count > 1 || files != [path] }
 
     /// Whether the path names a raster (by its extension, as GDAL users name them).
     public var isRaster: Bool {

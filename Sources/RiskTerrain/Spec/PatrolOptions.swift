@@ -17,6 +17,15 @@ public struct PatrolOptions: Sendable, Equatable {
             }
         }
 
+        /// The start of its team ids, unique across operations: "verona-1".
+        public var teamPrefix: String {
+            switch self {
+            case .verona: "verona"
+            case .vigilant: "vigilant"
+            case .walkAndTalk: "walk-and-talk"
+            }
+        }
+
         /// Who one team is.
         public var teamText: String {
             switch self {
@@ -42,9 +51,11 @@ public struct PatrolOptions: Sendable, Equatable {
         public static func defaults(_ kind: Kind) -> Operation {
             switch kind {
             case .verona:
-                // 2 teams a day, 14:00–24:00, Koper's 15-minute dwell, back no sooner than 2 hours
+                // 2 teams a day, 14:00–24:00, Koper's 15-minute dwell, back no sooner than 2 hours; the
+                // 2-hour spacing holds a hotspot to 5 visits a day, so the weekly cap (35) is that
+                // and no lower: visits follow risk up to the dosage rules
                 Operation(kind: kind, rules: OperationRules(window: .init(start: 14 * 60, end: 1440), dwell: 15, spacing: 120,
-                                                            teamsPerDay: 2, capPerPlace: 14))
+                                                            teamsPerDay: 2, capPerPlace: 35))
             case .vigilant:
                 // 3 deployments a week on Thursday–Saturday nights, 20:00–03:00, an hour per hotspot
                 Operation(kind: kind, rules: OperationRules(window: .init(start: 20 * 60, end: 3 * 60), days: [3, 4, 5], dwell: 60,
@@ -83,6 +94,9 @@ public struct PatrolOptions: Sendable, Equatable {
     /// Plans reach at most this many weeks past the end of the data.
     public var maxWeeksAhead = 8
     public var timeZone = "Europe/London"
+    /// The protective marking printed at the top and foot of every briefing page (Government
+    /// Security Classifications: operational policing plans are OFFICIAL-SENSITIVE).
+    public var marking = "OFFICIAL-SENSITIVE"
 
     public init() {}
 

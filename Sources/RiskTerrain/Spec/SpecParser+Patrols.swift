@@ -10,7 +10,7 @@ extension SpecReader {
         if case .scalar(let s) = node, ["", "~", "null", "{}"].contains(s.string) { return o }
         let m = try mapping(node, "patrols", allowed: ["verona", "vigilant", "walk_and_talk", "places", "place_distance", "max_places",
                                                        "roads", "walking_speed_kmh", "circuity", "random_share", "seed", "smoothing_hours",
-                                                       "prior_weight", "streetsafe_time", "max_weeks_ahead", "time_zone"])
+                                                       "prior_weight", "streetsafe_time", "max_weeks_ahead", "time_zone", "marking"])
         if let n = m["place_distance"] { o.placeDistance = try number(n, "patrols.place_distance", positive: false) }
         if let n = m["max_places"] { o.maxPlaces = try integer(n, "patrols.max_places", range: 1...20) }
         if let n = m["roads"] { o.roads = try source(n, "patrols.roads", extra: []).source }
@@ -31,6 +31,12 @@ extension SpecReader {
         if let n = m["time_zone"] {
             o.timeZone = try string(n, "patrols.time_zone")
             guard TimeZone(identifier: o.timeZone) != nil else { throw fail(n, "patrols.time_zone", "'\(o.timeZone)' is not a time zone — write e.g. Europe/London") }
+        }
+        if let n = m["marking"] {
+            o.marking = try string(n, "patrols.marking").trimmingCharacters(in: .whitespaces)
+            guard !o.marking.isEmpty, o.marking.count <= 60, !o.marking.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw fail(n, "patrols.marking", "give the protective marking to print on every briefing page in one short line, e.g. OFFICIAL-SENSITIVE")
+            }
         }
         if let n = m["places"] {
             let kinds = Array(PatrolOptions.defaultPlaces.keys).sorted()
@@ -70,7 +76,7 @@ extension SpecReader {
         if let n = m["spacing_minutes"] { r.spacing = try integer(n, "\(key).spacing_minutes", range: 0...10_080) }
         if let n = m["max_visits_per_hotspot"] { r.capPerPlace = try integer(n, "\(key).max_visits_per_hotspot", range: Int.min...Int.max) }
         if let n = m["visits_per_team"] { r.visitsPerTeamDay = try integer(n, "\(key).visits_per_team", range: Int.min...Int.max) }
-        if let n = m["repeat_decay"] { r.repeatDecay = try number(n, "\(key).repeat_decay", positive: false) }
+        if let n = m["repeat_decay"] { r.returns = .geometric(try number(n, "\(key).repeat_decay", positive: false)) }
         if let n = m["step_minutes"] { r.step = try integer(n, "\(key).step_minutes", range: Int.min...Int.max) }
         if let n = m["per_week"] { r.teamDaysPerWeek = try integer(n, "\(key).per_week", range: Int.min...Int.max) }
         if let n = m["per_month"] {

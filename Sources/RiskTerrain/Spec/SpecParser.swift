@@ -43,7 +43,8 @@ public enum SpecParser {
         }
         guard let root = node else { throw SpecError(file: path, line: nil, key: "", message: "the spec is empty — see docs/spec.md for an example") }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        let r = SpecReader(file: path, folder: folder)
+        var r = SpecReader(file: path, folder: folder)
+        if let allow = root.mapping?.first(where: { $0.key.string == "allow_virtual_paths" })?.value { r.allowVirtualPaths = try r.boolean(allow, "allow_virtual_paths") }
         return try r.spec(root)
     }
 
@@ -70,6 +71,8 @@ public enum SpecParser {
 struct SpecReader {
     let file: String
     let folder: URL
+    /// `allow_virtual_paths:` at the top of the spec (read before any path).
+    var allowVirtualPaths = false
 
     func fail(_ node: Node?, _ key: String, _ message: String) -> SpecError {
         SpecError(file: file, line: node?.mark?.line, key: key, message: message)
@@ -133,9 +136,17 @@ struct SpecReader {
         throw fail(node, key, "'\(s)' is not one of \(names.joined(separator: ", "))\(hint)")
     }
 
-    /// A path relative to the spec's folder, made absolute.
+    /// A path relative to the spec's folder, made absolute. GDAL virtual paths that fetch
+    /// (`/vsicurl/`, `http://`, cloud stores) are refused unless the spec allows them; an archive's
+    /// (`/vsizip/sample.zip/x.csv`) is local, resolved against the spec's folder like any path.
     func path(_ node: Node, _ key: String) throws -> String {
         let p = try string(node, key)
+        if VirtualPaths.isVirtual(p) {
+            if VirtualPaths.fetches(p), !allowVirtualPaths {
+                throw fail(node, key, "'\(p)' would be fetched over the network (a GDAL virtual file system) — download the file and name it here, or set allow_virtual_paths: true at the top of the spec")
+            }
+            return VirtualPaths.resolvingArchive(p, against: folder)
+        }
         let expanded = (p as NSString).expandingTildeInPath
         return expanded.hasPrefix("/") ? expanded : folder.appendingPathComponent(expanded).standardizedFileURL.path
     }
@@ -144,7 +155,7 @@ struct SpecReader {
 
     func spec(_ root: Node) throws -> ModelSpec {
         let top = try mapping(root, "", allowed: ["crs", "cell_size", "block_length", "study_area", "outcome", "factors", "model",
-                                                  "hotspots", "streetsafe", "evaluation", "patrols"])
+                                                  "hotspots", "streetsafe", "evaluation", "patrols", "allow_virtual_paths", "context", "areas"])
         func required(_ name: String) throws -> Node {
             guard let n = top[name] else { throw fail(root, name, "missing — every spec needs \(name) (see docs/spec.md)") }
             return n
@@ -175,24 +186,68 @@ struct SpecReader {
         var spec = ModelSpec(path: file, crs: try top["crs"].map { try string($0, "crs") },
                              cellSize: cellSize, blockLength: blockLength,
                              studyArea: try source(required("study_area"), "study_area", extra: []).source,
-                             outcome: try source(required("outcome"), "outcome", extra: []).source,
+                             outcome: try source(required("outcome"), "outcome", extra: [], points: true).source,
                              factors: factors, model: try model(top["model"]))
         spec.hotspots = try hotspots(top["hotspots"])
-        spec.streetSafe = try top["streetsafe"].map { try source($0, "streetsafe", extra: []).source }
+        spec.streetSafe = try top["streetsafe"].map { try source($0, "streetsafe", extra: [], points: true).source }
+        spec.allowVirtualPaths = allowVirtualPaths
+        spec.context = try top["context"].map(context) ?? []
+        spec.areas = try top["areas"].map(areas) ?? []
         spec.evaluation = try top["evaluation"].map(evaluation)
         if let e = spec.evaluation { _ = try EvaluationStage.rollingPlan(spec, e) }   // rolling windows that fit the span
         spec.patrols = try top["patrols"].map { try patrols($0, factors: factors) }
         return spec
     }
 
-    static let sourceKeys = ["path", "layer", "where", "crs", "x", "y", "time"]
+    static let sourceKeys = ["path", "layer", "where", "crs", "x", "y", "time", "tags"]
 
     /// A layer given as a bare path or as a mapping with path, layer, where, crs, x, y, time.
-    func source(_ node: Node, _ key: String, extra: [String]) throws -> (source: LayerSource, extra: [String: Node]) {
-        if case .scalar = node { return (LayerSource(path: try path(node, key)), [:]) }
-        let m = try mapping(node, key, allowed: Self.sourceKeys + extra)
+    /// - Parameter points: a point input (outcome, streetsafe), whose path may also be a folder,
+    ///   a glob or a list of them (`PointFiles`), and which may select `crime_types`.
+    func source(_ node: Node, _ key: String, extra: [String], points: Bool = false) throws -> (source: LayerSource, extra: [String: Node]) {
+        if case .scalar = node {
+            var s = LayerSource(path: try path(node, key))
+            if points { try resolveFiles(&s, node, key) }
+            return (s, [:])
+        }
+        let m = try mapping(node, key, allowed: Self.sourceKeys + extra + (points ? ["crime_types"] : []))
         guard let p = m["path"] else { throw fail(node, "\(key).path", "missing — give the file of this layer") }
-        var s = LayerSource(path: try path(p, "\(key).path"))
+        var s: LayerSource
+        if points, case .sequence(let items) = p {
+            guard !items.isEmpty else { throw fail(p, "\(key).path", "the list is empty — give the files or folders to read") }
+            let paths = try items.enumerated().map { try path($0.element, "\(key).path[\($0.offset + 1)]") }
+            s = LayerSource(path: paths[0])
+            s.written = paths
+        } else {
+            s = LayerSource(path: try path(p, "\(key).path"))
+        }
+        if points { try resolveFiles(&s, p, "\(key).path") }
+        if let t = m["tags"] {
+            guard let tm = t.mapping, tm.count > 0 else {
+                throw fail(t, "\(key).tags", "expected OpenStreetMap keys and their values, e.g. tags: { amenity: [pub, bar, nightclub] }")
+            }
+            var tags: [String: [String]] = [:]
+            for (k, v) in tm {
+                let name = try string(k, "\(key).tags")
+                let items: [Node]
+                if case .sequence(let seq) = v { items = Array(seq) } else { items = [v] }
+                tags[name] = try items.map { try string($0, "\(key).tags.\(name)") }
+                if tags[name]!.isEmpty { throw fail(v, "\(key).tags.\(name)", "the list is empty — name the values to keep, e.g. [pub, bar]") }
+            }
+            let lower = s.path.lowercased()
+            guard lower.hasSuffix(".pbf") || lower.hasSuffix(".osm") || lower.hasSuffix(".osm.bz2") else {
+                throw fail(t, "\(key).tags", "selects OpenStreetMap features; \((s.path as NSString).lastPathComponent) is not an .osm.pbf or .osm file — use where: for other layers (e.g. where: \"fclass = 'pub'\" for a Geofabrik shapefile)")
+            }
+            if m["where"] != nil { throw fail(t, "\(key).tags", "give tags: or where:, not both (an OpenStreetMap file is selected by tags)") }
+            s.tags = tags
+        }
+        if let c = m["crime_types"] {
+            let items: [Node]
+            if case .sequence(let seq) = c { items = Array(seq) } else { items = [c] }
+            let types = try items.map { try string($0, "\(key).crime_types") }
+            guard !types.isEmpty else { throw fail(c, "\(key).crime_types", "the list is empty — name the categories to keep, e.g. [Violence and sexual offences]") }
+            s.crimeTypes = types
+        }
         s.layer = try m["layer"].map { try string($0, "\(key).layer") }
         s.whereClause = try m["where"].map { try string($0, "\(key).where") }
         s.crs = try m["crs"].map { try string($0, "\(key).crs") }
@@ -210,12 +265,76 @@ struct SpecReader {
         return (s, m.filter { extra.contains($0.key) })
     }
 
+    /// `context:` — a list of layers (a path, or a mapping with `name` and the layer keys) drawn
+    /// under the maps.
+    func context(_ node: Node) throws -> [ContextLayer] {
+        guard case .sequence(let seq) = node else {
+            throw fail(node, "context", "expected a list of layers, e.g. context: [roads.gpkg, { name: wards, path: wards.shp }]")
+        }
+        return try seq.enumerated().map { i, item in
+            let key = "context[\(i + 1)]"
+            let (src, extra) = try source(item, key, extra: ["name"])
+            if src.isRaster { throw fail(item, "\(key).path", "context layers are vector lines or polygons (roads, boundaries, water); \((src.path as NSString).lastPathComponent) is a raster") }
+            let name = try extra["name"].map { try string($0, "\(key).name") } ?? ((src.path as NSString).lastPathComponent as NSString).deletingPathExtension
+            return ContextLayer(name: name, source: src)
+        }
+    }
+
+    /// `areas:` — a list of polygon layers, each with a `name` (the level: ward, borough) and the
+    /// `field` of its polygons' names.
+    func areas(_ node: Node) throws -> [AreaLevel] {
+        guard case .sequence(let seq) = node else {
+            throw fail(node, "areas", "expected a list of levels, e.g. areas: [{ name: ward, path: wards.shp, field: NAME }]")
+        }
+        let levels = try seq.enumerated().map { i, item -> AreaLevel in
+            let key = "areas[\(i + 1)]"
+            guard case .mapping = item else { throw fail(item, key, "expected { name: ward, path: wards.shp, field: NAME }") }
+            let (src, extra) = try source(item, key, extra: ["name", "field"])
+            guard let n = extra["name"] else { throw fail(item, "\(key).name", "missing — name the level (ward, borough, bcu): it names the hotspots' column") }
+            let name = try string(n, "\(key).name")
+            guard name.range(of: #"^[A-Za-z][A-Za-z0-9_]*$"#, options: .regularExpression) != nil else {
+                throw fail(n, "\(key).name", "'\(name)' must start with a letter and hold only letters, digits and _ (it names a column)")
+            }
+            if src.isRaster { throw fail(item, "\(key).path", "areas are polygon layers (wards, boroughs); \((src.path as NSString).lastPathComponent) is a raster") }
+            return AreaLevel(name: name, source: src, field: try extra["field"].map { try string($0, "\(key).field") } ?? "name")
+        }
+        var seen = Set<String>()
+        for (i, l) in levels.enumerated() where !seen.insert(l.name.lowercased()).inserted {
+            throw fail(seq[i], "areas[\(i + 1)].name", "'\(l.name)' names another level too — names must be unique")
+        }
+        return levels
+    }
+
+    /// A point input's folders, globs and lists resolved into the files to read.
+    func resolveFiles(_ s: inout LayerSource, _ node: Node, _ key: String) throws {
+        let resolved = try PointFiles.resolve(s.written) { fail(node, key, $0) }
+        s.files = resolved.files
+        s.skippedFiles = resolved.skipped
+    }
+
     /// YYYY, YYYY-MM, YYYY-MM-DD or an ISO date-time.
     func timeBound(_ node: Node, _ key: String) throws -> String {
         let s = try string(node, key)
         let ok = s.range(of: #"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}(:\d{2}(:\d{2})?)?)?)?)?$"#, options: .regularExpression) != nil
         guard ok else { throw fail(node, key, "'\(s)' is not a date — write 2024, 2024-01, 2024-01-31 or 2024-01-31T18:00") }
+        if let problem = Self.calendarProblem(s) { throw fail(node, key, "'\(s)' is not a date: \(problem)") }
         return s.replacingOccurrences(of: " ", with: "T")
+    }
+
+    /// What is out of range in a date the pattern accepted ("month 13 is not 01–12"), or nil.
+    static func calendarProblem(_ s: String) -> String? {
+        let parts = s.split(whereSeparator: { "-T :".contains($0) }).compactMap { Int($0) }
+        let year = parts[0]
+        if parts.count > 1, !(1...12).contains(parts[1]) { return "month \(parts[1]) is not 01–12" }
+        if parts.count > 2 {
+            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+            let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][parts[1] - 1]
+            if !(1...days).contains(parts[2]) { return "day \(parts[2]) is not 01–\(days) in that month" }
+        }
+        if parts.count > 3, parts[3] > 23 { return "hour \(parts[3]) is not 00–23" }
+        if parts.count > 4, parts[4] > 59 { return "minute \(parts[4]) is not 00–59" }
+        if parts.count > 5, parts[5] > 59 { return "second \(parts[5]) is not 00–59" }
+        return nil
     }
 
     func factor(_ node: Node, _ key: String, blockLength: Double) throws -> FactorSpec {
