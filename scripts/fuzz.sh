@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fuzzes the spec parser and the CSV/point reader with libFuzzer for a bounded time each
-# (issue 8). Usage: bash scripts/fuzz.sh [seconds per target, default 120]
+# Fuzzes the spec parser, the CSV/point reader (issue 8) and the layer cache's entry reader
+# (issue 24) with libFuzzer for a bounded time each.
+# Usage: bash scripts/fuzz.sh [seconds per target, default 120] [targets, default all: FuzzSpec FuzzPoints FuzzCache]
 #
 # Builds Tests/Fuzz (its own package; the main package by path) with -sanitize=fuzzer,address into
 # .build-fuzz, seeds each fuzzer with the bundled sample and the hostile-input corpus, runs them
@@ -14,11 +15,15 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET=${1:-120}
+TARGETS=${2:-FuzzSpec FuzzPoints FuzzCache}
 SCRATCH=.build-fuzz
-swift build --package-path Tests/Fuzz --scratch-path "$SCRATCH" -c release \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing 2>&1 | grep -E "error|warning: unre|Compiling|Build" | grep -v "^\[" || true
+# RTM_FUZZ_SKIP_BUILD=1: fuzz the targets as last built (a second chunk, or while another build runs)
+if [ -z "${RTM_FUZZ_SKIP_BUILD:-}" ]; then
+    swift build --package-path Tests/Fuzz --scratch-path "$SCRATCH" -c release \
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing 2>&1 | grep -E "error|warning: unre|Compiling|Build" | grep -v "^\[" || true
+fi
 BIN="$SCRATCH/release"
-[ -x "$BIN/FuzzSpec" ] && [ -x "$BIN/FuzzPoints" ] || { echo "fuzz: the build failed"; exit 1; }
+[ -x "$BIN/FuzzSpec" ] && [ -x "$BIN/FuzzPoints" ] && [ -x "$BIN/FuzzCache" ] || { echo "fuzz: the build failed"; exit 1; }
 
 HOSTILE=Tests/RiskTerrainTests/Hostile
 mkdir -p "$SCRATCH/findings"
@@ -26,6 +31,7 @@ status=0
 summary=()
 run() {   # target, max input length, seed files…
     local target=$1 maxlen=$2; shift 2
+    case " $TARGETS " in *" $target "*) ;; *) return ;; esac
     local seeds="$SCRATCH/seeds/$target" corpus="$SCRATCH/corpus/$target"
     rm -rf "$seeds"; mkdir -p "$seeds" "$corpus"
     for f in "$@"; do [ -f "$f" ] && [ "$(stat -c %s "$f")" -le "$maxlen" ] && cp "$f" "$seeds/"; done
@@ -43,6 +49,7 @@ run FuzzSpec 4096 data/spec.yaml "$HOSTILE"/*.yaml Tests/RiskTerrainTests/Golden
 head -n 40 data/crimes.csv > "$SCRATCH/police_head.csv"
 head -n 40 data/streetsafe.csv > "$SCRATCH/streetsafe_head.csv"
 run FuzzPoints 16384 "$SCRATCH"/police_head.csv "$SCRATCH"/streetsafe_head.csv "$HOSTILE"/*.csv Tests/GeoIOTests/Fixtures/*.csv
+run FuzzCache 4096 "$HOSTILE"/cache_*.rtml
 printf 'fuzz: %s\n' "${summary[@]}"
 [ "$status" -eq 0 ] && echo "fuzz: no findings" || echo "fuzz: findings in $SCRATCH/findings/"
 exit "$status"

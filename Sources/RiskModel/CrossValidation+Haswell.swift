@@ -15,7 +15,8 @@ enum HaswellBuild {
         let r = RiskModelAVX2.crossValidatedElasticNetInThisBuild(convert(data), options: o, progress: progress)
         return CrossValidatedPath(
             path: convert(r.path), meanDeviance: r.meanDeviance, standardError: r.standardError, lambdaMinIndex: r.lambdaMinIndex,
-            lambda1seIndex: r.lambda1seIndex, foldIDs: r.foldIDs, stoppedEarly: r.stoppedEarly)
+            lambda1seIndex: r.lambda1seIndex, foldIDs: r.foldIDs, stoppedEarly: r.stoppedEarly,
+            foldsNotConverged: r.foldsNotConverged)
     }
 
     static func elasticNetPath(_ data: ElasticNetData, options: ElasticNetOptions) -> ElasticNetPath {
@@ -40,7 +41,7 @@ enum HaswellBuild {
     private static func convert(_ p: RiskModelAVX2.ElasticNetPath) -> ElasticNetPath {
         ElasticNetPath(lambdas: p.lambdas, intercepts: p.intercepts, coefficients: p.coefficients,
                        devianceRatio: p.devianceRatio, nullDeviance: p.nullDeviance,
-                       designColumns: p.designColumns, names: p.names, passes: p.passes)
+                       designColumns: p.designColumns, names: p.names, passes: p.passes, notConverged: p.notConverged)
     }
 }
 #endif

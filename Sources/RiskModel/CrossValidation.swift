@@ -32,6 +32,9 @@ public struct CrossValidatedPath: Sendable {
     public let foldIDs: [Int]
     /// The paths stopped `patience` λ past the CV minimum, before the end of the λ sequence.
     public let stoppedEarly: Bool
+    /// Per fold, the λ of its path at which coordinate descent stopped at its limit
+    /// (`ElasticNetPath.notConverged`; the full-data path's are in `path`).
+    public var foldsNotConverged: [[Double]] = []
     /// Design columns with a non-zero coefficient at λ.min: the shortlist for stepwise.
     public var shortlist: [Int] { path.nonZero(at: lambdaMinIndex).map { path.designColumns[$0] } }
 }
@@ -119,7 +122,8 @@ package func crossValidatedElasticNetInThisBuild(_ data: ElasticNetData, options
     let bound = cvm[iMin] + cvsd[iMin]
     let i1se = cvm.firstIndex { $0 <= bound }!
     return CrossValidatedPath(path: full.result(), meanDeviance: cvm, standardError: cvsd, lambdaMinIndex: iMin,
-                              lambda1seIndex: i1se, foldIDs: folds, stoppedEarly: !full.finished)
+                              lambda1seIndex: i1se, foldIDs: folds, stoppedEarly: !full.finished,
+                              foldsNotConverged: (1...K).map { set.paths[$0].notConvergedLambdas })
 }
 
 public func crossValidatedElasticNet(_ design: DesignMatrix, columns: [Int]? = nil, options: CrossValidationOptions = CrossValidationOptions()) -> CrossValidatedPath {

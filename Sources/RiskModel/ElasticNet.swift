@@ -54,6 +54,10 @@ public struct ElasticNetPath: Sendable {
     public let names: [String]
     /// IRLS passes over the data (each O(nnz of the strong set) or O(nnz) with the KKT check).
     public let passes: Int
+    /// The λ at which coordinate descent stopped at its limit (`maxPasses` outer iterations, or
+    /// 10,000 sweeps of the strong or active set) before glmnet's convergence rule held: their
+    /// coefficients are the last iterate, not a solution. Empty on a converged path.
+    public var notConverged: [Double] = []
 
     /// Columns with a non-zero coefficient at λ index `l`.
     public func nonZero(at l: Int) -> [Int] { (0..<designColumns.count).filter { coefficients[l][$0] != 0 } }
@@ -246,6 +250,9 @@ final class ENSolver {
     var lambdas = [Double](), explicit = false
     var li = 0, prevLambda = 0.0
     var outL = [Double](), outA = [Double](), outB = [[Double]](), outDev = [Double]()
+    /// Per solved λ, whether coordinate descent stopped at a limit there (`notConverged`).
+    var outLimit = [Bool](), hitLimit = false
+    var notConvergedLambdas: [Double] { zip(outL, outLimit).filter(\.1).map(\.0) }
     var finished = false
     // State of the λ being fitted.
     var lam = 0.0, l1 = 0.0, l2 = 0.0
@@ -516,7 +523,7 @@ final class ENSolver {
         lam = lambdas[li]
         let alpha = o.alpha
         l1 = lam * alpha; l2 = lam * (1 - alpha)
-        needFull = false; iter = 0; lastObj = .infinity; resumePass = false
+        needFull = false; iter = 0; lastObj = .infinity; resumePass = false; hitLimit = false
         // glmnet's first λ is λ_max itself: the null model, by construction.
         nullStep = li == 0 && !explicit
         if !nullStep {
@@ -551,7 +558,7 @@ final class ENSolver {
                 return reuseSums() ? takePass(ps) : .pass
             }
             iter += 1
-            if iter > o.maxPasses { return .done }
+            if iter > o.maxPasses { hitLimit = true; return .done }
             if iter > 1 || li > 0 || strong.count > 0 {
                 passKind = .normal
                 return iter == 1 && reuseSums() ? takePass(ps) : .pass
@@ -651,14 +658,16 @@ final class ENSolver {
             g0 = 0
             return dlx
         }
-        var sweeps = 0
+        var sweeps = 0, swept = false
         while sweeps < 10_000 {
             sweeps += 1
-            if sweep(Array(0..<ns)) < shr { break }
+            if sweep(Array(0..<ns)) < shr { swept = true; break }
             let act = (0..<ns).filter { beta[strong[$0]] != 0 }
-            var inner = 0
-            while inner < 10_000 { inner += 1; if sweep(act) < shr { break } }
+            var inner = 0, settled = false
+            while inner < 10_000 { inner += 1; if sweep(act) < shr { settled = true; break } }
+            if !settled { hitLimit = true }
         }
+        if !swept { hitLimit = true }
         refreshActive()
         prof.add("cd", tcd)
         // Outer convergence (glmnet): every change small in the metric of the old weights.
@@ -670,7 +679,7 @@ final class ENSolver {
     /// Records the solved λ and applies glmnet's early stop.
     func finishLambda() {
         let (c, b) = original()
-        outL.append(lam); outA.append(c); outB.append(b)
+        outL.append(lam); outA.append(c); outB.append(b); outLimit.append(hitLimit)
         let dr = dev0 > 0 ? (ps.ll - llNull) / dev0 : 0
         outDev.append(dr)
         prevLambda = lam
@@ -694,6 +703,6 @@ final class ENSolver {
     func result() -> ElasticNetPath {
         ElasticNetPath(lambdas: outL, intercepts: outA, coefficients: outB, devianceRatio: outDev,
                        nullDeviance: 2 * dev0 / invN, designColumns: d.designColumns,
-                       names: d.names, passes: passes)
+                       names: d.names, passes: passes, notConverged: notConvergedLambdas)
     }
 }

@@ -41,6 +41,10 @@ public struct ElasticNetSummary: Sendable {
     public let shortlist: [Int]
     public let shortlistNames: [String]
     public let penalisedCoefficients: [Double]
+    /// The λ of the path the shortlist came from at which coordinate descent stopped at its pass
+    /// limit before converging, and per CV fold the same for its path (empty: all converged).
+    public var notConverged: [Double] = []
+    public var foldsNotConverged: [[Double]] = []
 }
 
 /// What `selectModel` returns: the chosen model and how it was reached.
@@ -99,7 +103,8 @@ public func selectModel(design: DesignMatrix, columns: [Int]? = nil, options: Se
         summary = ElasticNetSummary(lambda: path.lambdas[at], crossValidated: cv != nil, lambdaMin: cv?.lambdaMin,
                                     lambda1se: cv?.lambda1se, lambdaCount: path.lambdas.count,
                                     shortlist: shortlist, shortlistNames: shortlist.map { design.names[$0] },
-                                    penalisedCoefficients: nz.map { path.coefficients[at][$0] })
+                                    penalisedCoefficients: nz.map { path.coefficients[at][$0] },
+                                    notConverged: path.notConverged, foldsNotConverged: cv?.foldsNotConverged ?? [])
     }
     var by = [Family: StepwiseResult]()
     let ev = EventIndex(design)

@@ -20,6 +20,10 @@ struct Demo: ParsableCommand {
 
     func run() throws {
         do {
+            // the demo's folder is locked for the whole demo; model/ and patrols/ are each one run's folder
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let lock = try FolderLock(folder: out)
+            defer { lock.release() }
             let folder: String
             if let data { folder = data } else {
                 folder = (out as NSString).appendingPathComponent("sample")
@@ -27,7 +31,10 @@ struct Demo: ParsableCommand {
                 Progress.line("wrote the synthetic sample to \(folder)")
             }
             let spec = try SpecParser.load((folder as NSString).appendingPathComponent("spec.yaml"))
+            let started = Date()
             let modelFolder = (out as NSString).appendingPathComponent("model")
+            let patrolFolder = try OutputFolder((out as NSString).appendingPathComponent("patrols"))
+            try patrolFolder.fingerprintInputs(of: spec)
             let progress = Progress(quiet: false, verbose: verbose)
             var options = Pipeline.Options(outFolder: modelFolder)
             options.evaluate = true
@@ -40,9 +47,8 @@ struct Demo: ParsableCommand {
             // the week after the sample's data ends, all three operations, with the held-out comparison
             let plan = try PatrolPlanner.plan(spec, week: nil, fitted: result.fitted, progress: progress.update)
             progress.finish()
-            let patrolFolder = try OutputFolder((out as NSString).appendingPathComponent("patrols"))
             try PatrolOutputs.write(plan, to: patrolFolder)
-            try patrolFolder.commit()
+            try patrolFolder.commit(recording: spec, command: "demo", started: started, arguments: CommandLine.arguments)
             print("\n" + PatrolOutputs.text(plan))
             print("patrol plan, calendars (all teams and one per team), briefings (a page per team and shift) and GPX/KML routes in \(patrolFolder.path)")
             print("\nopen \((modelFolder as NSString).appendingPathComponent("report.html")) for the map and the full report")

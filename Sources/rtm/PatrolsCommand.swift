@@ -12,7 +12,7 @@ struct Patrols: ParsableCommand {
     @Option(help: "ISO week to plan, e.g. 2025-W03 (default: the week after the data ends).")
     var week: String?
 
-    @Option(help: "Output folder (default: 'out' beside the spec).")
+    @Option(help: "Output folder (default: 'out/patrols' beside the spec). It is locked for the run and holds this run's files and nothing older.")
     var out: String?
 
     @Flag(help: "Skip the held-out evaluation (planning the week after the spec's evaluation.train window and scoring it on evaluation.test).")
@@ -24,13 +24,16 @@ struct Patrols: ParsableCommand {
     func run() throws {
         do {
             let parsed = try SpecParser.load(spec)
+            // the folder is locked and checked before the fit, and the inputs fingerprinted before they are read
+            let started = Date()
+            let folder = out ?? URL(fileURLWithPath: spec).deletingLastPathComponent().appendingPathComponent("out/patrols").path
+            let output = try OutputFolder(folder)
+            try output.fingerprintInputs(of: parsed)
             let progress = Progress(quiet: false, verbose: verbose)
             let plan = try PatrolPlanner.plan(parsed, week: week, heldOut: !noHeldOut, progress: progress.update)
             progress.finish()
-            let folder = out ?? URL(fileURLWithPath: spec).deletingLastPathComponent().appendingPathComponent("out").path
-            let output = try OutputFolder(folder)
             let names = try PatrolOutputs.write(plan, to: output)
-            try output.commit()
+            try output.commit(recording: parsed, command: "patrols", started: started, arguments: CommandLine.arguments)
             print(PatrolOutputs.text(plan))
             let briefings = names.filter { $0.hasPrefix("briefing-") }.count, routes = names.filter { $0.hasPrefix("routes/") }.count
             let calendars = names.filter { $0.hasSuffix(".ics") }.count

@@ -2,7 +2,8 @@
 import Foundation
 import PackageDescription
 
-// libFuzzer targets for the spec parser and the CSV/point reader (issue 8). Built and run by
+// libFuzzer targets for the spec parser, the CSV/point reader (issue 8) and the layer cache's
+// entry reader (issue 24). Built and run by
 // scripts/fuzz.sh with `-sanitize=fuzzer,address` into its own scratch path; kept out of the main
 // package so its products and tests stay free of fuzzing entry points.
 
@@ -24,6 +25,10 @@ let package = Package(
         .executableTarget(name: "FuzzSpec", dependencies: ["FuzzDriver", .product(name: "RiskTerrain", package: rootIdentity)],
                           swiftSettings: fuzzer),
         .executableTarget(name: "FuzzPoints", dependencies: ["FuzzDriver", .product(name: "RiskTerrain", package: rootIdentity)],
+                          swiftSettings: fuzzer),
+        // the layer cache's entry reader (`LayerCache.decode`, internal: the build has -enable-testing)
+        .executableTarget(name: "FuzzCache", dependencies: ["FuzzDriver", .product(name: "RiskTerrain", package: rootIdentity),
+                                                            .product(name: "RasterCore", package: rootIdentity)],
                           swiftSettings: fuzzer),
     ]
 )

@@ -158,3 +158,25 @@ import Testing
         #expect(trueEntry < noiseEntry)
     }
 }
+
+/// A λ whose coordinate descent stops at its limit says so (`notConverged`), on the full path and
+/// on each CV fold's; a path that converges has none, and the record changes nothing else.
+@Suite struct NonConvergenceTests {
+    @Test(arguments: [true, false])
+    func aLambdaStoppedAtThePassLimitIsRecorded(groupRows: Bool) throws {
+        let (d, _) = Simulation.design(rows: 2000, seed: 31, theta: nil)
+        var o = ElasticNetOptions(); o.groupRows = groupRows
+        let converged = elasticNetPath(d, options: o)
+        #expect(converged.notConverged.isEmpty)
+        o.maxPasses = 1
+        let stopped = elasticNetPath(d, options: o)
+        // the first λ is the null model (no descent); every later one needs more than one pass
+        #expect(!stopped.notConverged.isEmpty)
+        #expect(stopped.notConverged.allSatisfy { stopped.lambdas.contains($0) } && !stopped.notConverged.contains(stopped.lambdas[0]))
+        var cv = CrossValidationOptions(); cv.folds = 3; cv.elasticNet = o
+        let r = crossValidatedElasticNet(d, options: cv)
+        #expect(!r.path.notConverged.isEmpty && r.foldsNotConverged.count == 3 && r.foldsNotConverged.allSatisfy { !$0.isEmpty })
+        var fine = cv; fine.elasticNet.maxPasses = 100_000
+        #expect(crossValidatedElasticNet(d, options: fine).foldsNotConverged == [[], [], []])
+    }
+}

@@ -268,3 +268,35 @@ enum Hostile {
         #expect(set.report.skippedTotal > 0 && inputs.warnings.contains { $0.contains("truncated.shp") })
     }
 }
+
+/// Crafted and damaged layer-cache entries (`cache_*.rtml`, made by make_cache_entries.py): each
+/// is refused — recomputed, never trusted — and none traps, however large, negative or far past
+/// the end its lengths are. The valid control decodes, so the refusals are the checks' doing.
+@Suite struct HostileCacheEntryTests {
+    static let grid = try! GridGeometry(originX: 0, originY: 50, cellSize: 25, width: 4, height: 2)
+    static let entries = (try? FileManager.default.contentsOfDirectory(atPath: Hostile.folder))?
+        .filter { $0.hasPrefix("cache_") && $0.hasSuffix(".rtml") && $0 != "cache_valid.rtml" }.sorted() ?? []
+
+    @Test func theCorpusHasItsCacheEntries() {
+        #expect(Self.entries.count == 14, "\(Self.entries)")
+    }
+
+    @Test(arguments: entries)
+    func aHostileEntryIsRefused(_ name: String) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Hostile.file(name)))
+        #expect(LayerCache.decode(data, key: "hostile", factor: "bars", grid: Self.grid) == nil, "\(name) was accepted")
+    }
+
+    @Test func theValidControlDecodes() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Hostile.file("cache_valid.rtml")))
+        let layers = try #require(LayerCache.decode(data, key: "hostile", factor: "bars", grid: Self.grid))
+        #expect(layers.map(\.name) == ["bars:proximity:100", "bars:distance"])
+        guard case .continuous(let r) = layers[1].values else { Issue.record("not continuous"); return }
+        #expect(r.values == (0..<8).map { Float($0) * 0.5 })
+        // and through the cache, as a run meets it: a refused entry counts as rejected
+        let folder = Hostile.folder
+        let cache = LayerCache(folder: folder)
+        #expect(cache.load("cache_count_overflow", factor: "bars", grid: Self.grid) == nil)
+        #expect(cache.entriesRejected == 1)
+    }
+}

@@ -160,7 +160,7 @@ import TestSupport
         let layer = CandidateLayer(factor: "bars", influence: .proximity, distanceM: 100, bandwidthM: nil, values: .binary(bits))
         let value = CandidateLayer(factor: "bars", influence: .distance, distanceM: nil, bandwidthM: nil,
                                    values: .continuous(Raster(geometry: g, values: (0..<8).map { Float($0) * 0.5 })))
-        let data = LayerCache.encode([layer, value], key: "k1")
+        let data = try #require(LayerCache.encode([layer, value], key: "k1"))
         let back = try #require(LayerCache.decode(data, key: "k1", factor: "pubs", grid: g))
         #expect(back.map(\.name) == ["pubs:proximity:100", "pubs:distance"])
         #expect(Self.sameValues(back, [layer, value].map {

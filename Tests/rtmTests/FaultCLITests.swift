@@ -11,8 +11,9 @@ import TestSupport
     /// Every file of a folder (recursively, hidden ones too) → its bytes.
     static func snapshot(_ folder: String) throws -> [String: Data] {
         var files: [String: Data] = [:]
-        // the layer cache (default OUT/.rtm-cache) is not an output: whole entries may be added by any run
-        for name in try FileManager.default.subpathsOfDirectory(atPath: folder) where !name.hasPrefix(".rtm-cache") {
+        // the layer cache (default OUT/.rtm-cache) is not an output: whole entries may be added by any run;
+        // the lock file names whichever run last held the folder
+        for name in try FileManager.default.subpathsOfDirectory(atPath: folder) where !name.hasPrefix(".rtm-cache") && name != ".rtm-lock" {
             var isDir: ObjCBool = false
             let p = folder + "/" + name
             if FileManager.default.fileExists(atPath: p, isDirectory: &isDir), !isDir.boolValue { files[name] = try Data(contentsOf: URL(fileURLWithPath: p)) }
@@ -29,7 +30,7 @@ import TestSupport
         #expect(after.keys.sorted() == previous.keys.sorted(), "files now: \(after.keys.sorted())", sourceLocation: sourceLocation)
         for (name, data) in previous { #expect(after[name] == data, "\(name) changed", sourceLocation: sourceLocation) }
         if let previousLog, let log { #expect(log.starts(with: previousLog), "runs.jsonl was rewritten", sourceLocation: sourceLocation) }
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(".") && $0 != ".rtm-cache" }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(".") && $0 != ".rtm-cache" && $0 != ".rtm-lock" }
         #expect(leftovers.isEmpty, "left \(leftovers)", sourceLocation: sourceLocation)
     }
 
@@ -61,10 +62,10 @@ import TestSupport
             p.standardOutput = FileHandle.nullDevice
             p.standardError = err
             try p.run()
-            // the run has opened its staging folder; let it get into the fit, then interrupt it
-            let staging = out + "/.rtm-staging-\(p.processIdentifier)"
+            // the run has opened its staging folder (mkdtemp: .rtm-staging-XXXXXX); let it get into the fit, then interrupt it
+            func staging() -> Bool { ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).contains { $0.hasPrefix(".rtm-staging-") } }
             let deadline = Date().addingTimeInterval(20)
-            while !FileManager.default.fileExists(atPath: staging), p.isRunning, Date() < deadline { usleep(20_000) }
+            while !staging(), p.isRunning, Date() < deadline { usleep(20_000) }
             usleep(1_500_000)
             try #require(p.isRunning, "the run ended before it could be interrupted")
             kill(p.processIdentifier, sig)

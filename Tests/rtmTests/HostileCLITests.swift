@@ -9,8 +9,8 @@ import Testing
 
     @Test func everyHostileFileEndsInAnExitCodeNotATrap() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: Self.folder).sorted()
-            .filter { name in !["README.md", "make_hostile.sh"].contains(name) && ![".shx", ".dbf", ".prj", ".cpg"].contains { name.hasSuffix($0) } }
-        #expect(names.count >= 60)
+            .filter { name in !["README.md", "make_hostile.sh", "make_cache_entries.py"].contains(name) && ![".shx", ".dbf", ".prj", ".cpg"].contains { name.hasSuffix($0) } }
+        #expect(names.count >= 75)
         var failures = 0
         for name in names {
             let path = Self.folder + "/" + name

@@ -163,5 +163,9 @@ import TestSupport
         #expect(r.stdout.contains("rolling origin: 6 splits"))
         let html = try String(contentsOfFile: out + "/evaluation.html", encoding: .utf8)
         #expect(html.contains("<svg") && html.contains("Rolling-origin backtests") && html.contains("PAI 2024-12"))
+        // one run's folder: a manifest that lists every file there
+        let m = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json"))) as! [String: Any]
+        #expect(m["command"] as? String == "evaluate")
+        #expect(try OneRunPerFolderCLITests.unaccounted(in: out).unaccounted == [])
     }
 }

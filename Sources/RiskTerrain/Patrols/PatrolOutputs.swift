@@ -54,7 +54,7 @@ public enum PatrolOutputs {
         return CSVWriter.document(header: columns, rows: rows)
     }
 
-    public static func json(_ plan: PatrolPlan) throws -> Data { try RunOutputs.jsonEncoder().encode(plan) }
+    public static func json(_ plan: PatrolPlan) throws -> Data { try RunOutputs.encodeJSON(plan) }
 
     /// What the CLI prints: patrols per operation, coverage against the naive plan, held-out shares.
     public static func text(_ plan: PatrolPlan) -> String {

@@ -251,7 +251,7 @@ public enum EvaluationStage {
         return s + "</svg>\n"
     }
 
-    public static func json(_ r: Result) throws -> Data { try RunOutputs.jsonEncoder().encode(r) }
+    public static func json(_ r: Result) throws -> Data { try RunOutputs.encodeJSON(r) }
 
     public static func text(_ r: Result) -> String {
         var lines = ["evaluation: trained on \(r.trainWindow) (\(r.trainEvents) events), tested on \(r.testWindow) (\(r.testEvents) events); "

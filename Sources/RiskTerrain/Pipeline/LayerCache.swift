@@ -28,6 +28,9 @@ public final class LayerCache: @unchecked Sendable {
     /// Entries found but refused (corrupt, truncated, or for another key or grid).
     public private(set) var entriesRejected = 0
 
+    /// The cache's folder inside an output folder unless `--cache` says otherwise.
+    public static let defaultFolderName = ".rtm-cache"
+
     static let magic = Array("RTMLAYR1".utf8)
     static let formatVersion: UInt32 = 1
     private var fileHashes: [String: String] = [:]
@@ -110,12 +113,18 @@ public final class LayerCache: @unchecked Sendable {
     /// write is not an error of the run: the layers are simply not cached.
     public func store(_ layers: [CandidateLayer], key: String) {
         layersComputed += layers.count
-        let data = Self.encode(layers, key: key)
+        guard let data = Self.encode(layers, key: key) else { return }
         let final = path(key)
-        let temp = final + ".tmp-\(getpid())"
+        // a temporary of its own (mkstemp), so writers sharing the folder never share one
+        guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else { return }
+        var template = Array((final + ".tmp-XXXXXX").utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else { return }
+        let temp = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try data.write(to: URL(fileURLWithPath: temp))
+            try handle.write(contentsOf: data)
+            try handle.close()
             guard rename(temp, final) == 0 else { throw CocoaError(.fileWriteUnknown) }
         } catch {
             try? FileManager.default.removeItem(atPath: temp)
@@ -124,7 +133,8 @@ public final class LayerCache: @unchecked Sendable {
 
     // MARK: Entry format
 
-    static func encode(_ layers: [CandidateLayer], key: String) -> Data {
+    /// The entry's bytes; nil when its header cannot be written (a non-finite distance).
+    static func encode(_ layers: [CandidateLayer], key: String) -> Data? {
         let header = Header(key: key, layers: layers.map { l in
             switch l.values {
             case .binary(let b):
@@ -133,7 +143,7 @@ public final class LayerCache: @unchecked Sendable {
                 return .init(influence: l.influence, distanceM: l.distanceM, bandwidthM: l.bandwidthM, binary: false, geometry: r.geometry, count: r.values.count)
             }
         })
-        let json = try! JSONEncoder().encode(header)
+        guard let json = try? JSONEncoder().encode(header) else { return nil }
         var out = Data(magic)
         append(&out, formatVersion)
         append(&out, UInt32(json.count))
@@ -148,6 +158,9 @@ public final class LayerCache: @unchecked Sendable {
         return out
     }
 
+    /// The layers of an entry, or nil when any check fails. Every length read from the entry is
+    /// checked against the bytes left before it is multiplied or added, so a crafted count (2⁶³,
+    /// negative, past the end) is refused, never an integer overflow (fuzzed: FuzzCache).
     static func decode(_ data: Data, key: String, factor: String, grid: GridGeometry) -> [CandidateLayer]? {
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [CandidateLayer]? in
             guard raw.count >= magic.count + 16, Array(raw[0..<magic.count]) == magic else { return nil }
@@ -155,14 +168,15 @@ public final class LayerCache: @unchecked Sendable {
             guard read(raw, at: body, as: UInt64.self) == checksum(UnsafeRawBufferPointer(rebasing: raw[0..<body])),
                   read(raw, at: 8, as: UInt32.self) == formatVersion else { return nil }
             let jsonCount = Int(read(raw, at: 12, as: UInt32.self))
-            guard 16 + jsonCount <= body,
+            guard jsonCount <= body - 16,
                   let header = try? JSONDecoder().decode(Header.self, from: Data(raw[16..<16 + jsonCount])),
                   header.key == key else { return nil }
             var offset = 16 + jsonCount
             var out: [CandidateLayer] = []
             for l in header.layers {
-                let size = l.count * (l.binary ? 8 : 4)
-                guard l.count >= 0, offset + size <= body else { return nil }
+                let width = l.binary ? 8 : 4
+                guard l.count >= 0, l.count <= (body - offset) / width else { return nil }
+                let size = l.count * width
                 let from = raw.baseAddress! + offset
                 offset += size
                 if l.binary {

@@ -28,8 +28,40 @@ public enum Manifest {
         let warnings: [String]
         /// Whether the folder holds raw event locations (`--include-events`).
         let includesEvents: Bool
+        /// What the folder holds besides `outputs` and this manifest (`OutputFolder`): its lock,
+        /// its log, the layer cache, other runs' folders inside it. Nothing else is there.
+        let kept: [OutputFolder.Kept]
         /// The point inputs (outcome, streetsafe) file by file, with the months read.
         let pointInputs: [String: PointInputRecord]
+    }
+
+    /// The manifest of `rtm evaluate` and `rtm patrols`: what reproduces and audits their folder.
+    struct CommandDocument: Encodable {
+        let rtmVersion: String; let gdalVersion: String; let projVersion: String; let cpuDispatch: String
+        let command: String
+        let started: String; let arguments: [String]
+        let spec: String; let specSha256: String; let specText: String
+        let seed: UInt64
+        let inputs: [FileHash]
+        let outputs: [FileHash]
+        let kept: [OutputFolder.Kept]
+    }
+
+    /// Every file staged so far (all of a run's outputs but the manifest), hashed.
+    static func stagedHashes(_ folder: OutputFolder) throws -> [FileHash] {
+        try folder.stagedFiles().map { try hash((folder.staging as NSString).appendingPathComponent($0), relativeTo: folder.staging) }
+    }
+
+    static func commandJSON(command: String, spec: ModelSpec, started: Date, arguments: [String], inputs: [FileHash],
+                            stagedOutputs: OutputFolder) throws -> Data {
+        let specData = FileManager.default.contents(atPath: spec.path) ?? Data()
+        let doc = CommandDocument(rtmVersion: RiskTerrainVersion.rtm, gdalVersion: GeoLibraries.gdal, projVersion: GeoLibraries.proj,
+                                  cpuDispatch: CPUFeatures.useHaswell ? "haswell" : "baseline", command: command,
+                                  started: ISO8601DateFormatter().string(from: started), arguments: arguments,
+                                  spec: spec.path, specSha256: SHA256.hex(specData), specText: String(decoding: specData, as: UTF8.self),
+                                  seed: spec.model.seed, inputs: inputs, outputs: try stagedHashes(stagedOutputs),
+                                  kept: stagedOutputs.keptEntries())
+        return try RunOutputs.encodeJSON(doc)
     }
 
     /// What a point input read, for the manifest: its files with their rows and features kept
@@ -80,12 +112,7 @@ public enum Manifest {
     /// - Parameter inputs: the inputs' fingerprints taken before they were read (`InputFiles`).
     static func json(_ f: Pipeline.Fitted, spec: ModelSpec, timings: [Pipeline.Timing], started: Date, arguments: [String],
                      stagedOutputs: OutputFolder, inputs: [FileHash], changed: [String], includesEvents: Bool = false) throws -> Data {
-        let outputs = try FileManager.default.subpathsOfDirectory(atPath: stagedOutputs.staging).sorted().compactMap { name -> FileHash? in
-            var isDir: ObjCBool = false
-            let p = (stagedOutputs.staging as NSString).appendingPathComponent(name)
-            guard FileManager.default.fileExists(atPath: p, isDirectory: &isDir), !isDir.boolValue else { return nil }
-            return try hash(p, relativeTo: stagedOutputs.staging)
-        }
+        let outputs = try stagedHashes(stagedOutputs)
         let specData = FileManager.default.contents(atPath: spec.path) ?? Data()
         let iso = ISO8601DateFormatter()
         let doc = Document(rtmVersion: RiskTerrainVersion.rtm, gdalVersion: GeoLibraries.gdal, projVersion: GeoLibraries.proj,
@@ -96,7 +123,7 @@ public enum Manifest {
                            timingsS: Dictionary(uniqueKeysWithValues: timings.map { ($0.stage, $0.seconds) }),
                            selectionTimingsS: Dictionary(uniqueKeysWithValues: f.selectionTimings.map { ($0.stage, $0.seconds) }),
                            totalS: timings.reduce(0) { $0 + $1.seconds }, layerCache: f.cache, warnings: f.inputs.warnings,
-                           includesEvents: includesEvents, pointInputs: pointRecords(f.inputs))
-        return try RunOutputs.jsonEncoder().encode(doc)
+                           includesEvents: includesEvents, kept: stagedOutputs.keptEntries(), pointInputs: pointRecords(f.inputs))
+        return try RunOutputs.encodeJSON(doc)
     }
 }

@@ -142,7 +142,7 @@ public enum Pipeline {
     /// if an input changed meanwhile. Each run that reaches the folder is logged (`RunLog`).
     public static func run(_ spec: ModelSpec, options: Options, arguments: [String] = [],
                            progress: @escaping Progress = { _, _ in }) throws -> Result {
-        let folder = try OutputFolder(options.outFolder)
+        let folder = try OutputFolder(options.outFolder, keeping: options.cacheFolder.flatMap { cacheEntry($0, in: options.outFolder) }.map { [$0] } ?? [])
         do {
             let files = try InputFiles(spec, previousManifestIn: options.outFolder)
             var result = try run(spec, options: options, arguments: arguments, progress: progress, folder: folder, files: files)
@@ -161,6 +161,13 @@ public enum Pipeline {
             if !folder.isNew { RunLog.append(.init(status: "failed", reason: String(describing: error)), to: folder.path) }
             throw error
         }
+    }
+
+    /// The top-level entry of `folder` that holds the cache folder `cache`, when it is inside.
+    static func cacheEntry(_ cache: String, in folder: String) -> String? {
+        let c = URL(fileURLWithPath: cache).standardizedFileURL.pathComponents
+        let f = URL(fileURLWithPath: folder).standardizedFileURL.pathComponents
+        return c.count > f.count && Array(c.prefix(f.count)) == f ? c[f.count] : nil
     }
 
     static func run(_ spec: ModelSpec, options: Options, arguments: [String], progress: @escaping Progress,

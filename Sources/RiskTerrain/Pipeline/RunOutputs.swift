@@ -63,6 +63,9 @@ enum RunOutputs {
                       folds: e.crossValidated ? f.inputs.spec.model.folds : nil,
                       seed: f.inputs.spec.model.seed, cvPatience: e.crossValidated ? f.inputs.spec.model.cvPatience : nil,
                       cvStoppedEarly: s.crossValidation?.stoppedEarly, nonzero: e.shortlistNames,
+                      notConverged: e.notConverged,
+                      foldsNotConverged: e.foldsNotConverged.enumerated().filter { !$0.element.isEmpty }
+                          .map { .init(fold: $0.offset + 1, lambdas: $0.element) },
                       coefLambdaMin: Dictionary(uniqueKeysWithValues: zip(e.shortlistNames, e.penalisedCoefficients)),
                       cvCurve: s.crossValidation.map { cv in
                           zip(cv.path.lambdas, zip(cv.meanDeviance, cv.standardError)).map { .init(lambda: $0, deviance: $1.0, se: $1.1) }
@@ -76,14 +79,42 @@ enum RunOutputs {
                         nrow: g.height, cellsInStudyArea: f.design.grid.cellsInside, exposure: "1 per cell"),
             rrs: .init(min: f.surface.min, max: f.surface.max, mean: f.surface.mean, sd: f.surface.standardDeviation,
                        classCells: Dictionary(uniqueKeysWithValues: RiskSurface.RiskClass.allCases.map { ($0.label, f.surface.classCounts[$0] ?? 0) })))
-        return try jsonEncoder().encode(doc)
+        return try encodeJSON(doc)
     }
 
+    /// An output document as JSON (pretty-printed, sorted snake_case keys): what every JSON rtm
+    /// writes goes through. NaN and ±∞ are never written as strings: each is `null`, and the
+    /// document gets a top-level `non_finite` list naming each one's JSON path, what it was and
+    /// why it has no value — so a reader neither parses "NaN" as text nor takes null for zero.
+    /// Documents with only finite numbers are byte for byte as the plain encoder writes them.
+    static func encodeJSON<T: Encodable>(_ value: T) throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        e.keyEncodingStrategy = .convertToSnakeCase
+        let mark = NonFinite.marks
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: mark.inf, negativeInfinity: mark.minusInf, nan: mark.nan)
+        let data = try e.encode(value)
+        let text = String(decoding: data, as: UTF8.self)
+        guard text.contains(NonFinite.token) else { return data }
+        var found: [NonFinite] = []
+        NonFinite.find(in: try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]), path: "", into: &found)
+        var out = text
+        for m in [mark.nan, mark.inf, mark.minusInf] { out = out.replacingOccurrences(of: "\"\(m)\"", with: "null") }
+        if out.hasSuffix("\n}"), !found.isEmpty {
+            let plain = JSONEncoder()
+            plain.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let list = String(decoding: try plain.encode(found), as: UTF8.self).replacingOccurrences(of: "\n", with: "\n  ")
+            out = String(out.dropLast(2)) + ",\n  \"non_finite\" : " + list + "\n}"
+        }
+        return Data(out.utf8)
+    }
+
+    /// The plain encoder of the output documents. Use `encodeJSON`, which writes NaN and ∞ as
+    /// null with a reason; this one throws on them rather than write them as strings.
     static func jsonEncoder() -> JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         e.keyEncodingStrategy = .convertToSnakeCase
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return e
     }
 
@@ -107,6 +138,7 @@ struct ModelDocument: Encodable {
     struct Overdispersion: Encodable { let statistic: Double; let p: Double }
     struct Step: Encodable { let step: Int; let move: String; let term: String?; let bic: Double }
     struct CVPoint: Encodable { let lambda: Double; let deviance: Double; let se: Double }
+    struct FoldNotConverged: Encodable { let fold: Int; let lambdas: [Double] }
     struct Glmnet: Encodable {
         let alpha: Double
         /// The λ of the shortlist, and where it came from: "cross-validation" (λ.min) or
@@ -115,7 +147,12 @@ struct ModelDocument: Encodable {
         let lambdaMin: Double?; let lambda1se: Double?; let lambdas: Int; let folds: Int?; let seed: UInt64
         /// The paths stopped `cvPatience` λ past the CV minimum (0: run to the end).
         let cvPatience: Int?; let cvStoppedEarly: Bool?
-        let nonzero: [String]; let coefLambdaMin: [String: Double]; let cvCurve: [CVPoint]
+        let nonzero: [String]
+        /// The λ of the shortlist's path at which coordinate descent stopped at its pass limit
+        /// before converging (their coefficients are the last iterate); empty when all converged.
+        let notConverged: [Double]
+        /// The same for each cross-validation fold's path, for the folds with any.
+        let foldsNotConverged: [FoldNotConverged]; let coefLambdaMin: [String: Double]; let cvCurve: [CVPoint]
     }
     struct Grid: Encodable {
         let crs: String; let cellSize: Double; let xmin: Double; let ymax: Double; let ncol: Int; let nrow: Int
@@ -187,5 +224,37 @@ struct ModelDocument: Encodable {
         try c.encode(nCellsDroppedNodata, forKey: .nCellsDroppedNodata)
         try c.encode(grid, forKey: .grid)
         try c.encode(rrs, forKey: .rrs)
+    }
+}
+
+/// A number of an output document that is NaN or infinite, written as null (`encodeJSON`).
+struct NonFinite: Encodable, Equatable {
+    /// The JSON path of the null, e.g. `terms[2].std_error`, `methods.rtm.pai`.
+    let path: String
+    /// `NaN`, `Infinity` or `-Infinity`.
+    let value: String
+    let reason: String
+
+    /// A token no input can contain (it is new in each process), marking non-finite numbers in
+    /// the encoder's output until they are rewritten as null.
+    static let token = "rtm-non-finite-\(UUID().uuidString)"
+    static let marks = (nan: token + "-nan", inf: token + "-inf", minusInf: token + "-minus-inf")
+
+    static func find(in node: Any, path: String, into found: inout [NonFinite]) {
+        if let d = node as? [String: Any] {
+            for k in d.keys.sorted() { find(in: d[k]!, path: path.isEmpty ? k : "\(path).\(k)", into: &found) }
+        } else if let a = node as? [Any] {
+            for (i, v) in a.enumerated() { find(in: v, path: "\(path)[\(i)]", into: &found) }
+        } else if let s = node as? String {
+            switch s {
+            case marks.nan:
+                found.append(.init(path: path, value: "NaN", reason: "not a number: undefined here (a ratio of zero to zero — no events, no area or no variation to divide by — or a fit that did not give one)"))
+            case marks.inf:
+                found.append(.init(path: path, value: "Infinity", reason: "infinite: a ratio with nothing below it (e.g. events over no area), or too large for a number"))
+            case marks.minusInf:
+                found.append(.init(path: path, value: "-Infinity", reason: "minus infinity: the logarithm of zero, or too large a negative number"))
+            default: break
+            }
+        }
     }
 }

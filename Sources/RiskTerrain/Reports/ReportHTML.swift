@@ -80,6 +80,7 @@ public enum ReportHTML {
             h += "for these layers — a quick rerun; run without it for the model to report. "
             h += "\(e.shortlist.count) candidates shortlisted for the stepwise search: \(esc(e.shortlistNames.joined(separator: ", "))).</p>\n"
         }
+        if let e = f.model.selection.elasticNet, let note = nonConvergence(e) { h += "<p class=warn>\(esc(note))</p>\n" }
         let path = f.model.selection.stepwisePath
         if !path.isEmpty {
             h += "<h3>Stepwise path (\(esc(f.model.family)))</h3>\n<table><tr><th>step</th><th>move</th><th>term</th><th>BIC</th></tr>\n"
@@ -218,6 +219,26 @@ public enum ReportHTML {
         case "density_value": return "Each additional \(name) per km² multiplies the risk by \(String(format: "%.3f", t.rrv))."
         default: return String(format: "Each unit of %@ multiplies the risk by %.3f; 10 units by %.3f.", name, t.rrv, exp(10 * t.coefficient))
         }
+    }
+
+    /// The report's words for λ at which the elastic net's coordinate descent stopped at its pass
+    /// limit (nil when every λ converged): which path, how many λ, and whether the shortlist's is one.
+    static func nonConvergence(_ e: ElasticNetSummary) -> String? {
+        let folds = e.foldsNotConverged.enumerated().filter { !$0.element.isEmpty }
+        guard !e.notConverged.isEmpty || !folds.isEmpty else { return nil }
+        var parts: [String] = []
+        if !e.notConverged.isEmpty {
+            let shown = e.notConverged.prefix(5).map { String(format: "%.4g", $0) }.joined(separator: ", ")
+            parts.append("the full-data path at \(e.notConverged.count) λ (\(shown)\(e.notConverged.count > 5 ? ", …" : ""))")
+        }
+        if !folds.isEmpty {
+            parts.append("\(folds.count) of the \(e.foldsNotConverged.count) cross-validation fold paths (folds \(folds.map { String($0.offset + 1) }.joined(separator: ", ")))")
+        }
+        let atShortlist = e.notConverged.contains(e.lambda)
+        return "Not converged: coordinate descent stopped at its pass limit before converging on \(parts.joined(separator: " and ")); "
+            + "their coefficients are the last iterate. " + (atShortlist
+                ? "The shortlist's λ is one of them: treat the shortlist as approximate (model.json: glmnet.not_converged)."
+                : "The shortlist's λ is not one of them (model.json: glmnet.not_converged).")
     }
 
     static func cvCurveSVG(_ cv: CrossValidatedPath) -> String {

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 DATA=../../../data
-rm -f ./*.csv ./*.geojson ./*.gpkg ./*.shp ./*.shx ./*.dbf ./*.prj ./*.cpg ./*.fgb ./*.kml ./*.tif ./*.yaml ./*.bin
+rm -f ./*.csv ./*.geojson ./*.gpkg ./*.shp ./*.shx ./*.dbf ./*.prj ./*.cpg ./*.fgb ./*.kml ./*.tif ./*.yaml ./*.bin ./*.rtml
 
 # --- zero-byte files of every format -------------------------------------------------------
 for ext in csv geojson gpkg shp fgb kml tif yaml; do : > "zero.$ext"; done
@@ -178,4 +178,7 @@ cat > not_a_mapping.yaml <<'Y'
 Y
 printf 'crs: "EPSG:27700\ncell_size: 25\n' > unterminated_quote.yaml
 printf 'crs: EPSG:27700\x00\ncell_size: 25\n' > nul_byte.yaml
-echo "wrote $(ls | grep -v -e README.md -e make_hostile.sh | wc -l) files"
+# --- layer-cache entries: crafted lengths, damage and a valid control ------------------------
+python3 make_cache_entries.py
+
+echo "wrote $(ls | grep -v -e README.md -e make_hostile.sh -e make_cache_entries.py | wc -l) files"
