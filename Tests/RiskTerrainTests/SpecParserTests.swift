@@ -73,7 +73,7 @@ import GeoIO
     @Test func unknownKeysGetADidYouMeanWithTheirLine() {
         let e = error(minimal.replacingOccurrences(of: "block_length: 100", with: "block_lenght: 100"))
         #expect(e?.line == 3)
-        #expect(e?.description == "/study/spec.yaml line 3: block_lenght: unknown key — did you mean 'block_length'? (allowed here: crs, cell_size, block_length, study_area, outcome, factors, model, hotspots, streetsafe, evaluation, patrols, allow_virtual_paths)")
+        #expect(e?.description == "/study/spec.yaml line 3: block_lenght: unknown key — did you mean 'block_length'? (allowed here: crs, cell_size, block_length, study_area, outcome, factors, model, hotspots, streetsafe, evaluation, patrols, allow_virtual_paths, context, areas)")
         let inner = error(minimal.replacingOccurrences(of: "    influence: auto", with: "    influense: auto"))
         #expect(inner?.key == "factors[1].influense")
         #expect(inner?.description.contains("did you mean 'influence'?") == true)
