@@ -147,6 +147,14 @@ let citySpec = cityFolder + "/spec.yaml"
         let text = e?.description ?? ""
         #expect(text.contains("outcome.crime_types") && text.contains("did you mean 'Violence and sexual offences'?"))
         #expect(text.contains("Robbery (") && !text.contains("\n"))
+        // one file as the outcome: the same did-you-mean, not "no features pass the filter"
+        let one = try cityWith {
+            $0.replacingOccurrences(of: "  path: police ", with: "  path: police/2019-03/2019-03-city-of-london-street.csv ")
+              .replacingOccurrences(of: "[Violence and sexual offences]", with: "[Violence & sexual offences]")
+              .replacingOccurrences(of: "from: 2018-01, to: 2019-12", with: "from: 2019-03, to: 2019-03").components(separatedBy: "evaluation:")[0]
+        }
+        let single = #expect(throws: SpecError.self) { try StudyInputs.load(one) }
+        #expect(single?.description.contains("did you mean 'Violence and sexual offences'?") == true)
         // any case is the same type
         let upper = try cityWith { $0.replacingOccurrences(of: "[Violence and sexual offences]", with: "[VIOLENCE AND SEXUAL OFFENCES, robbery]") }
         #expect(try StudyInputs.load(upper).outcome.count > (try StudyInputs.load(SpecParser.load(citySpec)).outcome.count))

@@ -43,7 +43,8 @@ public struct PointInput: Sendable {
         var sets: [FeatureSet] = []
         let transformers = TransformerCache()
         for file in source.files {
-            sets.append(try VectorReader.read(file, query: q, into: crs, allowEmpty: source.isMultiFile, transformers: transformers))
+            // an empty file is judged with the rest (below), after crime_types and the months are checked
+            sets.append(try VectorReader.read(file, query: q, into: crs, allowEmpty: true, transformers: transformers))
         }
         var combined = Self.concatenate(sets, label: source.label)
         let duplicates = Self.dropRepeatedIDs(&combined, files: source.files, counts: sets.map(\.count), monthField: monthField)
