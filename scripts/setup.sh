@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what RiskTerrain needs on Debian 12 (run as root), only what is missing; safe to rerun.
 #   C libraries: GDAL, PROJ (+ its data), FFTW, pkg-config. Swift packages: resolved by SwiftPM.
-#   Tests: python3-icalendar, the independent RFC 5545 parser the calendar test runs.
+#   Tests: python3-icalendar, the independent RFC 5545 parser the calendar test runs; chromium, the
+#   browser that prints the briefings to PDF to count their pages.
 set -euo pipefail
 need=()
-for pkg in pkg-config libgdal-dev libproj-dev proj-data libfftw3-dev python3-icalendar; do
+for pkg in pkg-config libgdal-dev libproj-dev proj-data libfftw3-dev python3-icalendar chromium; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -262,6 +262,39 @@ import TestSupport
         #expect(plan.profiles.contains { $0.streetsafe.shares != nil })
     }
 
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Each briefing printed by a real browser (headless Chromium, Debian's chromium, installed by
+    /// scripts/setup.sh) to PDF: A4, and exactly one page per team on that shift date — the marking
+    /// at its foot included. Skipped, visibly, where Chromium is not installed.
+    @Test(.enabled(if: chromium != nil, "chromium is not installed — run bash scripts/setup.sh (apt-get install chromium)"))
+    func briefingsPrintOnePagePerTeamAndShift() throws {
+        let plan = Self.plan
+        let dir = try scratch.folder("rtm-print")
+        let briefings = PatrolBriefing.render(plan)
+        #expect(!briefings.isEmpty)
+        for (date, html) in briefings {
+            let page = "\(dir)/\(date).html", pdf = "\(dir)/\(date).pdf"
+            try html.write(toFile: page, atomically: true, encoding: .utf8)
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: Self.chromium!)
+            p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--user-data-dir=\(dir)/profile",
+                           "--print-to-pdf=\(pdf)", "file://\(page)"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            let bytes = try String(decoding: Data(contentsOf: URL(fileURLWithPath: pdf)), as: UTF8.self)
+            // the page tree's root /Count is the number of pages; every page's /MediaBox is A4 in points
+            let counts = bytes.matches(of: /\/Count (\d+)/).compactMap { Int($0.1) }
+            let teams = html.components(separatedBy: "<section class=\"page\">").count - 1
+            #expect(counts.max() == teams, "\(date): \(counts.max() ?? 0) printed pages for \(teams) teams")
+            // A4 is 595.28 × 841.89 pt; Chromium rounds it to whole CSS pixels (594.96 × 841.92)
+            let boxes = bytes.matches(of: /\/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]/).compactMap { m in Double(m.1).flatMap { w in Double(m.2).map { (w, $0) } } }
+            #expect(boxes.count == teams && boxes.allSatisfy { abs($0.0 - 595.28) < 1 && abs($0.1 - 841.89) < 1 }, "\(date): not A4: \(boxes)")
+        }
+    }
+
     /// The independent RFC 5545 parser (Debian python3-icalendar, installed by scripts/setup.sh):
     /// skipped, visibly, where it is not installed.
     @Test(.enabled(if: CalendarStructure.pythonICalendar, "python3-icalendar is not installed — run bash scripts/setup.sh (apt-get install python3-icalendar)"))

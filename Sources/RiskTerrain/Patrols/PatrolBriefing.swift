@@ -39,13 +39,13 @@ enum PatrolBriefing {
         <style>
         @page{size:A4 portrait;margin:10mm}
         body{font:9.5pt/1.3 system-ui,sans-serif;margin:0;color:#222}
-        .page{width:190mm;min-height:275mm;box-sizing:border-box;padding:2mm 0;display:flex;flex-direction:column;break-after:page;page-break-after:always}
+        .page{width:190mm;min-height:262mm;box-sizing:border-box;padding:2mm 0;display:flex;flex-direction:column;break-after:page;page-break-after:always}
         .page:last-child{break-after:auto;page-break-after:auto}
         .marking{text-align:center;font-weight:bold;letter-spacing:.08em;font-size:10pt}
         .foot{margin-top:auto}
         h1{font-size:13pt;margin:1mm 0}.small{color:#555;font-size:8pt}
-        table{border-collapse:collapse;width:100%;table-layout:fixed;font-size:8.5pt}th,td{border:1px solid #bbb;padding:1px 3px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-        th{background:#eee}svg{border:1px solid #ccc;background:#fbfbf8;width:190mm;height:85mm}ul.why{margin:1mm 0;padding-left:4mm;font-size:8.5pt}
+        table{border-collapse:collapse;width:100%;table-layout:fixed;font-size:7.5pt;line-height:1.15}th,td{border:1px solid #bbb;padding:0 3px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+        th{background:#eee}svg{border:1px solid #ccc;background:#fbfbf8;width:190mm;height:60mm}ul.why{margin:1mm 0;padding-left:4mm;font-size:7pt;line-height:1.15}
         @media screen{body{background:#ddd}.page{background:#fff;margin:8mm auto;padding:8mm;width:210mm;height:297mm;box-shadow:0 0 4px #999}}
         </style></head><body>
 
@@ -63,20 +63,23 @@ enum PatrolBriefing {
                             html(op.name), op.patrols.count, reached, all, op.hotspots, c.naiveHotspots, c.naiveEventsReached ?? 0)
             }
             s += map(plan, patrols: mine)
-            s += "<table><colgroup><col style=\"width:13%\"><col style=\"width:25%\"><col style=\"width:40%\"><col style=\"width:22%\"></colgroup>\n"
-            s += "<tr><th>time</th><th>hotspot</th><th>places, in order</th><th>busiest hours, expected events</th></tr>\n"
+            // a row per visit; what is the same for every visit to a hotspot (why, its busiest
+            // hours, where it lies) once under the table, so a team's shift fits one A4 page
+            s += "<table><colgroup><col style=\"width:13%\"><col style=\"width:27%\"><col style=\"width:48%\"><col style=\"width:12%\"></colgroup>\n"
+            s += "<tr><th>time</th><th>hotspot</th><th>places, in order</th><th>expected events</th></tr>\n"
             for p in mine {
                 let places = p.places.isEmpty ? "patrol the hotspot (no mapped places near it)" : p.places.map { "\(html($0.name)) <span class=\"small\">(\(PatrolSites.singular($0.kind)))</span>" }.joined(separator: " → ")
                 let day = p.startLocal.prefix(10) == date ? "" : " <span class=\"small\">(\(html(String(p.startLocal.prefix(10)))))</span>"
                 s += "<tr><td>\(p.start)–\(p.end)\(day)</td><td>#\(p.hotspotRank) \(html(p.hotspotLabel))</td><td>\(places)</td>"
-                let expected = p.expectedEvents.map { String(format: "; %.3f events expected while there", $0) } ?? ""
-                s += "<td><span class=\"small\">\(html(p.peakHours.joined(separator: ", "))) (\(html(p.peakHoursFrom)))\(expected)\(p.allocation == "random" ? "; random rotation" : "")</span></td></tr>\n"
+                let expected = p.expectedEvents.map { String(format: "%.3f", $0) } ?? "—"
+                s += "<td class=\"small\">\(expected)\(p.allocation == "random" ? "; random rotation" : "")</td></tr>\n"
             }
-            s += "</table>\n<p class=\"small\" style=\"margin:1mm 0 0\">Why these hotspots:</p><ul class=\"why\">\n"
+            s += "</table>\n<p class=\"small\" style=\"margin:1mm 0 0\">Why these hotspots, and their busiest hours in the window:</p><ul class=\"why\">\n"
             var listed = Set<Int>()
             for p in mine where listed.insert(p.hotspotId).inserted {
                 let areas = p.hotspotAreas.isEmpty ? "" : " (" + html(p.hotspotAreas.joined(separator: "; ")) + ")"
-                s += "<li>#\(p.hotspotRank) \(html(p.hotspotLabel))\(areas): \(html(p.factors))</li>\n"
+                let busiest = p.peakHours.isEmpty ? "" : "; busiest \(html(p.peakHours.joined(separator: ", "))) (\(html(p.peakHoursFrom)))"
+                s += "<li>#\(p.hotspotRank) \(html(p.hotspotLabel))\(areas): \(html(p.factors))\(busiest)</li>\n"
             }
             s += "</ul>\n"
             s += "<div class=\"marking foot\">\(marking)</div>\n</section>\n"
