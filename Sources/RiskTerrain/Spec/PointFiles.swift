@@ -56,7 +56,7 @@ enum PointFiles {
         return FileManager.default.fileExists(atPath: path, isDirectory: &d) && d.boolValue
     }
 
-    /// glob(3) without sorting by the C library's locale: sorted here by path, byte order.
+    /// glob(3), its matches sorted again here by path in byte order (not in the C locale's collation).
     private static func glob(_ pattern: String, fail: (String) -> SpecError) throws -> [String] {
         var g = glob_t()
         defer { globfree(&g) }
