@@ -139,8 +139,9 @@ import TestSupport
     }
 
     @Test func outcomeWithNoEventsInTheWindow() throws {
+        // a window wholly before the data: the error names the months that are not there
         try failing(specText { $0.replacingOccurrences(of: "from: 2024-01, to: 2024-12", with: "from: 2019-01, to: 2019-12") },
-                    "no features pass the where/time filter")
+                    "outcome.time.from: 2019-01 is before the data begins: \(data)/crimes.csv holds 2024-01–2024-12 (12 months), so 2019-01–2023-12 are absent — set from: 2024-01")
     }
 
     @Test func factorWithNoFeatures() throws {
