@@ -4,29 +4,33 @@ import GeoIO
 @testable import RiskTerrain
 import TestSupport
 
+/// The sample in a fresh folder of `scratch` with a quick spec (two factors, no selection), and
+/// its StreetSafe reports when asked: what the fault and output-folder tests run.
+func quickSampleStudy(_ scratch: Scratch, prefix: String, streetSafe: Bool = false) throws -> (folder: String, spec: ModelSpec) {
+    let dir = scratch.path(prefix)
+    try FileManager.default.copyItem(atPath: URL(fileURLWithPath: sampleSpec).deletingLastPathComponent().path, toPath: dir)
+    let yaml = """
+    crs: EPSG:27700
+    cell_size: 25
+    block_length: 100
+    study_area: boundary.gpkg
+    outcome: { path: crimes.csv, where: "crime_type = 'Violence and sexual offences'" }
+    \(streetSafe ? "streetsafe: streetsafe.csv" : "")
+    factors:
+      - { name: stations, path: stations.gpkg, influence: proximity, max_blocks: 3 }
+      - { name: licensed_premises, path: licensed_premises.gpkg, influence: proximity, max_blocks: 2 }
+    model: { selection: none, family: poisson }
+    """
+    try yaml.write(toFile: dir + "/quick.yaml", atomically: true, encoding: .utf8)
+    return (dir, try SpecParser.load(dir + "/quick.yaml"))
+}
+
 /// An input changed or deleted while a run reads it: the run fails naming the file, and nothing
 /// is committed over the previous outputs.
 @Suite struct FaultTests {
     let scratch = Scratch()
 
-    /// The sample in a fresh folder with a quick spec (two factors, no selection).
-    func quickStudy() throws -> (folder: String, spec: ModelSpec) {
-        let dir = scratch.path("rtm-faults")
-        try FileManager.default.copyItem(atPath: URL(fileURLWithPath: sampleSpec).deletingLastPathComponent().path, toPath: dir)
-        let yaml = """
-        crs: EPSG:27700
-        cell_size: 25
-        block_length: 100
-        study_area: boundary.gpkg
-        outcome: { path: crimes.csv, where: "crime_type = 'Violence and sexual offences'" }
-        factors:
-          - { name: stations, path: stations.gpkg, influence: proximity, max_blocks: 3 }
-          - { name: licensed_premises, path: licensed_premises.gpkg, influence: proximity, max_blocks: 2 }
-        model: { selection: none, family: poisson }
-        """
-        try yaml.write(toFile: dir + "/quick.yaml", atomically: true, encoding: .utf8)
-        return (dir, try SpecParser.load(dir + "/quick.yaml"))
-    }
+    func quickStudy() throws -> (folder: String, spec: ModelSpec) { try quickSampleStudy(scratch, prefix: "rtm-faults") }
 
     static func files(_ folder: String) -> [String: Data] {
         var out: [String: Data] = [:]

@@ -9,25 +9,8 @@ import TestSupport
 @Suite struct OutputFolderTests {
     let scratch = Scratch()
 
-    /// The sample in a fresh folder with a quick spec (two factors, no selection).
-    func quickStudy() throws -> (folder: String, spec: ModelSpec) {
-        let dir = scratch.path("rtm-one-run")
-        try FileManager.default.copyItem(atPath: URL(fileURLWithPath: sampleSpec).deletingLastPathComponent().path, toPath: dir)
-        let yaml = """
-        crs: EPSG:27700
-        cell_size: 25
-        block_length: 100
-        study_area: boundary.gpkg
-        outcome: { path: crimes.csv, where: "crime_type = 'Violence and sexual offences'" }
-        streetsafe: streetsafe.csv
-        factors:
-          - { name: stations, path: stations.gpkg, influence: proximity, max_blocks: 3 }
-          - { name: licensed_premises, path: licensed_premises.gpkg, influence: proximity, max_blocks: 2 }
-        model: { selection: none, family: poisson }
-        """
-        try yaml.write(toFile: dir + "/quick.yaml", atomically: true, encoding: .utf8)
-        return (dir, try SpecParser.load(dir + "/quick.yaml"))
-    }
+    /// The sample with its StreetSafe reports and a quick spec (`quickSampleStudy`).
+    func quickStudy() throws -> (folder: String, spec: ModelSpec) { try quickSampleStudy(scratch, prefix: "rtm-one-run", streetSafe: true) }
 
     /// Every file under `folder`, relative to it (folders are not listed).
     static func allFiles(_ folder: String) -> [String] { OutputFolder.files(under: folder) }
