@@ -96,7 +96,7 @@ public enum PatrolPlanner {
     /// The `patrols.roads` line layer as a network, in the analysis CRS.
     static func readRoads(_ spec: ModelSpec, crs: CRS, options o: PatrolOptions) throws -> RoadNetwork? {
         guard let r = o.roads else { return nil }
-        let set = try VectorReader.read(r.path, query: StudyInputs.query(r, declared: try r.crs.map(CRS.init)), into: crs)
+        let set = try VectorReader.read(r.path, query: StudyInputs.query(r, declared: try StudyInputs.crs(r.crs, key: "patrols.roads.crs", spec: spec)), into: crs)
         let lines = set.geometries.flatMap { g -> [[(x: Double, y: Double)]] in
             switch g {
             case .lineString(let l): [l.map { ($0.x, $0.y) }]

@@ -106,13 +106,6 @@ public struct PointInput: Sendable {
 
     /// Drops features whose Crime ID an earlier feature had, counting them in the report; returns
     /// how many. IDs are compared as written (data.police.uk's are 64 hexadecimal digits).
-    /// "2024-03" of "2024-03", "2024/03/15 18:00"; nil for text that starts otherwise.
-    static func month(_ value: String) -> String? {
-        let v = TimeFilter.normalised(value)
-        guard v.range(of: #"^\d{4}-\d{2}"#, options: .regularExpression) != nil else { return nil }
-        return String(v.prefix(7))
-    }
-
     /// - Parameter monthField: the attribute the reader counted months by (the time field, or
     ///   data.police.uk's `Month`), so the months kept lose the repeats too.
     static func dropRepeatedIDs(_ set: inout FeatureSet, files: [String], counts: [Int], monthField: String) -> Int {
@@ -135,7 +128,8 @@ public struct PointInput: Sendable {
         // the months kept counted the repeats: take them off again
         if let months = set.attributes[monthField] {
             for (i, kept) in keep.enumerated() where !kept {
-                if let m = months[i].flatMap(Self.month), let n = set.report.monthsKept[m] { set.report.monthsKept[m] = n - 1 }
+                if let m = months[i].flatMap(EvaluationStage.monthIndex).map(EvaluationStage.monthText),
+                   let n = set.report.monthsKept[m] { set.report.monthsKept[m] = n - 1 }
             }
         }
         set.geometries = zip(set.geometries, keep).filter(\.1).map(\.0)
